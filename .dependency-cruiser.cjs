@@ -1,0 +1,43 @@
+// Enforces the layering of ../shared/ARCHITECTURE.md: each folder under src/ may import
+// only the folders listed for it there. A wrong arrow fails `npm test`.
+const layers = {
+  core: [],
+  runtime: ['core'],
+  merge: ['core'],
+  render: ['core', 'merge'],
+  git: ['core'],
+  diff: ['core', 'merge'],
+  controlplane: ['core', 'runtime', 'merge'],
+  cluster: ['core', 'controlplane'],
+  sync: ['core', 'runtime', 'diff', 'cluster'],
+  daemon: ['core', 'runtime', 'merge', 'render', 'git', 'diff', 'controlplane', 'cluster', 'sync'],
+  server: ['core', 'daemon'],
+  cli: ['core', 'server', 'render', 'diff', 'merge'],
+};
+
+const forbidden = Object.entries(layers).map(([layer, allowed]) => ({
+  name: `layer-${layer}`,
+  comment: `src/${layer} may import only: ${allowed.join(', ') || 'libraries'}`,
+  severity: 'error',
+  from: { path: `^src/${layer}/` },
+  to: {
+    path: '^src/([^/]+)/',
+    pathNot: [`^src/${layer}/`, ...allowed.map((a) => `^src/${a}/`)],
+  },
+}));
+
+forbidden.push({
+  name: 'no-circular',
+  severity: 'error',
+  from: {},
+  to: { circular: true },
+});
+
+module.exports = {
+  forbidden,
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+  },
+};

@@ -178,6 +178,15 @@ export interface Resource {
   obj: KubeObject;
   /** file the object came from, for error messages (relative to the build root) */
   source: string;
+  /**
+   * ids the object had before each rename (namePrefix/nameSuffix, namespace, a patch
+   * that changed the name), oldest first — kustomize's `previousNames`/`previousKinds`/
+   * `previousNamespaces`. Name references and replacement sources match these too.
+   */
+  previous: Array<{ kind: string; name: string; namespace?: string }>;
+  /** prefixes and suffixes applied so far, innermost first (kustomize's buildMetadata annotations) */
+  prefixes: string[];
+  suffixes: string[];
   /** set when a generator made the object */
   generated?: {
     behavior: 'create' | 'merge' | 'replace' | 'unspecified';

@@ -1,3 +1,5 @@
 export * from './object.js';
 export * from './errors.js';
 export * from './kinds.js';
+export * from './yaml.js';
+export * from './patch-meta.js';

@@ -173,6 +173,13 @@ export interface FileLoader {
   display(relPath: string): string;
 }
 
+/** kustomize's `config.kubernetes.io/origin`: a file path, or the generator that made it. */
+export interface Origin {
+  path?: string;
+  configuredIn?: string;
+  configuredBy?: { apiVersion: string; kind: string };
+}
+
 /** A resource of the build: the object plus the bookkeeping kustomize keeps beside it. */
 export interface Resource {
   obj: KubeObject;
@@ -187,6 +194,10 @@ export interface Resource {
   /** prefixes and suffixes applied so far, innermost first (kustomize's buildMetadata annotations) */
   prefixes: string[];
   suffixes: string[];
+  /** where the object came from, for buildMetadata's originAnnotations */
+  origin?: Origin;
+  /** transformers that acted on it, for buildMetadata's transformerAnnotations */
+  transformations?: Origin[];
   /** set when a generator made the object */
   generated?: {
     behavior: 'create' | 'merge' | 'replace' | 'unspecified';

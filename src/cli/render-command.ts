@@ -1,0 +1,46 @@
+/** `capstan render DIR`: prints what `kubectl kustomize DIR` would print. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { CapstanError, stringifyYamlDocuments } from '../core/index.js';
+import { render } from '../render/index.js';
+
+export function runRender(args: string[], out: NodeJS.WritableStream): number {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        recursive: { type: 'boolean', default: false },
+        'repo-root': { type: 'string' },
+        output: { type: 'string', short: 'o', default: 'yaml' },
+      },
+    });
+  } catch (e) {
+    throw new CapstanError('CLI_USAGE', `render: ${(e as Error).message}`);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) throw new CapstanError('CLI_USAGE', 'render: expected exactly one directory');
+  if (values.output !== 'yaml' && values.output !== 'json') {
+    throw new CapstanError('CLI_USAGE', `render: --output must be yaml or json, got '${values.output}'`);
+  }
+  const dir = positionals[0];
+  if (!fs.existsSync(dir)) throw new CapstanError('RENDER_FILE_NOT_FOUND', `${dir}: directory does not exist`);
+  const repoRoot = values['repo-root'] ?? defaultRepoRoot(dir);
+  const { objects } = render(dir, { repoRoot, recursive: values.recursive, displayRoot: process.cwd() });
+  out.write(values.output === 'json' ? JSON.stringify(objects, null, 2) + '\n' : stringifyYamlDocuments(objects));
+  return 0;
+}
+
+/** The enclosing Git working tree, else the current directory if it holds `dir`, else `dir`. */
+function defaultRepoRoot(dir: string): string {
+  const abs = fs.realpathSync(dir);
+  for (let d = abs; ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, '.git'))) return d;
+    if (path.dirname(d) === d) break;
+  }
+  const cwd = fs.realpathSync(process.cwd());
+  const rel = path.relative(cwd, abs);
+  return !rel.startsWith('..') && !path.isAbsolute(rel) ? cwd : abs;
+}

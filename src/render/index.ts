@@ -1,0 +1,40 @@
+/**
+ * The renderer: a directory becomes the list of Kubernetes objects to apply. A directory
+ * with a kustomization file is built as `kubectl kustomize` builds it; any other
+ * directory is read as plain manifests.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { KubeObject } from '../core/index.js';
+import { renderDirectory } from './directory.js';
+import { kustomize } from './kustomize/build.js';
+import { KUSTOMIZATION_FILE_NAMES } from './kustomize/loader.js';
+
+export interface RenderOptions {
+  /** nothing outside this directory is read (default: `dir`) */
+  repoRoot?: string;
+  /** plain directories: include sub-directories */
+  recursive?: boolean;
+  /** paths in error messages are relative to this (default: repoRoot) */
+  displayRoot?: string;
+}
+
+export interface RenderResult {
+  objects: KubeObject[];
+  /** how the directory was read */
+  mode: 'kustomize' | 'directory';
+}
+
+/** Renders `dir`; throws a CapstanError naming the file and cause on bad input. */
+export function render(dir: string, options: RenderOptions = {}): RenderResult {
+  const isKustomization = KUSTOMIZATION_FILE_NAMES.some((n) => fs.existsSync(path.join(dir, n)));
+  if (isKustomization) {
+    return { mode: 'kustomize', objects: kustomize(dir, options) };
+  }
+  return {
+    mode: 'directory',
+    objects: renderDirectory(dir, { recursive: options.recursive, displayRoot: options.displayRoot ?? options.repoRoot }),
+  };
+}
+
+export { kustomize } from './kustomize/build.js';

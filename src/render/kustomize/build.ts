@@ -1,0 +1,121 @@
+/**
+ * The top of a kustomize build (kustomize's makeCustomizedResMap and Kustomizer.Run):
+ * accumulate the tree, then — once, for the whole build — add content hashes to
+ * generated names, fix name references, resolve vars, drop local-config objects, sort,
+ * and apply buildMetadata.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { CapstanError, isJsonObject, stringifyYaml, type KubeObject } from '../../core/index.js';
+import { contentHashSuffix } from './generators/index.js';
+import { storePreviousId } from './ids.js';
+import { RootedLoader, type BuildContext } from './loader.js';
+import { fixNameReferences } from './name-reference.js';
+import { sortResources } from './sort.js';
+import { accumulateTarget, loadTarget } from './target.js';
+import type { Resource } from './types.js';
+import { resolveVars } from './vars.js';
+
+export interface KustomizeOptions {
+  /** nothing outside this directory is ever read; default: the kustomization directory */
+  repoRoot?: string;
+  /** paths in messages are relative to this; default: repoRoot */
+  displayRoot?: string;
+  maxFileBytes?: number;
+  maxTotalBytes?: number;
+}
+
+/** Label value `buildMetadata: [managedByLabel]` sets; the kustomize that kubectl embeds says this. */
+const MANAGED_BY = 'kustomize-(devel)';
+
+/** Builds the kustomization in `dir` and returns the objects in output order. */
+export function kustomize(dir: string, options: KustomizeOptions = {}): KubeObject[] {
+  const realDir = realDirectory(dir);
+  const repoRoot = realDirectory(options.repoRoot ?? dir);
+  const rel = path.relative(repoRoot, realDir);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) {
+    throw new CapstanError('RENDER_FILE_OUTSIDE_ROOT', `${dir}: the kustomization is outside the repository root ${repoRoot}`, {
+      path: dir,
+    });
+  }
+  const ctx: BuildContext = {
+    repoRoot,
+    displayRoot: options.displayRoot ? path.resolve(options.displayRoot) : repoRoot,
+    bytesRead: 0,
+    maxFileBytes: options.maxFileBytes ?? 64 * 1024 * 1024,
+    maxTotalBytes: options.maxTotalBytes ?? 1024 * 1024 * 1024,
+  };
+  const top = loadTarget(new RootedLoader(realDir, ctx), []);
+  const acc = accumulateTarget(top);
+  let resources = acc.resources;
+
+  for (const res of resources) {
+    if (!res.generated?.hash) continue;
+    const suffix = contentHashSuffix(res.obj);
+    storePreviousId(res);
+    res.obj.metadata.name = `${res.obj.metadata.name}-${suffix}`;
+  }
+  fixNameReferences(resources, acc.config.nameReference);
+  if (acc.vars.length > 0) {
+    resolveVars(
+      resources,
+      acc.vars.map((x) => x.v),
+      acc.config.varReference,
+      { source: top.file },
+    );
+  }
+  resources = resources.filter((r) => {
+    const v = r.obj.metadata.annotations?.['config.kubernetes.io/local-config'];
+    return v === undefined || v === 'false';
+  });
+  resources = sortResources(resources, top.k.sortOptions, top.file);
+  applyBuildMetadata(resources, top.k.buildMetadata ?? [], top.file);
+  return resources.map((r) => finish(r.obj));
+}
+
+function realDirectory(dir: string): string {
+  let real: string;
+  try {
+    real = fs.realpathSync(dir);
+  } catch {
+    throw new CapstanError('RENDER_FILE_NOT_FOUND', `${dir}: directory does not exist`, { path: dir });
+  }
+  if (!fs.statSync(real).isDirectory()) {
+    throw new CapstanError('RENDER_NOT_A_DIRECTORY', `${dir}: is not a directory`, { path: dir });
+  }
+  return real;
+}
+
+function applyBuildMetadata(resources: readonly Resource[], options: readonly string[], source: string): void {
+  for (const o of options) {
+    if (o !== 'managedByLabel' && o !== 'originAnnotations' && o !== 'transformerAnnotations') {
+      throw new CapstanError(
+        'RENDER_KUSTOMIZATION_INVALID',
+        `${source}: buildMetadata option '${o}' is unknown (use managedByLabel, originAnnotations, transformerAnnotations)`,
+        { file: source },
+      );
+    }
+  }
+  for (const res of resources) {
+    const meta = res.obj.metadata;
+    if (options.includes('managedByLabel')) meta.labels = { ...meta.labels, 'app.kubernetes.io/managed-by': MANAGED_BY };
+    if (options.includes('originAnnotations') && res.origin) {
+      meta.annotations = { ...meta.annotations, 'config.kubernetes.io/origin': stringifyYaml(res.origin) };
+    }
+    if (options.includes('transformerAnnotations') && res.transformations?.length) {
+      meta.annotations = {
+        ...meta.annotations,
+        'alpha.config.kubernetes.io/transformations': stringifyYaml(res.transformations),
+      };
+    }
+  }
+}
+
+/** Final clean-up kustomize makes on output: empty annotations disappear. */
+function finish(obj: KubeObject): KubeObject {
+  const meta = obj.metadata;
+  if (isJsonObject(meta) && isJsonObject(meta.annotations) && Object.keys(meta.annotations).length === 0) {
+    delete meta.annotations;
+  }
+  return obj;
+}

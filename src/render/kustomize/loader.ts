@@ -1,0 +1,174 @@
+/**
+ * File access for one kustomization, restricted like kustomize's LoadRestrictionsRootOnly:
+ * a file must resolve (symlinks followed) to a path in or below the kustomization's own
+ * directory. Bases (directories) may lie above it, but never outside the repository root
+ * (the stricter rule Flux applies), and never in a cycle.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { CapstanError } from '../../core/index.js';
+import type { PatchSchemaLookup } from '../../merge/index.js';
+import type { FileLoader } from './types.js';
+
+export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+
+/** Shared by every loader of one build. */
+export interface BuildContext {
+  /** real path of the repository root: nothing outside it is ever read */
+  repoRoot: string;
+  /** paths in messages are shown relative to this */
+  displayRoot: string;
+  /** bytes read so far, and the limit for the whole build */
+  bytesRead: number;
+  maxTotalBytes: number;
+  maxFileBytes: number;
+  /** merge keys for custom kinds, from the last `openapi:` field loaded */
+  patchSchema?: PatchSchemaLookup;
+}
+
+export function isRemoteReference(ref: string): boolean {
+  return (
+    /^[a-z][a-z0-9+.-]*:\/\//i.test(ref) || // https://, ssh://, file://
+    /^git::/.test(ref) ||
+    /^git@/.test(ref) ||
+    /^(github\.com|gitlab\.com|bitbucket\.org)\//i.test(ref) ||
+    /\?ref=|\?version=/.test(ref)
+  );
+}
+
+function isInside(parent: string, child: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+export class RootedLoader implements FileLoader {
+  readonly dir: string;
+
+  /** `dir` must already be a real (symlink-free) absolute path. */
+  constructor(
+    dir: string,
+    readonly ctx: BuildContext,
+  ) {
+    this.dir = dir;
+  }
+
+  display(relPath: string): string {
+    const shown = path.relative(this.ctx.displayRoot, path.resolve(this.dir, relPath));
+    return shown === '' ? '.' : shown;
+  }
+
+  /** Resolves a relative file path to its real path, refusing anything outside `dir`. */
+  resolveFile(relPath: string, what = 'file'): string {
+    if (isRemoteReference(relPath)) {
+      throw new CapstanError(
+        'RENDER_REMOTE_REFUSED',
+        `${this.display('.')}: remote ${what} '${relPath}' refused: Capstan renders only files in the repository (vendor the remote base into the repository instead)`,
+        { path: relPath },
+      );
+    }
+    if (path.isAbsolute(relPath)) {
+      throw new CapstanError(
+        'RENDER_FILE_OUTSIDE_ROOT',
+        `${this.display('.')}: ${what} '${relPath}' is an absolute path; only paths relative to the kustomization are allowed`,
+        { path: relPath },
+      );
+    }
+    const abs = path.resolve(this.dir, relPath);
+    let real: string;
+    try {
+      real = fs.realpathSync(abs);
+    } catch {
+      throw new CapstanError('RENDER_FILE_NOT_FOUND', `${this.display(relPath)}: ${what} does not exist`, {
+        path: this.display(relPath),
+      });
+    }
+    if (!isInside(this.dir, real)) {
+      const viaLink = isInside(this.dir, abs) ? ' (through a symlink)' : '';
+      throw new CapstanError(
+        'RENDER_FILE_OUTSIDE_ROOT',
+        `${this.display(relPath)}: ${what} is outside the kustomization root ${this.display('.')}${viaLink}; kustomize's root-only load restriction forbids it`,
+        { path: this.display(relPath) },
+      );
+    }
+    return real;
+  }
+
+  readBytes(relPath: string): Buffer {
+    const real = this.resolveFile(relPath);
+    const stat = fs.statSync(real);
+    if (stat.isDirectory()) {
+      throw new CapstanError('RENDER_NOT_A_FILE', `${this.display(relPath)}: is a directory, expected a file`, {
+        path: this.display(relPath),
+      });
+    }
+    if (stat.size > this.ctx.maxFileBytes) {
+      throw new CapstanError(
+        'RENDER_LIMIT_EXCEEDED',
+        `${this.display(relPath)}: file is ${stat.size} bytes, more than the limit of ${this.ctx.maxFileBytes}`,
+        { path: this.display(relPath) },
+      );
+    }
+    this.ctx.bytesRead += stat.size;
+    if (this.ctx.bytesRead > this.ctx.maxTotalBytes) {
+      throw new CapstanError(
+        'RENDER_LIMIT_EXCEEDED',
+        `${this.display(relPath)}: the build has read more than ${this.ctx.maxTotalBytes} bytes in all`,
+        { path: this.display(relPath) },
+      );
+    }
+    return fs.readFileSync(real);
+  }
+
+  readFile(relPath: string): string {
+    return this.readBytes(relPath).toString('utf8');
+  }
+
+  /**
+   * Resolves a base or component directory: it may be above this kustomization but must
+   * stay inside the repository. Returns its real path, or undefined if `relPath` is not a
+   * directory (then the caller treats it as a file).
+   */
+  resolveDirectory(relPath: string, what: string): string | undefined {
+    if (isRemoteReference(relPath)) {
+      throw new CapstanError(
+        'RENDER_REMOTE_REFUSED',
+        `${this.display('.')}: remote ${what} '${relPath}' refused: Capstan renders only files in the repository (vendor the remote base into the repository instead)`,
+        { path: relPath },
+      );
+    }
+    const abs = path.resolve(this.dir, relPath);
+    let real: string;
+    try {
+      real = fs.realpathSync(abs);
+    } catch {
+      return undefined;
+    }
+    if (!fs.statSync(real).isDirectory()) return undefined;
+    if (!isInside(this.ctx.repoRoot, real)) {
+      throw new CapstanError(
+        'RENDER_BASE_OUTSIDE_REPOSITORY',
+        `${this.display('.')}: ${what} '${relPath}' is outside the repository root; only bases inside the repository may be used`,
+        { path: relPath },
+      );
+    }
+    return real;
+  }
+
+  /** A loader for a sub-directory (a base or component). */
+  child(realDir: string): RootedLoader {
+    return new RootedLoader(realDir, this.ctx);
+  }
+}
+
+/** Finds the kustomization file of a directory; undefined when there is none. */
+export function findKustomizationFile(dir: string, display: string): string | undefined {
+  const present = KUSTOMIZATION_FILE_NAMES.filter((n) => fs.existsSync(path.join(dir, n)));
+  if (present.length > 1) {
+    throw new CapstanError(
+      'RENDER_KUSTOMIZATION_AMBIGUOUS',
+      `${display}: found more than one kustomization file (${present.join(', ')}); keep only one`,
+      { path: display },
+    );
+  }
+  return present[0];
+}

@@ -26,10 +26,13 @@ export function runRender(args: string[], out: NodeJS.WritableStream): number {
     throw new CapstanError('CLI_USAGE', `render: --output must be yaml or json, got '${values.output}'`);
   }
   const dir = positionals[0];
-  if (!fs.existsSync(dir)) throw new CapstanError('RENDER_FILE_NOT_FOUND', `${dir}: directory does not exist`);
+  if (!fs.existsSync(dir))
+    throw new CapstanError('RENDER_FILE_NOT_FOUND', `${dir}: directory does not exist`);
   const repoRoot = values['repo-root'] ?? defaultRepoRoot(dir);
   const { objects } = render(dir, { repoRoot, recursive: values.recursive, displayRoot: process.cwd() });
-  out.write(values.output === 'json' ? JSON.stringify(objects, null, 2) + '\n' : stringifyYamlDocuments(objects));
+  out.write(
+    values.output === 'json' ? JSON.stringify(objects, null, 2) + '\n' : stringifyYamlDocuments(objects),
+  );
   return 0;
 }
 

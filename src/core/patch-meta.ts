@@ -70,7 +70,12 @@ function type(fields: Record<string, FieldSpec>): PatchType {
   return { fields: map };
 }
 
-function list(strategy: PatchStrategy, mergeKey?: string, of?: PatchType, listMapKeys?: string[]): PatchField {
+function list(
+  strategy: PatchStrategy,
+  mergeKey?: string,
+  of?: PatchType,
+  listMapKeys?: string[],
+): PatchField {
   const meta: ListMeta = {
     strategy,
     ...(mergeKey ? { mergeKey } : {}),
@@ -121,7 +126,10 @@ function buildKinds(api: boolean): Map<string, PatchType> {
     withMeta({ spec: type({ template, ...extra }), status: conditions() });
   const jobSpec = type({ template });
   const cronJob = withMeta({ spec: type({ jobTemplate: withMeta({ spec: jobSpec }) }) });
-  const pdb = withMeta({ spec: type({ selector: { meta: { strategy: 'replace' } } }), status: conditions(['type']) });
+  const pdb = withMeta({
+    spec: type({ selector: { meta: { strategy: 'replace' } } }),
+    status: conditions(['type']),
+  });
   const webhooks = withMeta({ webhooks: list('merge', 'name') });
   const csiNode = withMeta({ spec: type({ drivers: list('merge', 'name') }) });
   const apiService = withMeta({ status: conditions(['type']) });
@@ -140,18 +148,43 @@ function buildKinds(api: boolean): Map<string, PatchType> {
   add('batch/v1', 'Job', withMeta({ spec: jobSpec, status: conditions() }));
   add('batch/v1 batch/v1beta1', 'CronJob', cronJob);
   add('v1', 'PersistentVolumeClaim', pvc);
-  add('v1', 'Service', withMeta({ spec: type({ ports: list('merge', 'port', undefined, ['port', 'protocol']) }), status: conditions(['type']) }));
+  add(
+    'v1',
+    'Service',
+    withMeta({
+      spec: type({ ports: list('merge', 'port', undefined, ['port', 'protocol']) }),
+      status: conditions(['type']),
+    }),
+  );
   add('v1', 'ServiceAccount', withMeta({ secrets: list('merge', 'name') }));
   add('v1', 'Namespace', withMeta({ status: conditions() }));
   add('v1', 'ComponentStatus', withMeta({ conditions: byType() }));
-  add('v1', 'Node', withMeta({ spec: type({ podCIDRs: list('merge') }), status: type({ addresses: byType(), conditions: byType() }) }));
+  add(
+    'v1',
+    'Node',
+    withMeta({
+      spec: type({ podCIDRs: list('merge') }),
+      status: type({ addresses: byType(), conditions: byType() }),
+    }),
+  );
   add('policy/v1 policy/v1beta1', 'PodDisruptionBudget', pdb);
-  add('admissionregistration.k8s.io/v1 admissionregistration.k8s.io/v1beta1', 'MutatingWebhookConfiguration', webhooks);
-  add('admissionregistration.k8s.io/v1 admissionregistration.k8s.io/v1beta1', 'ValidatingWebhookConfiguration', webhooks);
+  add(
+    'admissionregistration.k8s.io/v1 admissionregistration.k8s.io/v1beta1',
+    'MutatingWebhookConfiguration',
+    webhooks,
+  );
+  add(
+    'admissionregistration.k8s.io/v1 admissionregistration.k8s.io/v1beta1',
+    'ValidatingWebhookConfiguration',
+    webhooks,
+  );
   add('storage.k8s.io/v1 storage.k8s.io/v1beta1', 'CSINode', csiNode);
   add('apiregistration.k8s.io/v1 apiregistration.k8s.io/v1beta1', 'APIService', apiService);
   // Kinds whose only metadata is ObjectMeta's (finalizers, ownerReferences).
-  for (const kind of 'Binding ConfigMap Endpoints Event LimitRange PersistentVolume ResourceQuota Secret'.split(' ')) add('v1', kind);
+  for (const kind of 'Binding ConfigMap Endpoints Event LimitRange PersistentVolume ResourceQuota Secret'.split(
+    ' ',
+  ))
+    add('v1', kind);
   add('apps/v1', 'ControllerRevision');
   add('apiextensions.k8s.io/v1 apiextensions.k8s.io/v1beta1', 'CustomResourceDefinition');
   add('autoscaling/v1 autoscaling/v2beta1 autoscaling/v2beta2', 'HorizontalPodAutoscaler');

@@ -17,7 +17,8 @@ import type { JsonValue } from './object.js';
  */
 const goInt = new jsYaml.Type('tag:yaml.org,2002:int', {
   kind: 'scalar',
-  resolve: (data: string) => /^[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.test(data.replaceAll('_', '')),
+  resolve: (data: string) =>
+    /^[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.test(data.replaceAll('_', '')),
   construct: (data: string) => {
     let s = data.replaceAll('_', '');
     let sign = 1;
@@ -79,7 +80,9 @@ const goTimestamp = new jsYaml.Type('tag:yaml.org,2002:timestamp', {
 });
 
 // js-yaml exports its built-in types at run time; its type declarations omit them
-const builtin = (jsYaml as unknown as { types: Record<'null' | 'bool' | 'merge', InstanceType<typeof jsYaml.Type>> }).types;
+const builtin = (
+  jsYaml as unknown as { types: Record<'null' | 'bool' | 'merge', InstanceType<typeof jsYaml.Type>> }
+).types;
 
 /** Parsing schema: YAML 1.2 core booleans and nulls (as go-yaml v3), Go-style numbers and timestamps. */
 const loadSchema = jsYaml.FAILSAFE_SCHEMA.extend({
@@ -100,7 +103,11 @@ export const defaultYamlLimits: YamlLimits = { maxBytes: 64 * 1024 * 1024, maxAl
  * Parses a multi-document YAML (or JSON) stream into JSON values. Empty documents are
  * skipped. Errors name the file and the line.
  */
-export function parseYamlDocuments(text: string, file: string, limits: YamlLimits = defaultYamlLimits): JsonValue[] {
+export function parseYamlDocuments(
+  text: string,
+  file: string,
+  limits: YamlLimits = defaultYamlLimits,
+): JsonValue[] {
   if (text.length > limits.maxBytes) {
     throw new CapstanError(
       'YAML_TOO_LARGE',
@@ -120,18 +127,42 @@ export function parseYamlDocuments(text: string, file: string, limits: YamlLimit
   const out: JsonValue[] = [];
   for (const doc of docs) {
     if (doc === null || doc === undefined) continue;
-    out.push(mayHaveAliases ? materialize(doc, file, { left: limits.maxAliasNodes }) : checkNumbers(doc, file));
+    try {
+      out.push(
+        mayHaveAliases ? materialize(doc, file, { left: limits.maxAliasNodes }) : checkNumbers(doc, file),
+      );
+    } catch (e) {
+      const at =
+        e instanceof CapstanError && e.code === 'YAML_UNSUPPORTED_VALUE' ? findNonFinite(doc, '') : undefined;
+      if (at === undefined) throw e;
+      throw new CapstanError(
+        'YAML_UNSUPPORTED_VALUE',
+        `${file}: field ${at}: .inf and .nan cannot be represented in JSON`,
+        {
+          file,
+          field: at,
+        },
+      );
+    }
   }
   return out;
 }
 
 /** Parses a single-document YAML text (a kustomization, a patch); empty text gives null. */
-export function parseYamlDocument(text: string, file: string, limits: YamlLimits = defaultYamlLimits): JsonValue {
+export function parseYamlDocument(
+  text: string,
+  file: string,
+  limits: YamlLimits = defaultYamlLimits,
+): JsonValue {
   const docs = parseYamlDocuments(text, file, limits);
   if (docs.length > 1) {
-    throw new CapstanError('YAML_MULTIPLE_DOCUMENTS', `${file}: expected one YAML document, found ${docs.length}`, {
-      file,
-    });
+    throw new CapstanError(
+      'YAML_MULTIPLE_DOCUMENTS',
+      `${file}: expected one YAML document, found ${docs.length}`,
+      {
+        file,
+      },
+    );
   }
   return docs[0] ?? null;
 }
@@ -139,7 +170,7 @@ export function parseYamlDocument(text: string, file: string, limits: YamlLimits
 function yamlError(e: unknown, file: string): CapstanError {
   if (e instanceof jsYaml.YAMLException) {
     const line = e.mark ? e.mark.line + 1 : undefined;
-    const where = line ? `${file}:${line}` : file;
+    const where = line ? `${file}, line ${line}` : file;
     return new CapstanError('YAML_INVALID', `${where}: invalid YAML: ${e.reason}`, { file, line });
   }
   return new CapstanError('YAML_INVALID', `${file}: invalid YAML: ${String(e)}`, { file });
@@ -176,11 +207,26 @@ function checkNumbers(v: unknown, file: string): JsonValue {
 
 function checkScalar(v: unknown, file: string): JsonValue {
   if (typeof v === 'number' && !Number.isFinite(v)) {
-    throw new CapstanError('YAML_UNSUPPORTED_VALUE', `${file}: unsupported value ${v} (JSON has no NaN or Infinity)`, {
-      file,
-    });
+    throw new CapstanError(
+      'YAML_UNSUPPORTED_VALUE',
+      `${file}: unsupported value ${v} (JSON has no NaN or Infinity)`,
+      {
+        file,
+      },
+    );
   }
   return v as JsonValue;
+}
+
+/** Where in `doc` the first NaN or Infinity is, as a dotted path (only computed on error). */
+function findNonFinite(v: unknown, at: string): string | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? undefined : at;
+  if (typeof v !== 'object' || v === null) return undefined;
+  for (const [k, x] of Object.entries(v)) {
+    const found = findNonFinite(x, at ? `${at}.${k}` : k);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /** Dump schema: quotes every string that a YAML 1.1 or go-yaml reader would take for another type. */
@@ -192,5 +238,12 @@ export function stringifyYamlDocuments(docs: readonly unknown[]): string {
 }
 
 export function stringifyYaml(doc: unknown): string {
-  return jsYaml.dump(doc, { schema: dumpSchema, sortKeys: true, noRefs: true, lineWidth: -1, noCompatMode: false, noArrayIndent: true });
+  return jsYaml.dump(doc, {
+    schema: dumpSchema,
+    sortKeys: true,
+    noRefs: true,
+    lineWidth: -1,
+    noCompatMode: false,
+    noArrayIndent: true,
+  });
 }

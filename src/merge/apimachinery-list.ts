@@ -8,7 +8,9 @@
 import { CapstanError, isJsonObject, type JsonObject, type JsonValue } from '../core/index.js';
 
 export const fail = (message: string, path: readonly string[]) =>
-  new CapstanError('MERGE_INVALID_PATCH', `${path.join('.') || '(root)'}: ${message}`, { path: path.join('.') });
+  new CapstanError('MERGE_INVALID_PATCH', `${path.join('.') || '(root)'}: ${message}`, {
+    path: path.join('.'),
+  });
 
 export type ElementKind = 'map' | 'string' | 'number' | 'boolean' | 'null';
 
@@ -75,7 +77,10 @@ function sortByOrder(
   const at = toSort.map(idx);
   let sorted: JsonValue[];
   if (at.every((i) => i >= 0)) {
-    sorted = toSort.map((v, i) => [v, at[i]!] as const).sort((a, b) => a[1] - b[1]).map(([v]) => v);
+    sorted = toSort
+      .map((v, i) => [v, at[i]!] as const)
+      .sort((a, b) => a[1] - b[1])
+      .map(([v]) => v);
   } else {
     // Go's stable sort with apimachinery's comparator (an item not found is "less"): for
     // such inputs only an insertion sort reproduces it.
@@ -95,7 +100,13 @@ function sortByOrder(
 }
 
 /** Inserts server-only items among the patch items, by their live order where both are live. */
-function mergeSorted(left: JsonValue[], right: JsonValue[], serverOrder: readonly JsonValue[], mergeKey: string, kind: ElementKind) {
+function mergeSorted(
+  left: JsonValue[],
+  right: JsonValue[],
+  serverOrder: readonly JsonValue[],
+  mergeKey: string,
+  kind: ElementKind,
+) {
   const idx = indexer(serverOrder, mergeKey, kind);
   const out: JsonValue[] = [];
   let i = 0;

@@ -117,7 +117,14 @@ export function mergeMap(
       const strategy = mainStrategy(field?.meta?.strategy);
       original[key] =
         strategy === 'merge' || isDeleteList
-          ? mergeSlice(origV, patchV as JsonValue[], field?.type, field?.meta?.mergeKey ?? '', isDeleteList, sub)
+          ? mergeSlice(
+              origV,
+              patchV as JsonValue[],
+              field?.type,
+              field?.meta?.mergeKey ?? '',
+              isDeleteList,
+              sub,
+            )
           : (patchV as JsonValue[]);
     } else {
       const [v, keep] = removeDirectives(patchV);
@@ -172,7 +179,8 @@ function applyRetainKeys(original: JsonObject, patch: JsonObject, path: readonly
   const keep = new Set<unknown>(retain);
   for (const [k, v] of Object.entries(patch)) {
     if (v === null || k.startsWith(DELETE_PRIMITIVE) || k.startsWith(SET_ORDER)) continue;
-    if (!keep.has(k)) throw fail(`invalid patch format of retainKeys: ${k} is not listed in $retainKeys`, path);
+    if (!keep.has(k))
+      throw fail(`invalid patch format of retainKeys: ${k} is not listed in $retainKeys`, path);
   }
   for (const k of Object.keys(original)) if (!keep.has(k)) delete original[k];
 }
@@ -201,7 +209,8 @@ function applySetElementOrder(
     validateOrder(patchList ?? [], order, mergeKey, sub);
     let merged: JsonValue[];
     if (origList !== undefined && patchList === undefined) merged = origList;
-    else if (origList === undefined && patchList !== undefined) merged = removeDirectives(patchList)[0] as JsonValue[];
+    else if (origList === undefined && patchList !== undefined)
+      merged = removeDirectives(patchList)[0] as JsonValue[];
     else if (origList !== undefined && patchList !== undefined) {
       merged =
         mainStrategy(meta?.meta?.strategy) === 'merge'
@@ -215,7 +224,12 @@ function applySetElementOrder(
 }
 
 /** The patch list must follow the `$setElementOrder` list (deletions aside). */
-function validateOrder(patchList: JsonValue[], order: JsonValue[], mergeKey: string, path: readonly string[]) {
+function validateOrder(
+  patchList: JsonValue[],
+  order: JsonValue[],
+  mergeKey: string,
+  path: readonly string[],
+) {
   if (order.length === 0 || patchList.length === 0) return;
   const items = mergeKey ? patchList.filter((p) => !(isJsonObject(p) && p.$patch === 'delete')) : patchList;
   const keyOf = (v: JsonValue) => {
@@ -234,5 +248,6 @@ function validateOrder(patchList: JsonValue[], order: JsonValue[], mergeKey: str
     if (keyOf(items[p]!) === keyOf(order[o]!)) p++;
     o++;
   }
-  if (p < items.length) throw fail('the order of the patch list does not match its $setElementOrder list', path);
+  if (p < items.length)
+    throw fail('the order of the patch list does not match its $setElementOrder list', path);
 }

@@ -31,10 +31,14 @@ export function validateJsonPatch(ops: unknown, source?: string): JsonPatchOp[] 
     const at = `operation ${i}`;
     if (!isJsonObject(o)) throw invalid(source, `${at} must be a map with op and path`);
     if (typeof o.op !== 'string' || !OPS.has(o.op)) {
-      throw invalid(source, `${at} has unknown op ${JSON.stringify(o.op)} (use add, remove, replace, move, copy or test)`);
+      throw invalid(
+        source,
+        `${at} has unknown op ${JSON.stringify(o.op)} (use add, remove, replace, move, copy or test)`,
+      );
     }
     if (typeof o.path !== 'string') throw invalid(source, `${at} (${o.op}) has no path`);
-    if (o.path !== '' && !o.path.startsWith('/')) throw invalid(source, `${at} (${o.op}) path ${o.path} must start with /`);
+    if (o.path !== '' && !o.path.startsWith('/'))
+      throw invalid(source, `${at} (${o.op}) path ${o.path} must start with /`);
     if ((o.op === 'move' || o.op === 'copy') && typeof o.from !== 'string') {
       throw invalid(source, `${at} (${o.op} ${o.path}) has no from`);
     }
@@ -65,7 +69,8 @@ function parentOf(doc: JsonValue, path: string): { parent: JsonValue; key: strin
   for (const t of tokens) {
     walked += `/${t}`;
     cur = child(cur, t);
-    if (cur === undefined || cur === null || typeof cur !== 'object') throw new Error(`path ${walked} does not exist`);
+    if (cur === undefined || cur === null || typeof cur !== 'object')
+      throw new Error(`path ${walked} does not exist`);
   }
   return { parent: cur as JsonValue, key };
 }
@@ -129,12 +134,17 @@ export function applyJsonPatch<T extends JsonValue>(
           mustExist(out, op.path);
           const actual = fastJsonPatch.getValueByPointer(out, op.path);
           if (!deepEqual(actual, op.value ?? null)) {
-            throw new Error(`test failed: the value is ${JSON.stringify(actual)}, not ${JSON.stringify(op.value ?? null)}`);
+            throw new Error(
+              `test failed: the value is ${JSON.stringify(actual)}, not ${JSON.stringify(op.value ?? null)}`,
+            );
           }
           return; // nothing to apply once checked
         }
       }
-      const withValue = 'value' in op || op.op === 'remove' || op.op === 'move' || op.op === 'copy' ? op : { ...op, value: null };
+      const withValue =
+        'value' in op || op.op === 'remove' || op.op === 'move' || op.op === 'copy'
+          ? op
+          : { ...op, value: null };
       out = applyOperation(out, withValue as Operation, false, true, true).newDocument as JsonValue;
     } catch (e) {
       const where = `${op.op} ${op.path}`;

@@ -101,7 +101,12 @@ function validateKeys(all: readonly Tuple[], values: Tuple, keys: readonly strin
 }
 
 /** kyaml's appendListNode: re-seats every dest element into `dst`, matched by its keys. */
-function appendListNode(dst: JsonValue[], src: JsonValue[], keys: string[], path: readonly string[]): JsonValue[] {
+function appendListNode(
+  dst: JsonValue[],
+  src: JsonValue[],
+  keys: string[],
+  path: readonly string[],
+): JsonValue[] {
   for (const elem of [...src]) {
     if (keys[0] === '') {
       setElement(dst, elem, [''], [nodeText(elem)], path);
@@ -176,6 +181,7 @@ export function mergeAssociativeList(
   const meta = schema.meta;
   const keys = meta?.listMapKeys ? [...meta.listMapKeys] : meta?.mergeKey ? [meta.mergeKey] : [];
   const values = elementValues(keys, dest, origin);
-  if (values.length > 0 || keys.length > 0) return setElements(values, keys, dest, origin, schema, path, walk);
+  if (values.length > 0 || keys.length > 0)
+    return setElements(values, keys, dest, origin, schema, path, walk);
   return setElements(primitiveValues(dest, origin), [''], dest, origin, schema, path, walk);
 }

@@ -17,7 +17,14 @@ import {
   patchField,
 } from '../core/index.js';
 import { mergeAssociativeList } from './kyaml-list.js';
-import { KEEP_NULL, isMissingOrNull, nodeText, setElement, wrongKind, type WalkResult } from './kyaml-nodes.js';
+import {
+  KEEP_NULL,
+  isMissingOrNull,
+  nodeText,
+  setElement,
+  wrongKind,
+  type WalkResult,
+} from './kyaml-nodes.js';
 
 type Directive = 'merge' | 'replace' | 'delete' | 'unknown';
 
@@ -53,6 +60,26 @@ function kindOf(v: unknown): 'map' | 'list' | 'scalar' | undefined {
   return Array.isArray(v) ? 'list' : isJsonObject(v) ? 'map' : 'scalar';
 }
 
+/** Texts YAML reads as something other than a string: written quoted when they are strings. */
+const NON_STRING =
+  /^(?:[-+]?(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|0x[0-9a-fA-F]+|0o?[0-7]+|[-+]?\.inf|\.nan|true|false|yes|no|on|off|y|n|null|~)$/i;
+
+/**
+ * kyaml copies the target's quoting onto the patch value. A target string that only
+ * quotes can keep a string (`"1"`, `"true"`) was quoted, so a number or boolean patched
+ * over it comes out as a string (observed: base `name: "1"`, patch `name: 1` → `"1"`).
+ */
+function keepQuoting(dest: JsonValue | undefined, origin: JsonValue): JsonValue {
+  if (
+    typeof dest === 'string' &&
+    (typeof origin === 'number' || typeof origin === 'boolean') &&
+    NON_STRING.test(dest)
+  ) {
+    return String(origin);
+  }
+  return origin;
+}
+
 const kindNames = { map: 'MappingNode', list: 'SequenceNode', scalar: 'ScalarNode' } as const;
 
 /** One merge: the schema lookup is fixed for the whole walk. */
@@ -71,7 +98,7 @@ export class KyamlMerger {
         if (kindOf(s) !== undefined && kindOf(s) !== kind) throw wrongKind(kindNames[kind], s, path);
       }
     }
-    if (kind === 'scalar') return origin !== undefined ? origin : dest;
+    if (kind === 'scalar') return origin !== undefined ? keepQuoting(dest, origin) : dest;
     if (kind === 'list') {
       const associative = schema?.meta?.strategy.split(',').includes('merge') ?? false;
       if (!associative) return origin !== undefined ? origin : dest;

@@ -53,7 +53,8 @@ export function openApiPatchSchema(doc: unknown, options: OpenApiSchemaOptions =
         if (isJsonObject(prop)) fields.set(name, fieldOf(prop, seen + 1));
       }
     }
-    if (isJsonObject(schema.additionalProperties)) type.additional = fieldOf(schema.additionalProperties, seen + 1);
+    if (isJsonObject(schema.additionalProperties))
+      type.additional = fieldOf(schema.additionalProperties, seen + 1);
     return type;
   };
 

@@ -49,7 +49,10 @@ export function strategicMergePatch(
   options: StrategicMergeOptions,
 ): JsonObject | undefined {
   if (!isJsonObject(patch)) {
-    throw new CapstanError('MERGE_INVALID_PATCH', `a strategic merge patch must be a map, got ${JSON.stringify(patch)}`);
+    throw new CapstanError(
+      'MERGE_INVALID_PATCH',
+      `a strategic merge patch must be a map, got ${JSON.stringify(patch)}`,
+    );
   }
   if (!isJsonObject(original)) {
     throw new CapstanError('MERGE_INVALID_PATCH', 'the object to patch must be a map');
@@ -58,6 +61,9 @@ export function strategicMergePatch(
   const root = schema.rootType(options.gvk);
   if (options.mode === 'apiserver') return mergeMap(copy(original), copy(patch), root, []);
   const merger = new KyamlMerger(schema);
-  const out = merger.walk(copy(original), copy(patch), root ? { type: root } : undefined, []);
-  return isJsonObject(out) ? out : undefined;
+  const target = copy(original);
+  const out = merger.walk(target, copy(patch), root ? { type: root } : undefined, []);
+  // kustomize keeps its own node, merged in place: a top-level `$patch: replace` (which
+  // returns the patch node instead) therefore changes nothing — observed with kubectl.
+  return out === undefined || out === null ? undefined : target;
 }

@@ -21,6 +21,14 @@ export function renderDirectory(dir: string, options: DirectoryOptions = {}): Ku
   const displayRoot = options.displayRoot ? path.resolve(options.displayRoot) : root;
   const files: string[] = [];
   collect(root, root, options.recursive === true, files);
+  if (files.length === 0) {
+    const shown = path.relative(displayRoot, root) || '.';
+    throw new CapstanError(
+      'RENDER_NOTHING_TO_RENDER',
+      `${shown}: no kustomization file (kustomization.yaml, kustomization.yml, Kustomization) and no manifests (*.yaml, *.yml, *.json)${options.recursive ? '' : ' (use --recursive for sub-directories)'}`,
+      { path: shown },
+    );
+  }
   const objects: KubeObject[] = [];
   for (const file of files) {
     const shown = path.relative(displayRoot, file) || path.basename(file);
@@ -30,7 +38,9 @@ export function renderDirectory(dir: string, options: DirectoryOptions = {}): Ku
 }
 
 function collect(root: string, dir: string, recursive: boolean, out: string[]): void {
-  const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const entries = fs
+    .readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
     const full = path.join(dir, e.name);

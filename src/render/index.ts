@@ -33,7 +33,10 @@ export function render(dir: string, options: RenderOptions = {}): RenderResult {
   }
   return {
     mode: 'directory',
-    objects: renderDirectory(dir, { recursive: options.recursive, displayRoot: options.displayRoot ?? options.repoRoot }),
+    objects: renderDirectory(dir, {
+      recursive: options.recursive,
+      displayRoot: options.displayRoot ?? options.repoRoot,
+    }),
   };
 }
 

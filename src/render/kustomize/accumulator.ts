@@ -4,7 +4,11 @@
  * `crds:` and whatever the bases brought), and the vars declared so far.
  */
 import { CapstanError } from '../../core/index.js';
-import { emptyTransformerConfig, mergeTransformerConfig, type TransformerConfig } from './builtin-config/index.js';
+import {
+  emptyTransformerConfig,
+  mergeTransformerConfig,
+  type TransformerConfig,
+} from './builtin-config/index.js';
 import { currentKey, describeId } from './ids.js';
 import type { Resource, Var } from './types.js';
 
@@ -24,7 +28,7 @@ export class Accumulator {
       if (other) {
         throw new CapstanError(
           'RENDER_DUPLICATE_ID',
-          `${source}: ${describeId(r.obj)} from ${r.source} is already in the build (from ${other.source}); each object may be declared once`,
+          `${r.source}: ${describeId(r.obj)} is already in the build (declared in ${other.source}, built by ${source}); duplicate objects are not allowed`,
           { file: r.source, other: other.source },
         );
       }

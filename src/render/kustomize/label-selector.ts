@@ -116,7 +116,8 @@ function parse(toks: Tok[]): Requirement[] {
     }
     const sep = next();
     if (sep.t === 'end') return reqs;
-    if (!(sep.t === 'op' && sep.s === ',')) throw new Error(`found ${shown(sep)}, expected: ',' or end of string`);
+    if (!(sep.t === 'op' && sep.s === ','))
+      throw new Error(`found ${shown(sep)}, expected: ',' or end of string`);
     const head = peek();
     if (!(head.t === 'id' || (head.t === 'op' && head.s === '!'))) {
       throw new Error(`found ${shown(head)}, expected: identifier after ','`);
@@ -137,7 +138,8 @@ function parse(toks: Tok[]): Requirement[] {
     const values = exact ? [exactValue()] : setValues();
     for (const v of values) validateValue(key, v);
     if (op === 'gt' || op === 'lt') {
-      if (!/^[+-]?\d+$/.test(values[0])) throw new Error(`for 'Gt', 'Lt' operators, the value must be an integer`);
+      if (!/^[+-]?\d+$/.test(values[0]))
+        throw new Error(`for 'Gt', 'Lt' operators, the value must be an integer`);
       return { key, op, values: new Set(), bound: Number(values[0]) };
     }
     return { key, op, values: new Set(values) };

@@ -22,6 +22,8 @@ export interface BuildContext {
   bytesRead: number;
   maxTotalBytes: number;
   maxFileBytes: number;
+  /** record origins and transformations (the top kustomization's buildMetadata asks) */
+  trackOrigins?: boolean;
   /** merge keys for custom kinds, from the last `openapi:` field loaded */
   patchSchema?: PatchSchemaLookup;
 }
@@ -43,6 +45,8 @@ function isInside(parent: string, child: string): boolean {
 
 export class RootedLoader implements FileLoader {
   readonly dir: string;
+  /** display path of the kustomization file using this loader, once known (for messages) */
+  owner: string;
 
   /** `dir` must already be a real (symlink-free) absolute path. */
   constructor(
@@ -50,6 +54,7 @@ export class RootedLoader implements FileLoader {
     readonly ctx: BuildContext,
   ) {
     this.dir = dir;
+    this.owner = this.display('.');
   }
 
   display(relPath: string): string {
@@ -62,14 +67,14 @@ export class RootedLoader implements FileLoader {
     if (isRemoteReference(relPath)) {
       throw new CapstanError(
         'RENDER_REMOTE_REFUSED',
-        `${this.display('.')}: remote ${what} '${relPath}' refused: Capstan renders only files in the repository (vendor the remote base into the repository instead)`,
+        `${this.owner}: remote ${what} '${relPath}' refused: Capstan renders only files in the repository (vendor the remote base into the repository instead)`,
         { path: relPath },
       );
     }
     if (path.isAbsolute(relPath)) {
       throw new CapstanError(
         'RENDER_FILE_OUTSIDE_ROOT',
-        `${this.display('.')}: ${what} '${relPath}' is an absolute path; only paths relative to the kustomization are allowed`,
+        `${this.owner}: ${what} '${relPath}' is an absolute path; only paths relative to the kustomization are allowed`,
         { path: relPath },
       );
     }
@@ -97,9 +102,13 @@ export class RootedLoader implements FileLoader {
     const real = this.resolveFile(relPath);
     const stat = fs.statSync(real);
     if (stat.isDirectory()) {
-      throw new CapstanError('RENDER_NOT_A_FILE', `${this.display(relPath)}: is a directory, expected a file`, {
-        path: this.display(relPath),
-      });
+      throw new CapstanError(
+        'RENDER_NOT_A_FILE',
+        `${this.display(relPath)}: is a directory, expected a file`,
+        {
+          path: this.display(relPath),
+        },
+      );
     }
     if (stat.size > this.ctx.maxFileBytes) {
       throw new CapstanError(
@@ -132,7 +141,7 @@ export class RootedLoader implements FileLoader {
     if (isRemoteReference(relPath)) {
       throw new CapstanError(
         'RENDER_REMOTE_REFUSED',
-        `${this.display('.')}: remote ${what} '${relPath}' refused: Capstan renders only files in the repository (vendor the remote base into the repository instead)`,
+        `${this.owner}: remote ${what} '${relPath}' refused: Capstan renders only files in the repository (vendor the remote base into the repository instead)`,
         { path: relPath },
       );
     }
@@ -147,7 +156,7 @@ export class RootedLoader implements FileLoader {
     if (!isInside(this.ctx.repoRoot, real)) {
       throw new CapstanError(
         'RENDER_BASE_OUTSIDE_REPOSITORY',
-        `${this.display('.')}: ${what} '${relPath}' is outside the repository root; only bases inside the repository may be used`,
+        `${this.owner}: ${what} '${relPath}' is outside the repository root; only bases inside the repository may be used`,
         { path: relPath },
       );
     }

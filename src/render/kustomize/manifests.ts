@@ -3,7 +3,13 @@
  * `...List` kinds with `items` are expanded (their items after the file's other
  * documents), every object needs a kind and a metadata.name.
  */
-import { CapstanError, isJsonObject, parseYamlDocuments, type JsonValue, type KubeObject } from '../../core/index.js';
+import {
+  CapstanError,
+  isJsonObject,
+  parseYamlDocuments,
+  type JsonValue,
+  type KubeObject,
+} from '../../core/index.js';
 import { newResource } from './ids.js';
 import type { Resource } from './types.js';
 
@@ -15,7 +21,9 @@ export function resourcesFromText(text: string, file: string): Resource[] {
   docs.forEach((doc, index) => {
     const where = docs.length > 1 ? `${file} (document ${index + 1})` : file;
     if (!isJsonObject(doc)) {
-      throw new CapstanError('RENDER_INVALID_OBJECT', `${where}: expected a Kubernetes object (a YAML map)`, { file });
+      throw new CapstanError('RENDER_INVALID_OBJECT', `${where}: expected a Kubernetes object (a YAML map)`, {
+        file,
+      });
     }
     if (isList(doc)) {
       for (const item of doc.items as JsonValue[]) listItems.push(toResource(item, where, file));
@@ -32,7 +40,9 @@ function isList(doc: Record<string, JsonValue>): boolean {
 
 function toResource(doc: JsonValue, where: string, file: string): Resource {
   if (!isJsonObject(doc)) {
-    throw new CapstanError('RENDER_INVALID_OBJECT', `${where}: expected a Kubernetes object (a YAML map)`, { file });
+    throw new CapstanError('RENDER_INVALID_OBJECT', `${where}: expected a Kubernetes object (a YAML map)`, {
+      file,
+    });
   }
   if (typeof doc.kind !== 'string' || doc.kind === '') {
     throw new CapstanError('RENDER_INVALID_OBJECT', `${where}: object has no kind`, { file });

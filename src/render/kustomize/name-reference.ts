@@ -30,7 +30,10 @@ interface Rule {
 }
 
 /** Rewrites every name reference of every resource to the referenced object's current name. */
-export function fixNameReferences(resources: readonly Resource[], backRefs: readonly NameBackReference[]): void {
+export function fixNameReferences(
+  resources: readonly Resource[],
+  backRefs: readonly NameBackReference[],
+): void {
   const rules: Rule[] = [];
   for (const ref of backRefs) {
     for (const fs of ref.fieldSpecs) {
@@ -168,7 +171,11 @@ function rewriteMapping(
     candidates =
       byOriginal.length > 0
         ? byOriginal
-        : candidates.filter((c) => !isClusterScopedKind(c.obj.kind) && effectiveNamespace(c.obj.kind, c.obj.metadata.namespace) === ns);
+        : candidates.filter(
+            (c) =>
+              !isClusterScopedKind(c.obj.kind) &&
+              effectiveNamespace(c.obj.kind, c.obj.metadata.namespace) === ns,
+          );
   }
   const referral = selectReferral(oldName, candidates, referrer, rule, true);
   if (!referral) return;
@@ -221,7 +228,7 @@ function selectReferral(
   if (identical) return candidates[0];
   throw new CapstanError(
     'RENDER_NAME_REFERENCE_AMBIGUOUS',
-    `${referrer.source}: ${describeId(referrer.obj)} refers to '${oldName}' in '${rule.spec.path}', which could be any of: ${candidates
+    `${referrer.source}: ${describeId(referrer.obj)} refers to '${oldName}' in '${rule.spec.path}', which is ambiguous: it could be any of ${candidates
       .map((c) => describeId(c.obj))
       .join(', ')}`,
     { path: rule.spec.path },

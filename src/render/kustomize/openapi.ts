@@ -13,14 +13,20 @@ export function loadOpenApi(t: Pick<Target, 'k' | 'loader' | 'file'>): void {
   const p = spec.path;
   if (typeof p !== 'string' || p === '') {
     if (spec.version !== undefined) return; // a built-in schema version: ours is built in
-    throw new CapstanError('RENDER_KUSTOMIZATION_INVALID', `${t.file}: openapi needs a 'path' to a schema file`, {
-      file: t.file,
-    });
+    throw new CapstanError(
+      'RENDER_KUSTOMIZATION_INVALID',
+      `${t.file}: openapi needs a 'path' to a schema file`,
+      {
+        file: t.file,
+      },
+    );
   }
   const shown = t.loader.display(p);
   const doc = parseYamlDocument(t.loader.readFile(p), shown);
   if (!isJsonObject(doc)) {
-    throw new CapstanError('RENDER_OPENAPI_INVALID', `${shown}: an OpenAPI schema must be a map`, { file: shown });
+    throw new CapstanError('RENDER_OPENAPI_INVALID', `${shown}: an OpenAPI schema must be a map`, {
+      file: shown,
+    });
   }
   t.loader.ctx.patchSchema = openApiPatchSchema(doc);
 }

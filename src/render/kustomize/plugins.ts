@@ -4,9 +4,16 @@
  * kustomization directory whose output is plugin configs. Exec and container plugins
  * are refused: Capstan never runs programs named by a repository.
  */
-import { CapstanError, isJsonObject, parseYamlDocuments, type JsonObject, type JsonValue } from '../../core/index.js';
+import {
+  CapstanError,
+  isJsonObject,
+  parseYamlDocuments,
+  type JsonObject,
+  type JsonValue,
+} from '../../core/index.js';
 import { Accumulator } from './accumulator.js';
 import { accumulateResources, absorbAll, type Target } from './target.js';
+import { addContentHashes } from './hash-names.js';
 import { makeConfigMap, makeSecret } from './generators/index.js';
 import { setImages } from './transformers/images.js';
 import { setMapEntries } from './transformers/labels.js';
@@ -42,7 +49,8 @@ function loadConfigs(t: Target, entries: readonly string[], field: string): Plug
   if (paths.length > 0) {
     const acc = new Accumulator();
     accumulateResources(t, acc, paths);
-    for (const res of acc.resources) out.push({ config: res.obj as unknown as JsonObject, where: res.source });
+    for (const res of acc.resources)
+      out.push({ config: res.obj as unknown as JsonObject, where: res.source });
   }
   for (const { config, where } of out) {
     if (config.apiVersion !== 'builtin') {
@@ -80,8 +88,10 @@ export function runPluginGenerators(t: Target, acc: Accumulator): void {
     const args = { ...config } as unknown as GeneratorArgs & SecretArgs;
     if (!args.name) args.name = str(meta.name);
     if (!args.namespace && meta.namespace) args.namespace = str(meta.namespace);
-    if (config.kind === 'ConfigMapGenerator') absorbAll(acc, [makeConfigMap(args, undefined, t.loader, where)], where);
-    else if (config.kind === 'SecretGenerator') absorbAll(acc, [makeSecret(args, undefined, t.loader, where)], where);
+    if (config.kind === 'ConfigMapGenerator')
+      absorbAll(acc, [makeConfigMap(args, undefined, t.loader, where)], where);
+    else if (config.kind === 'SecretGenerator')
+      absorbAll(acc, [makeSecret(args, undefined, t.loader, where)], where);
     else throw invalid(where, `unknown built-in generator ${String(config.kind)}`);
   }
 }
@@ -97,15 +107,22 @@ export function runPluginTransformers(t: Target, acc: Accumulator): void {
       case 'PrefixTransformer':
       case 'SuffixTransformer': {
         const specs = specsOf(c, where, true);
-        if (c.kind !== 'SuffixTransformer' && str(c.prefix)) addNameAffix(res(), str(c.prefix), 'prefix', specs);
-        if (c.kind !== 'PrefixTransformer' && str(c.suffix)) addNameAffix(res(), str(c.suffix), 'suffix', specs);
+        if (c.kind !== 'SuffixTransformer' && str(c.prefix))
+          addNameAffix(res(), str(c.prefix), 'prefix', specs);
+        if (c.kind !== 'PrefixTransformer' && str(c.suffix))
+          addNameAffix(res(), str(c.suffix), 'suffix', specs);
         break;
       }
       case 'LabelTransformer':
         setMapEntries(res(), (c.labels ?? {}) as Record<string, string>, specsOf(c, where, false), 'labels');
         break;
       case 'AnnotationsTransformer':
-        setMapEntries(res(), (c.annotations ?? {}) as Record<string, string>, specsOf(c, where, false), 'annotations');
+        setMapEntries(
+          res(),
+          (c.annotations ?? {}) as Record<string, string>,
+          specsOf(c, where, false),
+          'annotations',
+        );
         break;
       case 'NamespaceTransformer': {
         const meta = isJsonObject(c.metadata) ? c.metadata : {};
@@ -130,7 +147,11 @@ export function runPluginTransformers(t: Target, acc: Accumulator): void {
       case 'PatchJson6902Transformer':
         acc.resources = applyJson6902Entry(
           res(),
-          { target: c.target as Patch['target'], path: str(c.path) || undefined, patch: str(c.jsonOp) || undefined },
+          {
+            target: c.target as Patch['target'],
+            path: str(c.path) || undefined,
+            patch: str(c.jsonOp) || undefined,
+          },
           ctx,
         );
         break;
@@ -144,6 +165,9 @@ export function runPluginTransformers(t: Target, acc: Accumulator): void {
         applyReplacements(res(), loadReplacements(t, (c.replacements ?? []) as unknown as Replacement[]), {
           source: where,
         });
+        break;
+      case 'HashTransformer':
+        addContentHashes(res());
         break;
       default:
         throw invalid(where, `unknown or unsupported built-in transformer ${String(c.kind)}`);

@@ -20,7 +20,8 @@ export function applyReplacements(
   context: { source: string },
 ): void {
   replacements.forEach((r, i) => {
-    const where = `${context.source}: replacements[${i}]` + (r.source ? ` (source ${describeSelector(r.source)})` : '');
+    const where =
+      `${context.source}: replacements[${i}]` + (r.source ? ` (source ${describeSelector(r.source)})` : '');
     if (!r.source || !r.targets) {
       throw new CapstanError(
         'RENDER_REPLACEMENT_INVALID',

@@ -7,11 +7,16 @@ import { CapstanError, isJsonObject, parseYamlDocuments } from '../../core/index
 import type { Accumulator } from './accumulator.js';
 import { labelFieldSpecs } from './builtin-config/index.js';
 import { applyReplacements } from './replacements.js';
-import type { Target } from './target.js';
+import { builtinOrigin, type Target } from './target.js';
 import { setImages } from './transformers/images.js';
 import { setMapEntries } from './transformers/labels.js';
 import { setNamespace } from './transformers/namespace.js';
-import { applyJson6902Entry, applyPatchEntry, applyStrategicMergePatches, type PatchContext } from './transformers/patches.js';
+import {
+  applyJson6902Entry,
+  applyPatchEntry,
+  applyStrategicMergePatches,
+  type PatchContext,
+} from './transformers/patches.js';
 import { addNameAffix } from './transformers/prefix-suffix.js';
 import { setReplicas } from './transformers/replicas.js';
 import type { Replacement } from './types.js';
@@ -30,21 +35,62 @@ export function runBuiltinTransformers(t: Target, acc: Accumulator): void {
   const { k, file } = t;
   const config = acc.config;
   const ctx = patchContext(t);
-  if (k.patchesStrategicMerge?.length) acc.resources = applyStrategicMergePatches(acc.resources, k.patchesStrategicMerge, ctx);
-  for (const p of k.patches ?? []) acc.resources = applyPatchEntry(acc.resources, p, ctx);
-  if (k.namespace) setNamespace(acc.resources, k.namespace, config.namespace);
-  if (k.namePrefix) addNameAffix(acc.resources, k.namePrefix, 'prefix', config.namePrefix);
-  if (k.nameSuffix) addNameAffix(acc.resources, k.nameSuffix, 'suffix', config.nameSuffix);
-  for (const label of k.labels ?? []) {
-    setMapEntries(acc.resources, label.pairs ?? {}, labelFieldSpecs(config, label), 'labels');
+  // kustomize records each configured transformer on every object (buildMetadata: transformerAnnotations)
+  const done = (kind: string) => {
+    if (!t.loader.ctx.trackOrigins) return;
+    const origin = builtinOrigin(t, kind);
+    for (const r of acc.resources) {
+      if (!r.origin) r.origin = origin;
+      else (r.transformations ??= []).push(origin);
+    }
+  };
+  if (k.patchesStrategicMerge?.length) {
+    acc.resources = applyStrategicMergePatches(acc.resources, k.patchesStrategicMerge, ctx);
+    done('PatchStrategicMergeTransformer');
   }
-  if (k.commonLabels) setMapEntries(acc.resources, k.commonLabels, config.commonLabels, 'labels');
-  if (k.commonAnnotations) setMapEntries(acc.resources, k.commonAnnotations, config.commonAnnotations, 'annotations');
-  for (const p of k.patchesJson6902 ?? []) acc.resources = applyJson6902Entry(acc.resources, p, ctx);
-  for (const r of k.replicas ?? []) setReplicas(acc.resources, r, config.replicas, file);
-  if (k.images?.length) setImages(acc.resources, k.images, config.images);
+  for (const p of k.patches ?? []) {
+    acc.resources = applyPatchEntry(acc.resources, p, ctx);
+    done('PatchTransformer');
+  }
+  if (k.namespace) {
+    setNamespace(acc.resources, k.namespace, config.namespace);
+    done('NamespaceTransformer');
+  }
+  if (k.namePrefix) {
+    addNameAffix(acc.resources, k.namePrefix, 'prefix', config.namePrefix);
+    done('PrefixTransformer');
+  }
+  if (k.nameSuffix) {
+    addNameAffix(acc.resources, k.nameSuffix, 'suffix', config.nameSuffix);
+    done('SuffixTransformer');
+  }
+  if (k.labels?.length || (k.commonLabels && Object.keys(k.commonLabels).length)) {
+    for (const label of k.labels ?? []) {
+      setMapEntries(acc.resources, label.pairs ?? {}, labelFieldSpecs(config, label), 'labels');
+      done('LabelTransformer');
+    }
+    setMapEntries(acc.resources, k.commonLabels ?? {}, config.commonLabels, 'labels');
+    done('LabelTransformer');
+  }
+  if (k.commonAnnotations && Object.keys(k.commonAnnotations).length) {
+    setMapEntries(acc.resources, k.commonAnnotations, config.commonAnnotations, 'annotations');
+    done('AnnotationsTransformer');
+  }
+  for (const p of k.patchesJson6902 ?? []) {
+    acc.resources = applyJson6902Entry(acc.resources, p, ctx);
+    done('PatchJson6902Transformer');
+  }
+  for (const r of k.replicas ?? []) {
+    setReplicas(acc.resources, r, config.replicas, file);
+    done('ReplicaCountTransformer');
+  }
+  for (const image of k.images ?? []) {
+    setImages(acc.resources, [image], config.images);
+    done('ImageTagTransformer');
+  }
   if (k.replacements?.length) {
     applyReplacements(acc.resources, loadReplacements(t, k.replacements), { source: file });
+    done('ReplacementTransformer');
   }
   acc.resources = acc.resources; // names may have changed: rebuild the id index on next use
 }
@@ -69,7 +115,9 @@ export function loadReplacements(t: Target, entries: readonly Replacement[]): Re
       const list = Array.isArray(doc) ? doc : [doc];
       for (const r of list) {
         if (!isJsonObject(r)) {
-          throw new CapstanError('RENDER_REPLACEMENT_INVALID', `${shown}: a replacement must be a map`, { file: shown });
+          throw new CapstanError('RENDER_REPLACEMENT_INVALID', `${shown}: a replacement must be a map`, {
+            file: shown,
+          });
         }
         out.push(r as Replacement);
       }

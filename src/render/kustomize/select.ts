@@ -105,13 +105,16 @@ export function isEmptyIdSelector(sel: IdSelector): boolean {
  * resource's current labels and annotations; undefined when it has neither.
  */
 export function compileMetadataSelector(sel: Selector, where = 'selector'): ResourcePredicate | undefined {
-  const labels = sel.labelSelector ? compileLabelSelector(sel.labelSelector, `${where}: labelSelector`) : undefined;
+  const labels = sel.labelSelector
+    ? compileLabelSelector(sel.labelSelector, `${where}: labelSelector`)
+    : undefined;
   const annotations = sel.annotationSelector
     ? compileLabelSelector(sel.annotationSelector, `${where}: annotationSelector`)
     : undefined;
   if (!labels && !annotations) return undefined;
   return (res) =>
-    (!labels || labels(res.obj.metadata?.labels)) && (!annotations || annotations(res.obj.metadata?.annotations));
+    (!labels || labels(res.obj.metadata?.labels)) &&
+    (!annotations || annotations(res.obj.metadata?.annotations));
 }
 
 function anchored(pattern: string | undefined, field: string, where: string): RegExp | undefined {

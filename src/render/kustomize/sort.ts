@@ -35,12 +35,20 @@ const DEFAULT_LAST = ['MutatingWebhookConfiguration', 'ValidatingWebhookConfigur
 const gvkSortString = (g: Gvk) => `${g.group || '~G'}_${g.version || '~V'}_${g.kind || '~K'}`;
 
 /** Returns the resources in the order `options` asks for (legacy when unset). */
-export function sortResources(resources: Resource[], options: SortOptions | undefined, source: string): Resource[] {
+export function sortResources(
+  resources: Resource[],
+  options: SortOptions | undefined,
+  source: string,
+): Resource[] {
   const order = options?.order ?? 'legacy';
   if (order !== 'legacy' && order !== 'fifo') {
-    throw new CapstanError('RENDER_KUSTOMIZATION_INVALID', `${source}: sortOptions.order must be legacy or fifo, got '${order}'`, {
-      file: source,
-    });
+    throw new CapstanError(
+      'RENDER_KUSTOMIZATION_INVALID',
+      `${source}: sortOptions.order must be legacy or fifo, got '${order}'`,
+      {
+        file: source,
+      },
+    );
   }
   if (order === 'fifo') {
     if (options?.legacySortOptions) {
@@ -72,11 +80,16 @@ export function sortResources(resources: Resource[], options: SortOptions | unde
     };
   });
   keyed.sort((a, b) => {
-    const sameGvk = a.gvk.group === b.gvk.group && a.gvk.version === b.gvk.version && a.gvk.kind === b.gvk.kind;
+    const sameGvk =
+      a.gvk.group === b.gvk.group && a.gvk.version === b.gvk.version && a.gvk.kind === b.gvk.kind;
     if (!sameGvk) {
       if (a.rank !== b.rank) return a.rank - b.rank;
       // kustomize puts a core Namespace after other groups' Namespace kinds
-      if (a.gvk.kind === 'Namespace' && b.gvk.kind === 'Namespace' && (a.gvk.group === '' || b.gvk.group === '')) {
+      if (
+        a.gvk.kind === 'Namespace' &&
+        b.gvk.kind === 'Namespace' &&
+        (a.gvk.group === '' || b.gvk.group === '')
+      ) {
         return cmp(b.gvkKey, a.gvkKey);
       }
       return cmp(a.gvkKey, b.gvkKey);

@@ -9,7 +9,12 @@
 import path from 'node:path';
 import { CapstanError } from '../../core/index.js';
 import { Accumulator } from './accumulator.js';
-import { configFromCrdSchema, defaultTransformerConfig, mergeTransformerConfig, parseTransformerConfig } from './builtin-config/index.js';
+import {
+  configFromCrdSchema,
+  defaultTransformerConfig,
+  mergeTransformerConfig,
+  parseTransformerConfig,
+} from './builtin-config/index.js';
 import { absorbGenerated, makeConfigMap, makeSecret } from './generators/index.js';
 import { parseKustomization } from './kustomization.js';
 import { findKustomizationFile, KUSTOMIZATION_FILE_NAMES, RootedLoader } from './loader.js';
@@ -17,7 +22,7 @@ import { resourcesFromText } from './manifests.js';
 import { loadOpenApi } from './openapi.js';
 import { runBuiltinTransformers } from './run-transformers.js';
 import { runPluginGenerators, runPluginTransformers } from './plugins.js';
-import type { Kustomization, Resource } from './types.js';
+import type { Kustomization, Origin, Resource } from './types.js';
 
 /** A loaded kustomization, ready to build. */
 export interface Target {
@@ -27,10 +32,14 @@ export interface Target {
   file: string;
   /** real paths of the kustomizations being built above this one, for cycle detection */
   stack: readonly string[];
+  /** this directory as the top kustomization reaches it (`../base`), for origin annotations */
+  originPath: string;
+  /** the kustomization file's own name */
+  fileName: string;
 }
 
 /** Loads the kustomization of `loader.dir`; fails if the directory has none. */
-export function loadTarget(loader: RootedLoader, stack: readonly string[]): Target {
+export function loadTarget(loader: RootedLoader, stack: readonly string[], originPath = ''): Target {
   const display = loader.display('.');
   const name = findKustomizationFile(loader.dir, display);
   if (!name) {
@@ -41,8 +50,9 @@ export function loadTarget(loader: RootedLoader, stack: readonly string[]): Targ
     );
   }
   const file = loader.display(name);
+  loader.owner = file;
   const k = parseKustomization(loader.readFile(name), file);
-  const t = { loader, k, file, stack: [...stack, loader.dir] };
+  const t = { loader, k, file, stack: [...stack, loader.dir], originPath, fileName: name };
   loadOpenApi(t);
   return t;
 }
@@ -69,7 +79,10 @@ function accumulateInto(t: Target, acc: Accumulator): Accumulator {
   for (const c of k.components ?? []) {
     const dir = loader.resolveDirectory(c, 'component');
     if (!dir) {
-      throw new CapstanError('RENDER_FILE_NOT_FOUND', `${file}: component '${c}' is not a directory`, { file, path: c });
+      throw new CapstanError('RENDER_FILE_NOT_FOUND', `${file}: component '${c}' is not a directory`, {
+        file,
+        path: c,
+      });
     }
     const sub = loadChild(t, dir, c);
     if (sub.k.kind !== 'Component') {
@@ -93,13 +106,16 @@ function loadChild(t: Target, realDir: string, entry: string): Target {
   if (t.stack.some((visited) => !relativeTo(realDir, visited).startsWith('..'))) {
     throw new CapstanError(
       'RENDER_CYCLE',
-      `${t.file}: '${entry}' leads back to a kustomization that is already being built (a cycle: ${[...t.stack, realDir]
+      `${t.file}: '${entry}' leads back to a kustomization that is already being built (a cycle: ${[
+        ...t.stack,
+        realDir,
+      ]
         .map((d) => t.loader.child(d).display('.'))
         .join(' → ')})`,
       { file: t.file, path: entry },
     );
   }
-  return loadTarget(t.loader.child(realDir), t.stack);
+  return loadTarget(t.loader.child(realDir), t.stack, joinOrigin(t.originPath, entry));
 }
 
 /** Files and bases of `resources:` (kustomize's accumulateResources). */
@@ -118,7 +134,10 @@ export function accumulateResources(t: Target, acc: Accumulator, entries: readon
       acc.absorb(accumulateTarget(sub), t.file);
     } else {
       const shown = t.loader.display(entry);
-      acc.append(resourcesFromText(t.loader.readFile(entry), shown), t.file);
+      const found = resourcesFromText(t.loader.readFile(entry), shown);
+      if (t.loader.ctx.trackOrigins)
+        for (const r of found) r.origin = { path: joinOrigin(t.originPath, entry) };
+      acc.append(found, t.file);
     }
   }
 }
@@ -126,8 +145,13 @@ export function accumulateResources(t: Target, acc: Accumulator, entries: readon
 function runGenerators(t: Target, acc: Accumulator): void {
   const { k, loader, file } = t;
   const made: Resource[] = [];
-  for (const args of k.configMapGenerator ?? []) made.push(makeConfigMap(args, k.generatorOptions, loader, file));
+  for (const args of k.configMapGenerator ?? [])
+    made.push(makeConfigMap(args, k.generatorOptions, loader, file));
   for (const args of k.secretGenerator ?? []) made.push(makeSecret(args, k.generatorOptions, loader, file));
+  if (loader.ctx.trackOrigins) {
+    for (const r of made)
+      r.origin = builtinOrigin(t, r.obj.kind === 'Secret' ? 'SecretGenerator' : 'ConfigMapGenerator');
+  }
   absorbAll(acc, made, file);
 }
 
@@ -136,6 +160,19 @@ export function absorbAll(acc: Accumulator, made: readonly Resource[], file: str
   let list = acc.resources;
   for (const res of made) list = absorbGenerated(list, res, file);
   acc.resources = list;
+}
+
+/** `path.join` as Go's filepath.Join: `../base` + `cm.yaml` → `../base/cm.yaml`. */
+export function joinOrigin(base: string, entry: string): string {
+  return path.posix.normalize(base ? `${base}/${entry}` : entry);
+}
+
+/** The origin kustomize records for a built-in generator or transformer of `t`. */
+export function builtinOrigin(t: Target, kind: string): Origin {
+  return {
+    configuredIn: joinOrigin(t.originPath, t.fileName),
+    configuredBy: { apiVersion: 'builtin', kind },
+  };
 }
 
 export const relativeTo = (from: string, to: string) => path.relative(from, to) || '.';

@@ -30,7 +30,7 @@ export function mergeGenerated(existing: Resource, incoming: Resource, source: s
   if (behavior !== 'merge' && behavior !== 'replace') {
     throw new CapstanError(
       'RENDER_GENERATOR_COLLISION',
-      `${source}: generated ${describeId(incoming.obj)} has the name of an existing ${describeId(existing.obj)} from ${existing.source}; set "behavior: merge" or "behavior: replace" to change it, or pick another name`,
+      `${source}: generated ${describeId(incoming.obj)}: ${describeId(existing.obj)} already exists (from ${existing.source}); set "behavior: merge" or "behavior: replace" to change it, or pick another name`,
       { kustomization: source, existing: existing.source, name: incoming.obj.metadata.name },
     );
   }
@@ -84,7 +84,7 @@ export function absorbGenerated(
     if (behavior === 'merge' || behavior === 'replace') {
       throw new CapstanError(
         'RENDER_GENERATOR_NO_BASE',
-        `${source}: generated ${describeId(incoming.obj)} has "behavior: ${behavior}" but no ${incoming.obj.kind} of that name exists in the resources, bases or earlier generators to ${behavior} into; remove "behavior" to create it`,
+        `${source}: generated ${describeId(incoming.obj)} has "behavior: ${behavior}" but ${incoming.obj.kind} ${incoming.obj.metadata.name} does not exist in the resources, bases or earlier generators to ${behavior} into; remove "behavior" to create it`,
         { kustomization: source, name: incoming.obj.metadata.name, behavior },
       );
     }

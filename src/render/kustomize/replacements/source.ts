@@ -14,8 +14,7 @@ import { isScalar, scalarText, tagOf, type ScalarTag } from './scalar.js';
  * (only a map or list target takes the tag along); a map or list is copied whole.
  */
 export type ReplacementValue =
-  | { kind: 'scalar'; text: string; tag: ScalarTag }
-  | { kind: 'node'; value: JsonObject | JsonValue[] };
+  { kind: 'scalar'; text: string; tag: ScalarTag } | { kind: 'node'; value: JsonObject | JsonValue[] };
 
 /** kustomize's default for both source and target field paths. */
 export const DEFAULT_FIELD_PATH = 'metadata.name';
@@ -24,7 +23,11 @@ export const DEFAULT_FIELD_PATH = 'metadata.name';
  * Reads the replacement's value. Exactly one resource must match the source's id fields
  * (equality, current or any previous id); the field must exist and not be null, `{}` or `[]`.
  */
-export function readSource(resources: readonly Resource[], source: ReplacementSource, where: string): ReplacementValue {
+export function readSource(
+  resources: readonly Resource[],
+  source: ReplacementSource,
+  where: string,
+): ReplacementValue {
   const res = selectSource(resources, source, where);
   const fieldPath = source.fieldPath || DEFAULT_FIELD_PATH;
   let node: JsonValue | undefined;

@@ -24,7 +24,12 @@ import {
   type FieldPath,
 } from '../field-path.js';
 import { describeId } from '../ids.js';
-import { compileIdSelector, compileMetadataSelector, isEmptyIdSelector, type ResourcePredicate } from '../select.js';
+import {
+  compileIdSelector,
+  compileMetadataSelector,
+  isEmptyIdSelector,
+  type ResourcePredicate,
+} from '../select.js';
 import type { FieldOptions, ReplacementTarget, Resource } from '../types.js';
 import { DEFAULT_FIELD_PATH, type ReplacementValue } from './source.js';
 import { ScalarDecodeError, decodeAs, isScalar, resolvePlain, scalarText, tagOf } from './scalar.js';
@@ -40,7 +45,8 @@ export function applyTarget(
     throw new CapstanError('RENDER_REPLACEMENT_INVALID', `${where}: a target must have 'select'`, {});
   }
   const selected = compileTargetSelection(target, where);
-  const fieldPaths = target.fieldPaths && target.fieldPaths.length > 0 ? target.fieldPaths : [DEFAULT_FIELD_PATH];
+  const fieldPaths =
+    target.fieldPaths && target.fieldPaths.length > 0 ? target.fieldPaths : [DEFAULT_FIELD_PATH];
   // Parsed on first use: kustomize only complains about a bad path when it applies it.
   const parsed: Array<FieldPath | undefined> = [];
   const create: CreateKind | undefined = target.options?.create
@@ -75,7 +81,8 @@ export function applyTarget(
           { fieldPath: path.text },
         );
       }
-      for (const m of matches) setField(m, value, target.options, () => `field '${path.text}' of ${describeId(res.obj)}`, where);
+      for (const m of matches)
+        setField(m, value, target.options, () => `field '${path.text}' of ${describeId(res.obj)}`, where);
     }
   }
 }
@@ -85,9 +92,13 @@ function parsePath(text: string, where: string): FieldPath {
     return parseMatchPath(text);
   } catch (e) {
     if (!(e instanceof FieldPathError)) throw e;
-    throw new CapstanError('RENDER_REPLACEMENT_TARGET_FIELD_PATH', `${where}: fieldPath '${text}': ${e.message}`, {
-      fieldPath: text,
-    });
+    throw new CapstanError(
+      'RENDER_REPLACEMENT_TARGET_FIELD_PATH',
+      `${where}: fieldPath '${text}': ${e.message}`,
+      {
+        fieldPath: text,
+      },
+    );
   }
 }
 

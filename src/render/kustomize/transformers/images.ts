@@ -50,7 +50,11 @@ export function updateImage(value: string, rule: Image, matcher: RegExp): string
   return name + (tag ? ':' + tag : '') + (digest ? '@' + digest : '');
 }
 
-export function setImages(resources: readonly Resource[], rules: readonly Image[], specs: readonly FieldSpec[]): void {
+export function setImages(
+  resources: readonly Resource[],
+  rules: readonly Image[],
+  specs: readonly FieldSpec[],
+): void {
   if (rules.length === 0) return;
   const compiled = compileFieldSpecs(specs);
   for (const rule of rules) {

@@ -39,9 +39,13 @@ export function setNamespace(
   const general = specs.filter((s) => s.path !== 'metadata/namespace');
   const forV1 = compileFieldSpecs(general);
   const forOthers = compileFieldSpecs(general.filter((s) => s.path !== 'metadata/name'));
-  const forBindingsV1 = compileFieldSpecs(general.filter((s) => !(isRoleBinding(s.kind ?? '') && s.path === 'subjects/namespace')));
+  const forBindingsV1 = compileFieldSpecs(
+    general.filter((s) => !(isRoleBinding(s.kind ?? '') && s.path === 'subjects/namespace')),
+  );
   const forBindings = compileFieldSpecs(
-    general.filter((s) => s.path !== 'metadata/name' && !(isRoleBinding(s.kind ?? '') && s.path === 'subjects/namespace')),
+    general.filter(
+      (s) => s.path !== 'metadata/name' && !(isRoleBinding(s.kind ?? '') && s.path === 'subjects/namespace'),
+    ),
   );
   const set = (_c: unknown, _k: unknown, old: JsonValue | undefined) => pick(old);
   for (const res of resources) {

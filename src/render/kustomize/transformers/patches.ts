@@ -8,7 +8,12 @@
  * a name or kind change. A patch `$patch: delete` removes the object from the build.
  */
 import { CapstanError, gvkOf, isJsonObject, type JsonObject, type KubeObject } from '../../../core/index.js';
-import { applyJsonPatch, parseJsonPatch, strategicMergePatch, type PatchSchemaLookup } from '../../../merge/index.js';
+import {
+  applyJsonPatch,
+  parseJsonPatch,
+  strategicMergePatch,
+  type PatchSchemaLookup,
+} from '../../../merge/index.js';
 import { allIds, describeId, sameId, storePreviousId } from '../ids.js';
 import { compileSelector } from '../select.js';
 import type { Patch, Resource, Selector } from '../types.js';
@@ -32,14 +37,22 @@ function loadPatch(patch: Patch, ctx: PatchContext, field: string): ParsedPatch 
   const hasPath = typeof patch.path === 'string' && patch.path !== '';
   const inline = typeof patch.patch === 'string' ? patch.patch.trim() : '';
   if (!hasPath && inline === '') {
-    throw new CapstanError('RENDER_PATCH_INVALID', `${ctx.source}: a ${field} entry needs 'path' or 'patch'`, {
-      file: ctx.source,
-    });
+    throw new CapstanError(
+      'RENDER_PATCH_INVALID',
+      `${ctx.source}: a ${field} entry needs 'path' or 'patch'`,
+      {
+        file: ctx.source,
+      },
+    );
   }
   if (hasPath && inline !== '') {
-    throw new CapstanError('RENDER_PATCH_INVALID', `${ctx.source}: a ${field} entry may not set both 'path' and 'patch'`, {
-      file: ctx.source,
-    });
+    throw new CapstanError(
+      'RENDER_PATCH_INVALID',
+      `${ctx.source}: a ${field} entry may not set both 'path' and 'patch'`,
+      {
+        file: ctx.source,
+      },
+    );
   }
   const where = hasPath ? ctx.display(patch.path!) : `${ctx.source} (inline ${field})`;
   const text = hasPath ? ctx.readFile(patch.path!) : inline;
@@ -78,7 +91,10 @@ export function applyPatchEntry(resources: Resource[], patch: Patch, ctx: PatchC
     const ops = parseJsonPatch(parsed.ops, parsed.where);
     for (const res of select(resources, patch.target)) {
       storePreviousId(res);
-      res.obj = applyJsonPatch(res.obj as unknown as JsonObject, ops, { source: parsed.where, target: describeId(res.obj) }) as unknown as KubeObject;
+      res.obj = applyJsonPatch(res.obj as unknown as JsonObject, ops, {
+        source: parsed.where,
+        target: describeId(res.obj),
+      }) as unknown as KubeObject;
     }
     return resources;
   }
@@ -91,24 +107,50 @@ export function applyPatchEntry(resources: Resource[], patch: Patch, ctx: PatchC
       );
     }
     const chosen = new Set(select(resources, patch.target));
-    return patchEach(resources, (res) => chosen.has(res), parsed.docs[0], parsed.where, ctx, allowNameChange, allowKindChange);
+    return patchEach(
+      resources,
+      (res) => chosen.has(res),
+      parsed.docs[0],
+      parsed.where,
+      ctx,
+      allowNameChange,
+      allowKindChange,
+    );
   }
   for (const doc of parsed.docs) {
     const target = uniqueTarget(resources, doc, parsed.where);
-    resources = patchEach(resources, (res) => res === target, doc, parsed.where, ctx, allowNameChange, allowKindChange);
+    resources = patchEach(
+      resources,
+      (res) => res === target,
+      doc,
+      parsed.where,
+      ctx,
+      allowNameChange,
+      allowKindChange,
+    );
   }
   return resources;
 }
 
 /** Applies the `patchesStrategicMerge` list (file paths or inline YAML). */
-export function applyStrategicMergePatches(resources: Resource[], entries: readonly string[], ctx: PatchContext): Resource[] {
+export function applyStrategicMergePatches(
+  resources: Resource[],
+  entries: readonly string[],
+  ctx: PatchContext,
+): Resource[] {
   for (const entry of entries) {
     const inline = entry.includes('\n') || /^\s*(apiVersion|kind|metadata)\s*:/.test(entry);
-    const parsed = inline ? classify(entry, `${ctx.source} (inline patchesStrategicMerge)`) : classify(ctx.readFile(entry), ctx.display(entry));
+    const parsed = inline
+      ? classify(entry, `${ctx.source} (inline patchesStrategicMerge)`)
+      : classify(ctx.readFile(entry), ctx.display(entry));
     if (parsed.kind !== 'strategic') {
-      throw new CapstanError('RENDER_PATCH_INVALID', `${parsed.where}: patchesStrategicMerge entries must be strategic-merge patches`, {
-        file: parsed.where,
-      });
+      throw new CapstanError(
+        'RENDER_PATCH_INVALID',
+        `${parsed.where}: patchesStrategicMerge entries must be strategic-merge patches`,
+        {
+          file: parsed.where,
+        },
+      );
     }
     for (const doc of parsed.docs) {
       const target = uniqueTarget(resources, doc, parsed.where);
@@ -121,19 +163,30 @@ export function applyStrategicMergePatches(resources: Resource[], entries: reado
 /** Applies one `patchesJson6902` entry (target with a name required). */
 export function applyJson6902Entry(resources: Resource[], patch: Patch, ctx: PatchContext): Resource[] {
   if (!patch.target?.name) {
-    throw new CapstanError('RENDER_PATCH_INVALID', `${ctx.source}: a patchesJson6902 entry must name its target`, {
-      file: ctx.source,
-    });
+    throw new CapstanError(
+      'RENDER_PATCH_INVALID',
+      `${ctx.source}: a patchesJson6902 entry must name its target`,
+      {
+        file: ctx.source,
+      },
+    );
   }
   const parsed = loadPatch(patch, ctx, 'patchesJson6902');
   if (parsed.kind !== 'json') {
-    throw new CapstanError('RENDER_PATCH_INVALID', `${parsed.where}: a patchesJson6902 patch must be a list of operations`, {
-      file: parsed.where,
-    });
+    throw new CapstanError(
+      'RENDER_PATCH_INVALID',
+      `${parsed.where}: a patchesJson6902 patch must be a list of operations`,
+      {
+        file: parsed.where,
+      },
+    );
   }
   const ops = parseJsonPatch(parsed.ops, parsed.where);
   for (const res of select(resources, patch.target)) {
-    res.obj = applyJsonPatch(res.obj as unknown as JsonObject, ops, { source: parsed.where, target: describeId(res.obj) }) as unknown as KubeObject;
+    res.obj = applyJsonPatch(res.obj as unknown as JsonObject, ops, {
+      source: parsed.where,
+      target: describeId(res.obj),
+    }) as unknown as KubeObject;
   }
   return resources;
 }
@@ -158,9 +211,13 @@ function uniqueTarget(resources: readonly Resource[], doc: JsonObject, where: st
   });
   const shown = `${id.kind} ${id.namespace ? id.namespace + '/' : ''}${id.name}`;
   if (found.length === 0) {
-    throw new CapstanError('RENDER_PATCH_NO_TARGET', `${where}: no resource matches the strategic-merge patch for ${shown}`, {
-      file: where,
-    });
+    throw new CapstanError(
+      'RENDER_PATCH_NO_TARGET',
+      `${where}: the strategic-merge patch for ${shown} matches no resource in the build`,
+      {
+        file: where,
+      },
+    );
   }
   if (found.length > 1) {
     throw new CapstanError(
@@ -200,7 +257,12 @@ function patchEach(
       });
     } catch (e) {
       if (e instanceof CapstanError) {
-        throw new CapstanError(e.code, `${where}: cannot patch ${describeId(res.obj)}: ${e.message}`, { file: where }, e);
+        throw new CapstanError(
+          e.code,
+          `${where}: cannot patch ${describeId(res.obj)}: ${e.message}`,
+          { file: where },
+          e,
+        );
       }
       throw e;
     }

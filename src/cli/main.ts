@@ -12,7 +12,7 @@ Commands:
   render DIR    print the objects DIR renders to (kustomize build, or plain manifests)
                   --recursive        plain directories: include sub-directories
                   --repo-root DIR    never read outside DIR (default: the enclosing Git
-                                     working tree, else the current directory)
+                                     working tree, if any)
                   -o, --output FMT   yaml (default) or json
   help          show this text
 `;

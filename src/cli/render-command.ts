@@ -36,14 +36,14 @@ export function runRender(args: string[], out: NodeJS.WritableStream): number {
   return 0;
 }
 
-/** The enclosing Git working tree, else the current directory if it holds `dir`, else `dir`. */
+/**
+ * The enclosing Git working tree. Outside one there is no repository to stay inside, so
+ * only kustomize's own rules apply (files below each kustomization, no cycles).
+ */
 function defaultRepoRoot(dir: string): string {
-  const abs = fs.realpathSync(dir);
+  const abs = fs.realpathSync.native(dir);
   for (let d = abs; ; d = path.dirname(d)) {
     if (fs.existsSync(path.join(d, '.git'))) return d;
-    if (path.dirname(d) === d) break;
+    if (path.dirname(d) === d) return d;
   }
-  const cwd = fs.realpathSync(process.cwd());
-  const rel = path.relative(cwd, abs);
-  return !rel.startsWith('..') && !path.isAbsolute(rel) ? cwd : abs;
 }

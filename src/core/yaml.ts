@@ -10,6 +10,14 @@ import jsYaml from 'js-yaml';
 import { CapstanError } from './errors.js';
 import type { JsonValue } from './object.js';
 
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/** go-yaml only reads a plain scalar as a number when it starts like one: a cheap pre-check. */
+function mayBeNumber(data: string): boolean {
+  const c = data.charCodeAt(0);
+  return isDigit(c) || c === 43 /* + */ || c === 45 /* - */ || c === 46; /* . */
+}
+
 /**
  * go-yaml v3 integers: underscores are dropped, then Go's ParseInt with base 0, so `0x1F`
  * is 31, `0o17` is 15, `0b101` is 5 and a leading zero means octal (`0644` is 420).
@@ -18,6 +26,7 @@ import type { JsonValue } from './object.js';
 const goInt = new jsYaml.Type('tag:yaml.org,2002:int', {
   kind: 'scalar',
   resolve: (data: string) =>
+    mayBeNumber(data) &&
     /^[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.test(data.replaceAll('_', '')),
   construct: (data: string) => {
     let s = data.replaceAll('_', '');
@@ -41,8 +50,9 @@ const goInt = new jsYaml.Type('tag:yaml.org,2002:int', {
 const goFloat = new jsYaml.Type('tag:yaml.org,2002:float', {
   kind: 'scalar',
   resolve: (data: string) =>
-    /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(data.replaceAll('_', '')) ||
-    /^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$/.test(data),
+    mayBeNumber(data) &&
+    (/^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(data.replaceAll('_', '')) ||
+      /^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$/.test(data)),
   construct: (data: string) => {
     const s = data.replaceAll('_', '');
     if (/inf/i.test(s)) return s[0] === '-' ? -Infinity : Infinity;
@@ -65,7 +75,7 @@ const pad = (n: string, width = 2) => n.padStart(width, '0');
 
 const goTimestamp = new jsYaml.Type('tag:yaml.org,2002:timestamp', {
   kind: 'scalar',
-  resolve: (data: string) => timestampPattern.test(data),
+  resolve: (data: string) => data.length >= 8 && isDigit(data.charCodeAt(0)) && timestampPattern.test(data),
   construct: (data: string) => {
     const m = timestampPattern.exec(data)!;
     const [, y, mo, d] = m;

@@ -39,7 +39,7 @@ function elementValues(keys: readonly string[], dest: JsonValue[], origin: JsonV
     if (src === undefined || keys.length === 0) continue;
     for (const elem of src) {
       const t = keys.map((k) => keyText(elem, k));
-      const id = JSON.stringify(t);
+      const id = t.join('\u0000');
       if (seen.has(id)) continue;
       seen.add(id);
       out.push(t);
@@ -92,10 +92,15 @@ function mergeValues(list: Tuple[]): void {
   }
 }
 
-/** Keeps the keys that have a text in at least one tuple (all keys when none has). */
-function validateKeys(all: readonly Tuple[], values: Tuple, keys: readonly string[]): [string[], string[]] {
+/** The keys that have a text in at least one tuple. */
+function keysWithText(all: readonly Tuple[], keys: readonly string[]): Set<string> {
   const valid = new Set<string>();
   for (const t of all) t.forEach((v, i) => v !== '' && valid.add(keys[i]!));
+  return valid;
+}
+
+/** kyaml's validateKeys: keeps the keys in `valid` (all keys when it is empty). */
+function validateKeys(valid: Set<string>, values: Tuple, keys: readonly string[]): [string[], string[]] {
   if (valid.size === 0) return [[...keys], [...values]];
   return [keys.filter((k) => valid.has(k)), values.filter((v, i) => v !== '' || valid.has(keys[i]!))];
 }
@@ -149,11 +154,13 @@ function setElements(
   const elemSchema: PatchField | undefined = schema ? { type: schema.type } : undefined;
   if (keys.length > 1) mergeValues(valuesList);
   let validKeys: string[] = [];
+  // The tuples no longer change: which keys carry a text is the same for every element.
+  const withText = keysWithText(valuesList, keys);
   for (const values of valuesList) {
     if (values.length === 0) continue;
     let validValues: string[];
-    [validKeys, validValues] = validateKeys(valuesList, values, keys);
-    const [k2, v2] = validateKeys([validValues], validValues, validKeys);
+    [validKeys, validValues] = validateKeys(withText, values, keys);
+    const [k2, v2] = validateKeys(keysWithText([validValues], validKeys), validValues, validKeys);
     const val = walk(findElement(dest, k2, v2), origin && findElement(origin, k2, v2), elemSchema, path);
     if (isMissingOrNull(val) || isEmptyMap(val)) {
       setElement(dest, undefined, validKeys, validValues, path);

@@ -60,6 +60,11 @@ function kindOf(v: unknown): 'map' | 'list' | 'scalar' | undefined {
   return Array.isArray(v) ? 'list' : isJsonObject(v) ? 'map' : 'scalar';
 }
 
+/** An embedded object kyaml would look up a schema for (see embeddedSchema). */
+function hasTypeMeta(v: JsonObject): boolean {
+  return typeof v.apiVersion === 'string' && typeof v.kind === 'string';
+}
+
 /** Texts YAML reads as something other than a string: written quoted when they are strings. */
 const NON_STRING =
   /^(?:[-+]?(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|0x[0-9a-fA-F]+|0o?[0-7]+|[-+]?\.inf|\.nan|true|false|yes|no|on|off|y|n|null|~)$/i;
@@ -92,6 +97,12 @@ export class KyamlMerger {
     schema: PatchField | undefined,
     path: readonly string[],
   ): WalkResult => {
+    // Fast path: a subtree the patch does not touch and whose schema holds no merge
+    // metadata comes out as it went in (kyaml walks it only to find nothing to do).
+    if (origin === undefined && schema?.type === undefined && schema?.meta === undefined) {
+      if (dest === null) return KEEP_NULL;
+      if (!isJsonObject(dest) || !hasTypeMeta(dest)) return dest;
+    }
     const kind = kindOf(dest) ?? kindOf(origin);
     if (kind !== undefined) {
       for (const s of [dest, origin]) {

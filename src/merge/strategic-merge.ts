@@ -28,7 +28,9 @@ function copy<T extends JsonValue>(v: T): T {
   if (Array.isArray(v)) return v.map(copy) as T;
   if (v !== null && typeof v === 'object') {
     const out: JsonObject = {};
-    for (const k in v) out[k] = copy((v as JsonObject)[k]!);
+    const src = v as JsonObject;
+    const keys = Object.keys(src);
+    for (let i = 0; i < keys.length; i++) out[keys[i]!] = copy(src[keys[i]!]!);
     return out as T;
   }
   return v;

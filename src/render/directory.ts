@@ -17,7 +17,7 @@ export interface DirectoryOptions {
 const MANIFEST = /\.(ya?ml|json)$/i;
 
 export function renderDirectory(dir: string, options: DirectoryOptions = {}): KubeObject[] {
-  const root = fs.realpathSync(dir);
+  const root = fs.realpathSync.native(dir);
   const displayRoot = options.displayRoot ? path.resolve(options.displayRoot) : root;
   const files: string[] = [];
   collect(root, root, options.recursive === true, files);
@@ -44,7 +44,7 @@ function collect(root: string, dir: string, recursive: boolean, out: string[]): 
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
     const full = path.join(dir, e.name);
-    const real = fs.realpathSync(full);
+    const real = fs.realpathSync.native(full);
     const rel = path.relative(root, real);
     if (rel.startsWith('..') || path.isAbsolute(rel)) {
       throw new CapstanError(

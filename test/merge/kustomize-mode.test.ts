@@ -34,8 +34,18 @@ for (const c of cases) {
 }
 
 test('patch elements come first, then untouched original elements (kubectl)', (t) => {
-  const base = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'a' }, { name: 'b' }, { name: 'd' }] } };
-  const patch = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c' }, { name: 'b', image: 'x' }] } };
+  const base = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'p' },
+    spec: { containers: [{ name: 'a' }, { name: 'b' }, { name: 'd' }] },
+  };
+  const patch: JsonObject = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'p' },
+    spec: { containers: [{ name: 'c' }, { name: 'b', image: 'x' }] },
+  };
   const out = strategicMergePatch(base, patch, { mode: 'kustomize', gvk: gvkOf(base) }) as any;
   t.deepEqual(out.spec.containers, [{ name: 'c' }, { name: 'b', image: 'x' }, { name: 'a' }, { name: 'd' }]);
 });
@@ -55,16 +65,30 @@ test('a custom openapi schema gives merge keys to a CRD and replaces the built-i
     apiVersion: 'example.com/v1',
     kind: 'Thing',
     metadata: { name: 't' },
-    spec: { items: [{ name: 'x', v: 1 }, { name: 'y', v: 2 }], tags: ['a', 'b'] },
+    spec: {
+      items: [
+        { name: 'x', v: 1 },
+        { name: 'y', v: 2 },
+      ],
+      tags: ['a', 'b'],
+    },
   };
   const out = strategicMergePatch(
     thing,
     { spec: { items: [{ name: 'y', v: 3 }, { name: 'z' }], tags: ['c', 'a'] } },
     { mode: 'kustomize', gvk: gvkOf(thing), schema },
   ) as any;
-  t.deepEqual(out.spec, { items: [{ name: 'y', v: 3 }, { name: 'z' }, { name: 'x', v: 1 }], tags: ['c', 'a', 'b'] });
+  t.deepEqual(out.spec, {
+    items: [{ name: 'y', v: 3 }, { name: 'z' }, { name: 'x', v: 1 }],
+    tags: ['c', 'a', 'b'],
+  });
 
-  const dep = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { template: { spec: { containers: [{ name: 'a', image: 'a' }] } } } };
+  const dep = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web' },
+    spec: { template: { spec: { containers: [{ name: 'a', image: 'a' }] } } },
+  };
   const patch = { spec: { template: { spec: { containers: [{ name: 'b', image: 'b' }] } } } };
   const replaced = strategicMergePatch(dep, patch, { mode: 'kustomize', gvk: gvkOf(dep), schema }) as any;
   t.deepEqual(replaced.spec.template.spec.containers, [{ name: 'b', image: 'b' }]);

@@ -78,7 +78,7 @@ export function kustomize(dir: string, options: KustomizeOptions = {}): KubeObje
 function realDirectory(dir: string): string {
   let real: string;
   try {
-    real = fs.realpathSync(dir);
+    real = fs.realpathSync.native(dir);
   } catch {
     throw new CapstanError('RENDER_FILE_NOT_FOUND', `${dir}: directory does not exist`, { path: dir });
   }

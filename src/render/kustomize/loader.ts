@@ -24,6 +24,8 @@ export interface BuildContext {
   maxFileBytes: number;
   /** record origins and transformations (the top kustomization's buildMetadata asks) */
   trackOrigins?: boolean;
+  /** real paths of directories seen so far (a build resolves thousands of files in few directories) */
+  realDirs?: Map<string, string>;
   /** merge keys for custom kinds, from the last `openapi:` field loaded */
   patchSchema?: PatchSchemaLookup;
 }
@@ -79,14 +81,13 @@ export class RootedLoader implements FileLoader {
       );
     }
     const abs = path.resolve(this.dir, relPath);
-    let real: string;
-    try {
-      real = fs.realpathSync(abs);
-    } catch {
+    const found = this.lookup(abs);
+    if (!found) {
       throw new CapstanError('RENDER_FILE_NOT_FOUND', `${this.display(relPath)}: ${what} does not exist`, {
         path: this.display(relPath),
       });
     }
+    const real = found.real;
     if (!isInside(this.dir, real)) {
       const viaLink = isInside(this.dir, abs) ? ' (through a symlink)' : '';
       throw new CapstanError(
@@ -98,9 +99,35 @@ export class RootedLoader implements FileLoader {
     return real;
   }
 
+  /**
+   * The real path and status of `abs`, or undefined if it does not exist. Symlinks are
+   * followed; the real path of the parent directory is cached, so a plain file costs one
+   * lstat.
+   */
+  lookup(abs: string): { real: string; stat: fs.Stats } | undefined {
+    const lst = fs.lstatSync(abs, { throwIfNoEntry: false });
+    if (!lst) return undefined;
+    try {
+      if (lst.isSymbolicLink()) {
+        const real = fs.realpathSync.native(abs);
+        return { real, stat: fs.statSync(real) };
+      }
+      const cache = (this.ctx.realDirs ??= new Map());
+      const dir = path.dirname(abs);
+      let realDir = cache.get(dir);
+      if (realDir === undefined) {
+        realDir = fs.realpathSync.native(dir);
+        cache.set(dir, realDir);
+      }
+      return { real: path.join(realDir, path.basename(abs)), stat: lst };
+    } catch {
+      return undefined; // a dangling symlink
+    }
+  }
+
   readBytes(relPath: string): Buffer {
     const real = this.resolveFile(relPath);
-    const stat = fs.statSync(real);
+    const stat = this.lookup(real)!.stat;
     if (stat.isDirectory()) {
       throw new CapstanError(
         'RENDER_NOT_A_FILE',
@@ -145,14 +172,9 @@ export class RootedLoader implements FileLoader {
         { path: relPath },
       );
     }
-    const abs = path.resolve(this.dir, relPath);
-    let real: string;
-    try {
-      real = fs.realpathSync(abs);
-    } catch {
-      return undefined;
-    }
-    if (!fs.statSync(real).isDirectory()) return undefined;
+    const found = this.lookup(path.resolve(this.dir, relPath));
+    if (!found || !found.stat.isDirectory()) return undefined;
+    const real = found.real;
     if (!isInside(this.ctx.repoRoot, real)) {
       throw new CapstanError(
         'RENDER_BASE_OUTSIDE_REPOSITORY',

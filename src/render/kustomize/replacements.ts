@@ -22,7 +22,8 @@ export function applyReplacements(
   replacements.forEach((r, i) => {
     const where =
       `${context.source}: replacements[${i}]` + (r.source ? ` (source ${describeSelector(r.source)})` : '');
-    if (!r.source || !r.targets) {
+    // `targets: []` reaches kustomize as a nil list: the same error as no targets at all.
+    if (!r.source || !r.targets || r.targets.length === 0) {
       throw new CapstanError(
         'RENDER_REPLACEMENT_INVALID',
         `${where}: a replacement must have a 'source' and 'targets'`,

@@ -163,8 +163,9 @@ function varValue(resources: readonly Resource[], v: Var, source: string): VarVa
       { name: v.name, fieldPath },
     );
   }
-  // kustomize reads a null scalar's text, which for JSON input we only know to be empty.
-  if (value === null) return '';
+  // kustomize reads a null scalar's text: `null` for `x: null` (for `x: ~` or `x:` the
+  // text differs, but JSON input no longer tells them apart).
+  if (value === null) return 'null';
   return typeof value === 'object' ? undefined : value;
 }
 

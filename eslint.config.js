@@ -1,13 +1,24 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['.dependency-cruiser.cjs', 'dist/**', 'node_modules/**', 'coverage/**', 'test/**/fixtures/**', 'manifests/**'] },
+  {
+    ignores: [
+      '.dependency-cruiser.cjs',
+      '.bench-tmp/**',
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'test/**/fixtures/**',
+      'manifests/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: {
-      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly' },
+      globals: { ...globals.node },
     },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

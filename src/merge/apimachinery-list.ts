@@ -7,6 +7,7 @@
  */
 import { CapstanError, isJsonObject, type JsonObject, type JsonValue } from '../core/index.js';
 
+/** A MERGE_INVALID_PATCH error located at `path`. */
 export const fail = (message: string, path: readonly string[]) =>
   new CapstanError('MERGE_INVALID_PATCH', `${path.join('.') || '(root)'}: ${message}`, {
     path: path.join('.'),
@@ -36,6 +37,7 @@ export function sliceElementType(lists: readonly JsonValue[][], path: readonly s
   return kind;
 }
 
+/** apimachinery's ErrNoMergeKey. */
 export function noMergeKey(m: JsonObject, key: string, path: readonly string[]): CapstanError {
   return fail(`list element ${JSON.stringify(m)} does not contain declared merge key: ${key}`, path);
 }

@@ -26,10 +26,12 @@ export function keyText(elem: unknown, key: string): string {
   return v === null || v === undefined ? '' : nodeText(v);
 }
 
+/** kyaml's IsMissingOrNull (a kept null counts as null). */
 export function isMissingOrNull(v: unknown): v is null | undefined | typeof KEEP_NULL {
   return v === undefined || v === null || v === KEEP_NULL;
 }
 
+/** A map without fields. */
 export function isEmptyMap(v: unknown): boolean {
   if (!isJsonObject(v)) return false;
   for (const _ in v) return false;
@@ -138,6 +140,7 @@ export function scalarFromText(text: string): JsonValue {
   return text;
 }
 
+/** The value as a map, or undefined. */
 export function asMap(v: unknown): JsonObject | undefined {
   return isJsonObject(v) ? v : undefined;
 }

@@ -9,6 +9,7 @@ import {
   mergeTransformerConfig,
   type TransformerConfig,
 } from './builtin-config/index.js';
+import { absorbGenerated } from './generators/index.js';
 import { currentKey, describeId } from './ids.js';
 import type { Resource, Var } from './types.js';
 
@@ -44,6 +45,18 @@ export class Accumulator {
   /** Replaces the list (after a transformer); ids may have changed. */
   set resources(list: Resource[]) {
     this.list = list;
+    this.index = null;
+  }
+
+  /** Adds generated objects: create appends, merge/replace folds into an existing one. */
+  addGenerated(made: readonly Resource[], source: string): void {
+    let list = this.list;
+    for (const res of made) list = absorbGenerated(list, res, source);
+    this.resources = list;
+  }
+
+  /** Says that objects were changed in place (a transformer ran): ids must be read anew. */
+  changed(): void {
     this.index = null;
   }
 

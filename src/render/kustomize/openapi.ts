@@ -5,7 +5,7 @@
  */
 import { CapstanError, isJsonObject, parseYamlDocument } from '../../core/index.js';
 import { openApiPatchSchema, type PatchSchemaLookup } from '../../merge/index.js';
-import type { Target } from './target.js';
+import type { Target } from './target-model.js';
 
 export function loadOpenApi(t: Pick<Target, 'k' | 'loader' | 'file'>): void {
   const spec = t.k.openapi;

@@ -12,7 +12,10 @@ import {
   type JsonValue,
 } from '../../core/index.js';
 import { Accumulator } from './accumulator.js';
-import { accumulateResources, absorbAll, type Target } from './target.js';
+import type { Target } from './target-model.js';
+
+/** Builds `resources:`-style entries into an accumulator (target.ts's, passed in to avoid a cycle). */
+export type ResourceLoader = (t: Target, acc: Accumulator, entries: readonly string[]) => void;
 import { addContentHashes } from './hash-names.js';
 import { makeConfigMap, makeSecret } from './generators/index.js';
 import { setImages } from './transformers/images.js';
@@ -31,7 +34,12 @@ interface PluginConfig {
 }
 
 /** Reads the plugin configs an entry list names (inline YAML, files or directories). */
-function loadConfigs(t: Target, entries: readonly string[], field: string): PluginConfig[] {
+function loadConfigs(
+  t: Target,
+  entries: readonly string[],
+  field: string,
+  load: ResourceLoader,
+): PluginConfig[] {
   const out: PluginConfig[] = [];
   const paths: string[] = [];
   for (const entry of entries) {
@@ -48,7 +56,7 @@ function loadConfigs(t: Target, entries: readonly string[], field: string): Plug
   }
   if (paths.length > 0) {
     const acc = new Accumulator();
-    accumulateResources(t, acc, paths);
+    load(t, acc, paths);
     for (const res of acc.resources)
       out.push({ config: res.obj as unknown as JsonObject, where: res.source });
   }
@@ -81,26 +89,26 @@ const specsOf = (c: JsonObject, where: string, required: boolean): FieldSpec[] =
 const str = (v: JsonValue | undefined) => (typeof v === 'string' ? v : '');
 
 /** Runs the `generators:` entries of a kustomization. */
-export function runPluginGenerators(t: Target, acc: Accumulator): void {
+export function runPluginGenerators(t: Target, acc: Accumulator, load: ResourceLoader): void {
   if (!t.k.generators?.length) return;
-  for (const { config, where } of loadConfigs(t, t.k.generators, 'generators')) {
+  for (const { config, where } of loadConfigs(t, t.k.generators, 'generators', load)) {
     const meta = isJsonObject(config.metadata) ? config.metadata : {};
     const args = { ...config } as unknown as GeneratorArgs & SecretArgs;
     if (!args.name) args.name = str(meta.name);
     if (!args.namespace && meta.namespace) args.namespace = str(meta.namespace);
     if (config.kind === 'ConfigMapGenerator')
-      absorbAll(acc, [makeConfigMap(args, undefined, t.loader, where)], where);
+      acc.addGenerated([makeConfigMap(args, undefined, t.loader, where)], where);
     else if (config.kind === 'SecretGenerator')
-      absorbAll(acc, [makeSecret(args, undefined, t.loader, where)], where);
+      acc.addGenerated([makeSecret(args, undefined, t.loader, where)], where);
     else throw invalid(where, `unknown built-in generator ${String(config.kind)}`);
   }
 }
 
 /** Runs the `transformers:` entries of a kustomization, after its built-in fields. */
-export function runPluginTransformers(t: Target, acc: Accumulator): void {
+export function runPluginTransformers(t: Target, acc: Accumulator, load: ResourceLoader): void {
   if (!t.k.transformers?.length) return;
   const ctx = patchContext(t);
-  for (const { config: c, where } of loadConfigs(t, t.k.transformers, 'transformers')) {
+  for (const { config: c, where } of loadConfigs(t, t.k.transformers, 'transformers', load)) {
     const res = () => acc.resources;
     switch (c.kind) {
       case 'PrefixSuffixTransformer':
@@ -172,6 +180,6 @@ export function runPluginTransformers(t: Target, acc: Accumulator): void {
       default:
         throw invalid(where, `unknown or unsupported built-in transformer ${String(c.kind)}`);
     }
-    acc.resources = acc.resources;
+    acc.changed();
   }
 }

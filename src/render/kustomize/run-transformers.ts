@@ -7,7 +7,7 @@ import { CapstanError, isJsonObject, parseYamlDocuments } from '../../core/index
 import type { Accumulator } from './accumulator.js';
 import { labelFieldSpecs } from './builtin-config/index.js';
 import { applyReplacements } from './replacements.js';
-import { builtinOrigin, type Target } from './target.js';
+import { builtinOrigin, type Target } from './target-model.js';
 import { setImages } from './transformers/images.js';
 import { setMapEntries } from './transformers/labels.js';
 import { setNamespace } from './transformers/namespace.js';
@@ -92,7 +92,7 @@ export function runBuiltinTransformers(t: Target, acc: Accumulator): void {
     applyReplacements(acc.resources, loadReplacements(t, k.replacements), { source: file });
     done('ReplacementTransformer');
   }
-  acc.resources = acc.resources; // names may have changed: rebuild the id index on next use
+  acc.changed(); // names may have changed: rebuild the id index on next use
 }
 
 /** Inlines `replacements` entries given by `path` (a file with one replacement or a list). */

@@ -6,7 +6,6 @@
  * A component is built into its parent's accumulator, so its generators and
  * transformers see everything the parent has so far.
  */
-import path from 'node:path';
 import { CapstanError } from '../../core/index.js';
 import { Accumulator } from './accumulator.js';
 import {
@@ -15,28 +14,17 @@ import {
   mergeTransformerConfig,
   parseTransformerConfig,
 } from './builtin-config/index.js';
-import { absorbGenerated, makeConfigMap, makeSecret } from './generators/index.js';
+import { makeConfigMap, makeSecret } from './generators/index.js';
 import { parseKustomization } from './kustomization.js';
 import { findKustomizationFile, KUSTOMIZATION_FILE_NAMES, RootedLoader } from './loader.js';
 import { resourcesFromText } from './manifests.js';
 import { loadOpenApi } from './openapi.js';
 import { runBuiltinTransformers } from './run-transformers.js';
 import { runPluginGenerators, runPluginTransformers } from './plugins.js';
-import type { Kustomization, Origin, Resource } from './types.js';
+import type { Resource } from './types.js';
+import { builtinOrigin, joinOrigin, relativeTo, type Target } from './target-model.js';
 
-/** A loaded kustomization, ready to build. */
-export interface Target {
-  loader: RootedLoader;
-  k: Kustomization;
-  /** display path of the kustomization file */
-  file: string;
-  /** real paths of the kustomizations being built above this one, for cycle detection */
-  stack: readonly string[];
-  /** this directory as the top kustomization reaches it (`../base`), for origin annotations */
-  originPath: string;
-  /** the kustomization file's own name */
-  fileName: string;
-}
+export type { Target } from './target-model.js';
 
 /** Loads the kustomization of `loader.dir`; fails if the directory has none. */
 export function loadTarget(loader: RootedLoader, stack: readonly string[], originPath = ''): Target {
@@ -74,7 +62,7 @@ function accumulateInto(t: Target, acc: Accumulator): Accumulator {
   for (const p of k.crds ?? []) acc.mergeConfig(configFromCrdSchema(loader.readFile(p), loader.display(p)));
 
   runGenerators(t, acc);
-  runPluginGenerators(t, acc);
+  runPluginGenerators(t, acc, accumulateResources);
 
   for (const c of k.components ?? []) {
     const dir = loader.resolveDirectory(c, 'component');
@@ -96,7 +84,7 @@ function accumulateInto(t: Target, acc: Accumulator): Accumulator {
   }
 
   runBuiltinTransformers(t, acc);
-  runPluginTransformers(t, acc);
+  runPluginTransformers(t, acc, accumulateResources);
   acc.addVars(k.vars ?? [], file);
   return acc;
 }
@@ -152,27 +140,5 @@ function runGenerators(t: Target, acc: Accumulator): void {
     for (const r of made)
       r.origin = builtinOrigin(t, r.obj.kind === 'Secret' ? 'SecretGenerator' : 'ConfigMapGenerator');
   }
-  absorbAll(acc, made, file);
+  acc.addGenerated(made, file);
 }
-
-/** Adds generated objects: create appends, merge/replace folds into an existing one. */
-export function absorbAll(acc: Accumulator, made: readonly Resource[], file: string): void {
-  let list = acc.resources;
-  for (const res of made) list = absorbGenerated(list, res, file);
-  acc.resources = list;
-}
-
-/** `path.join` as Go's filepath.Join: `../base` + `cm.yaml` → `../base/cm.yaml`. */
-export function joinOrigin(base: string, entry: string): string {
-  return path.posix.normalize(base ? `${base}/${entry}` : entry);
-}
-
-/** The origin kustomize records for a built-in generator or transformer of `t`. */
-export function builtinOrigin(t: Target, kind: string): Origin {
-  return {
-    configuredIn: joinOrigin(t.originPath, t.fileName),
-    configuredBy: { apiVersion: 'builtin', kind },
-  };
-}
-
-export const relativeTo = (from: string, to: string) => path.relative(from, to) || '.';

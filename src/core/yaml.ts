@@ -8,6 +8,7 @@
  */
 import jsYaml from 'js-yaml';
 import { CapstanError } from './errors.js';
+import { emitYaml } from './yaml-emit.js';
 import type { JsonValue } from './object.js';
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
@@ -239,21 +240,12 @@ function findNonFinite(v: unknown, at: string): string | undefined {
   return undefined;
 }
 
-/** Dump schema: quotes every string that a YAML 1.1 or go-yaml reader would take for another type. */
-const dumpSchema = jsYaml.DEFAULT_SCHEMA.extend({ implicit: [goInt, goFloat, goTimestamp] });
-
 /** Serializes objects as a multi-document YAML stream, keys sorted like `kubectl kustomize`. */
 export function stringifyYamlDocuments(docs: readonly unknown[]): string {
-  return docs.map((d) => stringifyYaml(d)).join('---\n');
+  return docs.map((d) => emitYaml(d)).join('---\n');
 }
 
+/** One YAML document (block style, sorted keys). */
 export function stringifyYaml(doc: unknown): string {
-  return jsYaml.dump(doc, {
-    schema: dumpSchema,
-    sortKeys: true,
-    noRefs: true,
-    lineWidth: -1,
-    noCompatMode: false,
-    noArrayIndent: true,
-  });
+  return emitYaml(doc);
 }

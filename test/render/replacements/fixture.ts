@@ -16,13 +16,31 @@ export function fixture(): Resource[] {
     res({
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: { name: 'src', namespace: 'prod', labels: { app: 'web', tier: 'fe' }, annotations: { note: 'hello' } },
-      data: { num: '4', word: 'abc', img: 'repo.io/team/app:1.2.3', yes: 'yes', t: 'True', f: '1.50', hex: '0x1F' },
+      metadata: {
+        name: 'src',
+        namespace: 'prod',
+        labels: { app: 'web', tier: 'fe' },
+        annotations: { note: 'hello' },
+      },
+      data: {
+        num: '4',
+        word: 'abc',
+        img: 'repo.io/team/app:1.2.3',
+        yes: 'yes',
+        t: 'True',
+        f: '1.50',
+        hex: '0x1F',
+      },
     }),
     res({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: { name: 'dep', namespace: 'prod', labels: { app: 'web' }, annotations: { 'a.b/c': 'old', path: '/x/y/z' } },
+      metadata: {
+        name: 'dep',
+        namespace: 'prod',
+        labels: { app: 'web' },
+        annotations: { 'a.b/c': 'old', path: '/x/y/z' },
+      },
       spec: {
         replicas: 1,
         paused: false,
@@ -58,14 +76,22 @@ export function fixture(): Resource[] {
       metadata: { name: 'svc', namespace: 'dev' },
       spec: { ports: [{ port: 81, name: 'http' }] },
     }),
-    res({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'cr' }, rules: [] }),
+    res({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'cr' },
+      rules: [],
+    }),
   ];
 }
 
 /** The object of kind/name (and namespace, when given) in `list`. */
 export function find(list: Resource[], kind: string, name: string, namespace?: string): any {
   const r = list.find(
-    (x) => x.obj.kind === kind && x.obj.metadata.name === name && (!namespace || x.obj.metadata.namespace === namespace),
+    (x) =>
+      x.obj.kind === kind &&
+      x.obj.metadata.name === name &&
+      (!namespace || x.obj.metadata.namespace === namespace),
   );
   if (!r) throw new Error(`no ${kind} ${name}`);
   return r.obj;

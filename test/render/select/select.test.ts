@@ -4,12 +4,18 @@
  * every previous id).
  */
 import test from 'ava';
-import { compileIdSelector, compileLabelSelector, compileSelector } from '../../../src/render/kustomize/select.js';
+import {
+  compileIdSelector,
+  compileLabelSelector,
+  compileSelector,
+} from '../../../src/render/kustomize/select.js';
 import type { Resource, Selector } from '../../../src/render/kustomize/types.js';
 import { fixture, res } from '../replacements/fixture.js';
 
 const names = (list: Resource[], sel: Selector) =>
-  list.filter(compileSelector(sel)).map((r) => `${r.obj.kind}/${r.obj.metadata.namespace ?? ''}/${r.obj.metadata.name}`);
+  list
+    .filter(compileSelector(sel))
+    .map((r) => `${r.obj.kind}/${r.obj.metadata.namespace ?? ''}/${r.obj.metadata.name}`);
 
 const objs = () => [
   res({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } }),
@@ -20,7 +26,11 @@ const objs = () => [
 
 test('patch selector: regexes are anchored; alternatives and (?i) work', (t) => {
   t.deepEqual(names(objs(), { kind: 'Deploy' }), []);
-  t.deepEqual(names(objs(), { kind: 'Config.*|Cluster.*' }), ['ConfigMap//a', 'ConfigMap/prod/b', 'ClusterRole//cr']);
+  t.deepEqual(names(objs(), { kind: 'Config.*|Cluster.*' }), [
+    'ConfigMap//a',
+    'ConfigMap/prod/b',
+    'ClusterRole//cr',
+  ]);
   t.deepEqual(names(objs(), { group: 'rbac.*' }), ['ClusterRole//cr']);
   t.deepEqual(names(objs(), { version: 'v1' }).length, 4);
   t.deepEqual(names(objs(), { name: '(?i)A' }), ['ConfigMap//a']);
@@ -32,7 +42,11 @@ test('patch selector: empty group matches every group', (t) => {
 
 test('patch selector: namespaces are effective (default, none for cluster-scoped)', (t) => {
   t.deepEqual(names(objs(), { namespace: 'default' }), ['ConfigMap//a', 'Deployment//d']);
-  t.deepEqual(names(objs(), { namespace: 'prod|default' }), ['ConfigMap//a', 'ConfigMap/prod/b', 'Deployment//d']);
+  t.deepEqual(names(objs(), { namespace: 'prod|default' }), [
+    'ConfigMap//a',
+    'ConfigMap/prod/b',
+    'Deployment//d',
+  ]);
   t.deepEqual(names(objs(), { namespace: '.*' }).length, 4);
   t.deepEqual(names(objs(), { namespace: '_non_namespaceable_' }), ['ClusterRole//cr']);
 });
@@ -90,7 +104,9 @@ test('id selector: every previous id counts', (t) => {
   for (const name of ['app', 'm-app', 'm2-m-app']) t.true(compileIdSelector({ name })(r), name);
   t.false(compileIdSelector({ name: 'm2-app' })(r));
   // the fields of one id go together: kind and name must come from the same id
-  const renamedKind = res({ apiVersion: 'v1', kind: 'B', metadata: { name: 'y' } }, [{ kind: 'A', name: 'x' }]);
+  const renamedKind = res({ apiVersion: 'v1', kind: 'B', metadata: { name: 'y' } }, [
+    { kind: 'A', name: 'x' },
+  ]);
   t.true(compileIdSelector({ kind: 'A', name: 'x' })(renamedKind));
   t.false(compileIdSelector({ kind: 'A', name: 'y' })(renamedKind));
 });
@@ -122,7 +138,18 @@ test('label selector grammar', (t) => {
 });
 
 test('label selector errors', (t) => {
-  for (const bad of ['app in (web', 'app=we b', 'a/b/c', ',a', 'a b', '!a=b', 'a=-x', 'a>x', 'a in web', 'A_/b']) {
+  for (const bad of [
+    'app in (web',
+    'app=we b',
+    'a/b/c',
+    ',a',
+    'a b',
+    '!a=b',
+    'a=-x',
+    'a>x',
+    'a in web',
+    'A_/b',
+  ]) {
     const e = t.throws(() => compileLabelSelector(bad, 'target'), undefined, bad);
     t.is((e as any).code, 'RENDER_SELECTOR_INVALID_LABEL_SELECTOR', bad);
     t.true(e!.message.startsWith('target: cannot parse'), bad);

@@ -13,7 +13,7 @@ import { fixNameReferences } from './name-reference.js';
 import { sortResources } from './sort.js';
 import { accumulateTarget, loadTarget } from './target.js';
 import type { Origin, Resource } from './types.js';
-const resolveVars = (..._a: unknown[]) => {};
+import { resolveVars } from './vars.js';
 
 export interface KustomizeOptions {
   /** nothing outside this directory is ever read; default: the kustomization directory */

@@ -26,6 +26,8 @@ export interface BuildContext {
   trackOrigins?: boolean;
   /** real paths of directories seen so far (a build resolves thousands of files in few directories) */
   realDirs?: Map<string, string>;
+  /** what `lookup` found for each path, so a file costs one lstat however often it is resolved */
+  lookups?: Map<string, { real: string; stat: fs.Stats } | null>;
   /** merge keys for custom kinds, from the last `openapi:` field loaded */
   patchSchema?: PatchSchemaLookup;
 }
@@ -105,6 +107,16 @@ export class RootedLoader implements FileLoader {
    * lstat.
    */
   lookup(abs: string): { real: string; stat: fs.Stats } | undefined {
+    const seen = (this.ctx.lookups ??= new Map());
+    let found = seen.get(abs);
+    if (found === undefined) {
+      found = this.lookupUncached(abs) ?? null;
+      seen.set(abs, found);
+    }
+    return found ?? undefined;
+  }
+
+  private lookupUncached(abs: string): { real: string; stat: fs.Stats } | undefined {
     const lst = fs.lstatSync(abs, { throwIfNoEntry: false });
     if (!lst) return undefined;
     try {

@@ -52,7 +52,9 @@ const goFloat = new jsYaml.Type('tag:yaml.org,2002:float', {
   kind: 'scalar',
   resolve: (data: string) =>
     mayBeNumber(data) &&
-    (/^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(data.replaceAll('_', '')) ||
+    // go-yaml leaves an out-of-range number (`1e400`) a string
+    ((/^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(data.replaceAll('_', '')) &&
+      Number.isFinite(parseFloat(data.replaceAll('_', '')))) ||
       /^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$/.test(data)),
   construct: (data: string) => {
     const s = data.replaceAll('_', '');

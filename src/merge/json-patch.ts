@@ -101,17 +101,19 @@ function mustBeSettable(doc: JsonValue, path: string, op: 'add' | 'replace'): vo
 }
 
 /**
- * Applies `ops` to `doc` and returns the new document; `doc` is never changed. All or
+ * Applies `ops` to `doc` and returns the new document; `doc` is not changed unless
+ * `context.inPlace` is set (for callers that throw the document away on failure). All or
  * nothing: the first failing operation throws MERGE_JSON_PATCH_FAILED naming its index,
  * op, path, the object (`context.target`) and the cause.
  */
 export function applyJsonPatch<T extends JsonValue>(
   doc: T,
   ops: readonly unknown[],
-  context: { source?: string; target?: string } = {},
+  context: { source?: string; target?: string; inPlace?: boolean } = {},
 ): T {
   const valid = validateJsonPatch(ops, context.source);
-  let out = structuredClone(doc) as JsonValue;
+  // inPlace: the caller discards `doc` on failure (a render aborts), so no copy is needed
+  let out = (context.inPlace ? doc : structuredClone(doc)) as JsonValue;
   valid.forEach((op, i) => {
     try {
       switch (op.op) {

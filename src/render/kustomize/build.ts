@@ -135,12 +135,23 @@ function originYaml(o: Origin, first: string): string {
   return lines.map((l, i) => (i === 0 ? first : indent) + l + '\n').join('');
 }
 
-/** Final clean-up kustomize makes on output: empty annotations disappear. */
+/**
+ * Final clean-up kustomize makes on output: empty annotations disappear, and annotation
+ * values are always strings (kustomize reads them as map[string]string: `6` → "6",
+ * `true` → "true", `null` → "null", a map or list → ""). kustomize keeps a number's
+ * original text (`1.50`); the YAML was decoded before this point, so Capstan writes "1.5".
+ */
 function finish(obj: KubeObject): KubeObject {
   const meta = obj.metadata;
-  const a = isJsonObject(meta) ? (meta.annotations as unknown) : undefined;
+  if (!isJsonObject(meta)) return obj;
+  const a = meta.annotations as unknown;
   if (a === null || (isJsonObject(a) && Object.keys(a).length === 0)) {
     delete meta.annotations;
+  } else if (isJsonObject(a)) {
+    for (const [k, v] of Object.entries(a)) {
+      if (typeof v === 'string') continue;
+      a[k] = v === null ? 'null' : typeof v === 'object' ? '' : String(v);
+    }
   }
   return obj;
 }

@@ -217,17 +217,17 @@ test('absorbGenerated errors: collision, nothing to merge into, ambiguous', (t) 
   t.true(isCapstanError(e1) && e1.code === 'RENDER_GENERATOR_COLLISION', String(e1));
   t.regex(
     String(e1?.message),
-    /^over\/kustomization.yaml: generated ConfigMap tt \(v1\) has the name of an existing/,
+    /^over\/kustomization.yaml: generated ConfigMap tt \(v1\): ConfigMap tt \(v1\) already exists/,
   );
 
   const nope = makeConfigMap({ name: 'nope', behavior: 'merge', literals: ['b=2'] }, undefined, none, O);
   const e2 = t.throws(() => absorbGenerated([tt], nope, O));
   t.true(isCapstanError(e2) && e2.code === 'RENDER_GENERATOR_NO_BASE', String(e2));
-  t.regex(String(e2?.message), /"behavior: merge" but no ConfigMap of that name exists/);
+  t.regex(String(e2?.message), /"behavior: merge" but ConfigMap nope does not exist/);
 
   // a Secret of the same name is a different id
   const secret = makeSecret({ name: 'tt', behavior: 'replace' }, undefined, none, O);
-  t.throws(() => absorbGenerated([tt], secret, O), { message: /no Secret of that name/ });
+  t.throws(() => absorbGenerated([tt], secret, O), { message: /Secret tt does not exist/ });
 
   const a = based(cm('x', {}, { namespace: 'n1' }), true, 'x');
   const b = based(cm('x', {}, { namespace: 'n2' }), true, 'x');

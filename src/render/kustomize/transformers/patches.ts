@@ -94,6 +94,7 @@ export function applyPatchEntry(resources: Resource[], patch: Patch, ctx: PatchC
       res.obj = applyJsonPatch(res.obj as unknown as JsonObject, ops, {
         source: parsed.where,
         target: describeId(res.obj),
+        inPlace: true,
       }) as unknown as KubeObject;
     }
     return resources;
@@ -186,6 +187,7 @@ export function applyJson6902Entry(resources: Resource[], patch: Patch, ctx: Pat
     res.obj = applyJsonPatch(res.obj as unknown as JsonObject, ops, {
       source: parsed.where,
       target: describeId(res.obj),
+      inPlace: true,
     }) as unknown as KubeObject;
   }
   return resources;

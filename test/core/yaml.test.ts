@@ -153,7 +153,9 @@ function aliasBomb(levels = 10): string {
   const names = 'abcdefghijklmnop';
   let text = `${names[0]}: &${names[0]} [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n`;
   for (let i = 1; i < levels; i++) {
-    text += `${names[i]}: &${names[i]} [${Array(10).fill(`*${names[i - 1]}`).join(', ')}]\n`;
+    text += `${names[i]}: &${names[i]} [${Array(10)
+      .fill(`*${names[i - 1]}`)
+      .join(', ')}]\n`;
   }
   return text;
 }
@@ -178,10 +180,11 @@ test('maxAliasNodes is honoured: a small alias expansion over a small limit fail
 // Known bug: the message always names the default limit (1000000), not the one in force.
 test.failing('the alias-limit message names the limit in force', (t) => {
   const err = t.throws(
-    () => parseYamlDocuments('a: &a [1, 2, 3]\nb: [*a, *a, *a]\n', 'small.yaml', {
-      maxBytes: 1024,
-      maxAliasNodes: 5,
-    }),
+    () =>
+      parseYamlDocuments('a: &a [1, 2, 3]\nb: [*a, *a, *a]\n', 'small.yaml', {
+        maxBytes: 1024,
+        maxAliasNodes: 5,
+      }),
     { code: 'YAML_ALIAS_LIMIT' },
   );
   t.regex(err.message, /\b5\b/);
@@ -256,7 +259,9 @@ test('empty documents are skipped', (t) => {
 });
 
 test('parseYamlDocument refuses two documents and gives null for none', (t) => {
-  const err = t.throws(() => parseYamlDocument('a: 1\n---\nb: 2\n', 'two.yaml'), { instanceOf: CapstanError });
+  const err = t.throws(() => parseYamlDocument('a: 1\n---\nb: 2\n', 'two.yaml'), {
+    instanceOf: CapstanError,
+  });
   t.regex(err.message, /two\.yaml/);
   t.is(parseYamlDocument('', 'empty.yaml'), null);
   t.deepEqual(parseYamlDocument('---\na: 1\n---\n', 'one.yaml'), { a: 1 });
@@ -325,7 +330,15 @@ for (const s of trickyStrings) {
   });
 }
 
-for (const s of ['multi\nline\n', 'multi\nline', 'a\n\n b\n\n', 'tab\there', 'ünïcødé ✓ 😀', 'a:b', '1.0.0']) {
+for (const s of [
+  'multi\nline\n',
+  'multi\nline',
+  'a\n\n b\n\n',
+  'tab\there',
+  'ünïcødé ✓ 😀',
+  'a:b',
+  '1.0.0',
+]) {
   test(`string ${JSON.stringify(s)} round-trips`, (t) => {
     const out = stringifyYaml({ v: s, list: [s] });
     t.deepEqual(one(out), { v: s, list: [s] }, out);

@@ -95,7 +95,11 @@ test('List kinds expand to their items, after the file’s other documents', (t)
       { apiVersion: 'v1', kind: 'Service', metadata: { name: 'item-2' } },
     ],
   };
-  const cmList = { apiVersion: 'v1', kind: 'ConfigMapList', items: [{ ...list.items[0], metadata: { name: 'x' } }] };
+  const cmList = {
+    apiVersion: 'v1',
+    kind: 'ConfigMapList',
+    items: [{ ...list.items[0], metadata: { name: 'x' } }],
+  };
   const dir = tree(t, {
     'a.yaml': `${JSON.stringify(list)}\n---\n${cm('plain')}`,
     'b.json': JSON.stringify(cmList),
@@ -215,5 +219,8 @@ test.failing('a dangling symlink is a CapstanError naming it', (t) => {
 // checks existence first; the kustomize path gives RENDER_FILE_NOT_FOUND).
 test.failing('render of a missing directory is RENDER_FILE_NOT_FOUND', (t) => {
   const dir = tree(t, {});
-  t.throws(() => render(path.join(dir, 'missing')), { instanceOf: CapstanError, code: 'RENDER_FILE_NOT_FOUND' });
+  t.throws(() => render(path.join(dir, 'missing')), {
+    instanceOf: CapstanError,
+    code: 'RENDER_FILE_NOT_FOUND',
+  });
 });

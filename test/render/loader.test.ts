@@ -314,7 +314,10 @@ test('a missing resource is RENDER_FILE_NOT_FOUND naming it', (t) => {
 });
 
 test('a kustomization outside repoRoot is refused', (t) => {
-  const repo = tree(t, { 'app/kustomization.yaml': kustomization('resources:\n- x.yaml\n'), 'app/x.yaml': cm('x') });
+  const repo = tree(t, {
+    'app/kustomization.yaml': kustomization('resources:\n- x.yaml\n'),
+    'app/x.yaml': cm('x'),
+  });
   const other = tree(t, {});
   t.throws(() => render(path.join(repo, 'app'), { repoRoot: other }), { code: 'RENDER_FILE_OUTSIDE_ROOT' });
 });

@@ -4,33 +4,8 @@
  * then workloads — and webhook configurations last; `fifo` keeps the build's own order.
  */
 import { CapstanError, gvkOf, type Gvk } from '../../core/index.js';
+import { LEGACY_ORDER_FIRST, LEGACY_ORDER_LAST } from './builtin-config/index.js';
 import type { Resource, SortOptions } from './types.js';
-
-const DEFAULT_FIRST = [
-  'Namespace',
-  'ResourceQuota',
-  'StorageClass',
-  'CustomResourceDefinition',
-  'ServiceAccount',
-  'PodSecurityPolicy',
-  'Role',
-  'ClusterRole',
-  'RoleBinding',
-  'ClusterRoleBinding',
-  'ConfigMap',
-  'Secret',
-  'Endpoints',
-  'Service',
-  'LimitRange',
-  'PriorityClass',
-  'PersistentVolume',
-  'PersistentVolumeClaim',
-  'Deployment',
-  'StatefulSet',
-  'CronJob',
-  'PodDisruptionBudget',
-];
-const DEFAULT_LAST = ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'];
 
 const gvkSortString = (g: Gvk) => `${g.group || '~G'}_${g.version || '~V'}_${g.kind || '~K'}`;
 
@@ -60,8 +35,10 @@ export function sortResources(
     }
     return resources;
   }
-  const first = options?.legacySortOptions ? (options.legacySortOptions.orderFirst ?? []) : DEFAULT_FIRST;
-  const last = options?.legacySortOptions ? (options.legacySortOptions.orderLast ?? []) : DEFAULT_LAST;
+  const first = options?.legacySortOptions
+    ? (options.legacySortOptions.orderFirst ?? [])
+    : LEGACY_ORDER_FIRST;
+  const last = options?.legacySortOptions ? (options.legacySortOptions.orderLast ?? []) : LEGACY_ORDER_LAST;
   const rank = new Map<string, number>();
   first.forEach((k, i) => rank.set(k, i - first.length));
   last.forEach((k, i) => rank.set(k, i + 1));

@@ -5,7 +5,8 @@
  * webhook configurations. Order hardly shows in output, but we keep it for fidelity.
  * Go's sort is not stable; ties keep their written order here.
  */
-const FIRST = [
+/** kustomize's legacy resource order: these kinds first, in this order… */
+export const LEGACY_ORDER_FIRST = [
   'Namespace',
   'ResourceQuota',
   'StorageClass',
@@ -29,11 +30,12 @@ const FIRST = [
   'CronJob',
   'PodDisruptionBudget',
 ];
-const LAST = ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'];
+/** …and these last. */
+export const LEGACY_ORDER_LAST = ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'];
 
 const rank = new Map<string, number>([
-  ...FIRST.map((k, i): [string, number] => [k, i - FIRST.length]),
-  ...LAST.map((k, i): [string, number] => [k, i + 1]),
+  ...LEGACY_ORDER_FIRST.map((k, i): [string, number] => [k, i - LEGACY_ORDER_FIRST.length]),
+  ...LEGACY_ORDER_LAST.map((k, i): [string, number] => [k, i + 1]),
 ]);
 
 interface GvkLike {

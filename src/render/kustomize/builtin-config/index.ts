@@ -14,4 +14,4 @@ export {
   sortTransformerConfig,
 } from './merge.js';
 export { labelFieldSpecs } from './label-specs.js';
-export { compareGvk } from './gvk-order.js';
+export { compareGvk, LEGACY_ORDER_FIRST, LEGACY_ORDER_LAST } from './gvk-order.js';

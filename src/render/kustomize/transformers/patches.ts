@@ -88,16 +88,8 @@ export function applyPatchEntry(resources: Resource[], patch: Patch, ctx: PatchC
         file: parsed.where,
       });
     }
-    const ops = parseJsonPatch(parsed.ops, parsed.where);
-    for (const res of select(resources, patch.target)) {
-      storePreviousId(res);
-      res.obj = applyJsonPatch(res.obj as unknown as JsonObject, ops, {
-        source: parsed.where,
-        target: describeId(res.obj),
-        inPlace: true,
-      }) as unknown as KubeObject;
-    }
-    return resources;
+    // `patches` records the old id, so a JSON patch may rename; patchesJson6902 does not
+    return applyJsonOps(resources, patch.target, parsed, true);
   }
   if (patch.target) {
     if (parsed.docs.length > 1) {
@@ -182,8 +174,19 @@ export function applyJson6902Entry(resources: Resource[], patch: Patch, ctx: Pat
       },
     );
   }
+  return applyJsonOps(resources, patch.target, parsed, false);
+}
+
+/** Applies a JSON 6902 patch to every object the target selects. */
+function applyJsonOps(
+  resources: Resource[],
+  target: Selector,
+  parsed: { ops: JsonValue[]; where: string },
+  recordId: boolean,
+): Resource[] {
   const ops = parseJsonPatch(parsed.ops, parsed.where);
-  for (const res of select(resources, patch.target)) {
+  for (const res of select(resources, target)) {
+    if (recordId) storePreviousId(res);
     res.obj = applyJsonPatch(res.obj as unknown as JsonObject, ops, {
       source: parsed.where,
       target: describeId(res.obj),

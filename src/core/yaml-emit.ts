@@ -45,6 +45,7 @@ const RESERVED = new Set([
 const INDICATOR_START = /^[-?:,[\]{}#&*!|>'"%@`\s]/;
 /** Anything that reads as a number, a timestamp, .inf or .nan in some YAML version. */
 const NUMBER_LIKE = /^[-+]?(\.?[0-9]|\.(inf|Inf|INF|nan|NaN|NAN)$)/;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ud800-\udfff]/u;
 
 function isPlainSafe(s: string): boolean {

@@ -36,7 +36,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (isCapstanError(e)) {
       process.stderr.write(`error: ${e.message} [${e.code}]\n`);
-      return 1;
+      return e.code === 'CLI_USAGE' ? 2 : 1;
     }
     const err = e as Error;
     process.stderr.write(`internal error: ${err?.message ?? String(e)}\n`);

@@ -121,10 +121,12 @@ export function parseYamlDocuments(
   file: string,
   limits: YamlLimits = defaultYamlLimits,
 ): JsonValue[] {
-  if (text.length > limits.maxBytes) {
+  // a UTF-16 unit is at most 3 UTF-8 bytes: count bytes only when the text may be too large
+  const bytes = text.length * 3 > limits.maxBytes ? Buffer.byteLength(text, 'utf8') : text.length;
+  if (bytes > limits.maxBytes) {
     throw new CapstanError(
       'YAML_TOO_LARGE',
-      `${file}: file is ${text.length} bytes, more than the limit of ${limits.maxBytes}`,
+      `${file}: file is ${bytes} bytes, more than the limit of ${limits.maxBytes}`,
       { file },
     );
   }
@@ -142,7 +144,9 @@ export function parseYamlDocuments(
     if (doc === null || doc === undefined) continue;
     try {
       out.push(
-        mayHaveAliases ? materialize(doc, file, { left: limits.maxAliasNodes }) : checkNumbers(doc, file),
+        mayHaveAliases
+          ? materialize(doc, file, { left: limits.maxAliasNodes, limit: limits.maxAliasNodes })
+          : checkNumbers(doc, file),
       );
     } catch (e) {
       const at =
@@ -189,11 +193,11 @@ function yamlError(e: unknown, file: string): CapstanError {
   return new CapstanError('YAML_INVALID', `${file}: invalid YAML: ${String(e)}`, { file });
 }
 
-function materialize(v: unknown, file: string, budget: { left: number }): JsonValue {
+function materialize(v: unknown, file: string, budget: { left: number; limit: number }): JsonValue {
   if (--budget.left < 0) {
     throw new CapstanError(
       'YAML_ALIAS_LIMIT',
-      `${file}: YAML aliases expand to more than ${defaultYamlLimits.maxAliasNodes} nodes (an alias bomb?)`,
+      `${file}: YAML aliases expand to more than ${budget.limit} nodes (an alias bomb?)`,
       { file },
     );
   }

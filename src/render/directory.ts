@@ -17,10 +17,15 @@ export interface DirectoryOptions {
 const MANIFEST = /\.(ya?ml|json)$/i;
 
 export function renderDirectory(dir: string, options: DirectoryOptions = {}): KubeObject[] {
-  const root = fs.realpathSync.native(dir);
+  let root: string;
+  try {
+    root = fs.realpathSync.native(dir);
+  } catch {
+    throw new CapstanError('RENDER_FILE_NOT_FOUND', `${dir}: directory does not exist`, { path: dir });
+  }
   const displayRoot = options.displayRoot ? path.resolve(options.displayRoot) : root;
   const files: string[] = [];
-  collect(root, root, options.recursive === true, files);
+  collect(root, root, options.recursive === true, files, new Set([root]));
   if (files.length === 0) {
     const shown = path.relative(displayRoot, root) || '.';
     throw new CapstanError(
@@ -37,14 +42,25 @@ export function renderDirectory(dir: string, options: DirectoryOptions = {}): Ku
   return objects;
 }
 
-function collect(root: string, dir: string, recursive: boolean, out: string[]): void {
+function collect(root: string, dir: string, recursive: boolean, out: string[], visited: Set<string>): void {
   const entries = fs
     .readdirSync(dir, { withFileTypes: true })
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
     const full = path.join(dir, e.name);
-    const real = fs.realpathSync.native(full);
+    let real: string;
+    try {
+      real = fs.realpathSync.native(full);
+    } catch {
+      throw new CapstanError(
+        'RENDER_FILE_NOT_FOUND',
+        `${path.relative(root, full)}: a symlink to a file that does not exist`,
+        {
+          path: full,
+        },
+      );
+    }
     const rel = path.relative(root, real);
     if (rel.startsWith('..') || path.isAbsolute(rel)) {
       throw new CapstanError(
@@ -55,7 +71,11 @@ function collect(root: string, dir: string, recursive: boolean, out: string[]): 
     }
     const stat = fs.statSync(real);
     if (stat.isDirectory()) {
-      if (recursive) collect(root, real, recursive, out);
+      // a symlink back up the tree would recurse forever: each directory is read once
+      if (recursive && !visited.has(real)) {
+        visited.add(real);
+        collect(root, real, recursive, out, visited);
+      }
     } else if (MANIFEST.test(e.name)) {
       out.push(real);
     }

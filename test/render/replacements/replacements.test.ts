@@ -498,5 +498,9 @@ test('6,000 resources, 20 replacements: each writes only the objects its selecto
   t.is((list[50].obj as any).data.copy, 0, 'created from "0"');
   t.is((list[69].obj as any).data.copy, 19, 'app=a19 gets cm19');
   t.is((list[70].obj as any).data.copy, undefined, 'app=a20: no replacement selects it');
-  t.is((list[5019].obj as any).metadata.annotations['x.y/z'], 19, 'created typed; the build writes annotations out as strings');
+  t.is(
+    (list[5019].obj as any).metadata.annotations['x.y/z'],
+    19,
+    'created typed; the build writes annotations out as strings',
+  );
 });

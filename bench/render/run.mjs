@@ -119,6 +119,20 @@ async function bench(argv, outFile) {
   return best;
 }
 
+/**
+ * Whether two outputs hold the same objects in the same order (formatting aside), read
+ * with the `yaml` package — an independent YAML reader, not Capstan's own.
+ */
+async function sameObjects(a, b) {
+  const { parseAllDocuments } = await import('yaml');
+  const { isDeepStrictEqual } = await import('node:util');
+  const read = (f) =>
+    parseAllDocuments(readFileSync(f, 'utf8'))
+      .map((d) => d.toJS())
+      .filter((d) => d !== null);
+  return isDeepStrictEqual(read(a), read(b));
+}
+
 /** Counts YAML documents the way both tools separate them: "---" lines. */
 function countDocs(file) {
   const text = readFileSync(file, 'utf8');
@@ -154,9 +168,10 @@ async function main() {
       if (withKubectl) {
         k = await bench(['kubectl', 'kustomize', overlay], path.join(tmp, `${n}.kubectl.yaml`));
         kDocs = countDocs(path.join(tmp, `${n}.kubectl.yaml`));
-        identical =
-          readFileSync(path.join(tmp, `${n}.capstan.yaml`), 'utf8') ===
-          readFileSync(path.join(tmp, `${n}.kubectl.yaml`), 'utf8');
+        identical = await sameObjects(
+          path.join(tmp, `${n}.capstan.yaml`),
+          path.join(tmp, `${n}.kubectl.yaml`),
+        );
         if (cDocs !== kDocs)
           console.error(`bench: size ${n}: capstan printed ${cDocs} documents, kubectl ${kDocs}`);
       }
@@ -181,7 +196,7 @@ function printTable(rows) {
     'capstan s/1k',
     'kubectl s/1k',
     'docs',
-    'same bytes',
+    'same objects',
   ];
   const body = rows.map(({ n, c, cDocs, k, kDocs, identical }) => [
     String(n),

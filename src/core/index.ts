@@ -3,3 +3,4 @@ export * from './errors.js';
 export * from './kinds.js';
 export * from './yaml.js';
 export * from './patch-meta.js';
+export * from './label-selector.js';

@@ -13,11 +13,16 @@
  *
  * Label and annotation selectors use Kubernetes' label-selector syntax in both.
  */
-import { CapstanError, isClusterScopedKind, parseApiVersion } from '../../core/index.js';
-import { compileLabelSelector } from './label-selector.js';
-import type { Resource, Selector } from './types.js';
+import {
+  CapstanError,
+  compileLabelSelector,
+  isClusterScopedKind,
+  parseApiVersion,
+} from '../../core/index.js';
 
-export { compileLabelSelector } from './label-selector.js';
+const SELECTOR_ERROR = 'RENDER_SELECTOR_INVALID_LABEL_SELECTOR';
+
+import type { Resource, Selector } from './types.js';
 
 /** A compiled selector. */
 export type ResourcePredicate = (res: Resource) => boolean;
@@ -106,10 +111,10 @@ export function isEmptyIdSelector(sel: IdSelector): boolean {
  */
 export function compileMetadataSelector(sel: Selector, where = 'selector'): ResourcePredicate | undefined {
   const labels = sel.labelSelector
-    ? compileLabelSelector(sel.labelSelector, `${where}: labelSelector`)
+    ? compileLabelSelector(sel.labelSelector, `${where}: labelSelector`, SELECTOR_ERROR)
     : undefined;
   const annotations = sel.annotationSelector
-    ? compileLabelSelector(sel.annotationSelector, `${where}: annotationSelector`)
+    ? compileLabelSelector(sel.annotationSelector, `${where}: annotationSelector`, SELECTOR_ERROR)
     : undefined;
   if (!labels && !annotations) return undefined;
   return (res) =>

@@ -4,12 +4,9 @@
  * every previous id).
  */
 import test from 'ava';
-import {
-  compileIdSelector,
-  compileLabelSelector,
-  compileSelector,
-} from '../../../src/render/kustomize/select.js';
+import { compileIdSelector, compileSelector } from '../../../src/render/kustomize/select.js';
 import type { Resource, Selector } from '../../../src/render/kustomize/types.js';
+import { compileLabelSelector } from '../../../src/core/index.js';
 import { fixture, res } from '../replacements/fixture.js';
 
 const names = (list: Resource[], sel: Selector) =>
@@ -151,7 +148,7 @@ test('label selector errors', (t) => {
     'A_/b',
   ]) {
     const e = t.throws(() => compileLabelSelector(bad, 'target'), undefined, bad);
-    t.is((e as any).code, 'RENDER_SELECTOR_INVALID_LABEL_SELECTOR', bad);
+    t.is((e as any).code, 'LABEL_SELECTOR_INVALID', bad);
     t.true(e!.message.startsWith('target: cannot parse'), bad);
   }
 });

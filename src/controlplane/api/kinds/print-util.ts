@@ -7,8 +7,10 @@ import type { JsonValue } from '../../../core/index.js';
  * 10h, 2d5h (under 8 days… ), 15d, 2y45d.
  */
 export function humanDuration(ms: number): string {
-  const seconds = Math.floor(ms / 1000);
-  if (seconds < 0) return '<invalid>';
+  const seconds = Math.trunc(ms / 1000);
+  // a second or two in the future is clock skew between machines: show it as now
+  if (seconds < -1) return '<invalid>';
+  if (seconds < 0) return '0s';
   if (seconds < 60 * 2) return `${seconds}s`;
   const minutes = Math.floor(seconds / 60);
   if (minutes < 10) {

@@ -1,13 +1,13 @@
 /**
  * Kubernetes label-selector strings (`a=b,c!=d,e in (x,y),f notin (z),g,!h,n>3`), parsed
- * with the grammar and validation of apimachinery's `labels.Parse`, which kustomize uses
- * for `labelSelector` and `annotationSelector` alike (annotation values are therefore
+ * with the grammar and validation of apimachinery's `labels.Parse`, which the API server uses
+ * for list/watch and kustomize for `labelSelector` and `annotationSelector` alike (annotation values are therefore
  * held to label-value syntax too). Requirements are ANDed.
  *
  * Hand-written: the grammar is small and no maintained JS package implements this parser
  * with Kubernetes' exact validation.
  */
-import { CapstanError } from '../../core/index.js';
+import { CapstanError } from './errors.js';
 
 /** A compiled selector over a label (or annotation) map. */
 export type LabelPredicate = (labels: Readonly<Record<string, string>> | undefined) => boolean;
@@ -25,19 +25,22 @@ interface Requirement {
 type Tok = { t: 'id'; s: string } | { t: 'op'; s: string } | { t: 'end'; s: '' };
 
 /**
- * Compiles a label-selector string. An empty string selects everything. Throws
- * RENDER_SELECTOR_INVALID_LABEL_SELECTOR naming `where` and the cause when malformed.
+ * Compiles a label-selector string. An empty string selects everything. Throws a
+ * CapstanError with `code` naming `where` and the cause when malformed.
  */
-export function compileLabelSelector(expr: string, where = 'labelSelector'): LabelPredicate {
+export function compileLabelSelector(
+  expr: string,
+  where = 'labelSelector',
+  code = 'LABEL_SELECTOR_INVALID',
+): LabelPredicate {
   let reqs: Requirement[];
   try {
     reqs = parse(lex(expr));
   } catch (e) {
-    throw new CapstanError(
-      'RENDER_SELECTOR_INVALID_LABEL_SELECTOR',
-      `${where}: cannot parse ${JSON.stringify(expr)}: ${(e as Error).message}`,
-      { where, selector: expr },
-    );
+    throw new CapstanError(code, `${where}: cannot parse ${JSON.stringify(expr)}: ${(e as Error).message}`, {
+      where,
+      selector: expr,
+    });
   }
   if (reqs.length === 0) return () => true;
   return (labels) => reqs.every((r) => matches(r, labels ?? {}));

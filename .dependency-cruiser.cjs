@@ -12,7 +12,8 @@ const layers = {
   sync: ['core', 'runtime', 'diff', 'cluster'],
   daemon: ['core', 'runtime', 'merge', 'render', 'git', 'diff', 'controlplane', 'cluster', 'sync'],
   server: ['core', 'daemon'],
-  cli: ['core', 'server', 'render', 'diff', 'merge'],
+  // cli → daemon: `capstan serve` is the process that runs the daemon
+  cli: ['core', 'server', 'daemon', 'render', 'diff', 'merge'],
 };
 
 const forbidden = Object.entries(layers).map(([layer, allowed]) => ({

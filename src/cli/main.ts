@@ -5,6 +5,7 @@
  */
 import { isCapstanError } from '../core/index.js';
 import { runRender } from './render-command.js';
+import { runKubeconfig, runServe } from './serve-command.js';
 
 const USAGE = `Usage: capstan <command> [options]
 
@@ -14,6 +15,13 @@ Commands:
                   --repo-root DIR    never read outside DIR (default: the enclosing Git
                                      working tree, if any)
                   -o, --output FMT   yaml (default) or json
+  serve         run the daemon with its embedded control plane
+                  --data-dir DIR     state (default: $CAPSTAN_DATA_DIR or ~/.capstan)
+                  --host ADDR        listen address (default 127.0.0.1)
+                  --port N           API port (default 6443; 0 picks a free one)
+                  --token T          bearer token (default: generated once, kept in DIR)
+                  --control-plane-only   run only the control plane
+  kubeconfig    print the kubeconfig 'serve' wrote (--data-dir DIR)
   help          show this text
 `;
 
@@ -23,6 +31,10 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'render':
         return runRender(rest, process.stdout);
+      case 'serve':
+        return await runServe(rest, process.stderr);
+      case 'kubeconfig':
+        return runKubeconfig(rest, process.stdout);
       case undefined:
       case 'help':
       case '--help':

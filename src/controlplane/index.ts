@@ -1,0 +1,102 @@
+/**
+ * The embedded control plane: a durable store, a Kubernetes-compatible API (in process
+ * and over HTTP), and the controllers that belong to the API itself (namespace
+ * lifecycle, garbage collection, CRDs). Its only public face.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startApiServer } from './api/http/index.js';
+import { builtinResourceTypes, resourceTypesFromCrd } from './api/kinds/index.js';
+import { Registry } from './api/registry/registry.js';
+import { TypeRegistry } from './api/registry/type-registry.js';
+import { CrdController } from './controllers/crd-controller.js';
+import { GarbageCollector } from './controllers/garbage-collector.js';
+import { NamespaceController } from './controllers/namespace-controller.js';
+import { writeKubeconfig } from './kubeconfig.js';
+import { openStore } from './store/index.js';
+import type { Store } from './store/types.js';
+
+export type { Api, ApiWatchEvent, Gvr, ResourceType } from './api/types.js';
+export { ApiError } from './api/errors.js';
+export { kubeconfigYaml, writeKubeconfig } from './kubeconfig.js';
+
+export interface ControlPlaneOptions {
+  /** where the database, token and kubeconfig live */
+  dataDir: string;
+  /** serve HTTP (default true); false gives an in-process API only */
+  http?: boolean;
+  host?: string;
+  /** 0 picks a free port */
+  port?: number;
+  /** bearer token; default: the one in dataDir/token, created on first start */
+  token?: string;
+}
+
+export interface ControlPlane {
+  api: Registry;
+  store: Store;
+  /** the HTTP server's URL, when serving */
+  url?: string;
+  token: string;
+  /** the kubeconfig file written for this control plane, when serving */
+  kubeconfigPath?: string;
+  close(): Promise<void>;
+}
+
+const BOOTSTRAP_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+/** Starts the control plane; resolves once it serves. */
+export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
+  fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const token = options.token ?? loadOrCreateToken(options.dataDir);
+  const store = openStore({ dataDir: options.dataDir });
+  const api = new Registry({ store, types: new TypeRegistry(builtinResourceTypes(), resourceTypesFromCrd) });
+  const gc = new GarbageCollector(api);
+  const namespaces = new NamespaceController(api);
+  const crds = new CrdController(api);
+  for (const name of BOOTSTRAP_NAMESPACES) {
+    if (!store.get({ group: '', resource: 'namespaces', namespace: '', name })) {
+      await api.create({ group: '', version: 'v1', resource: 'namespaces' }, undefined, { metadata: { name } }, { fieldManager: 'capstan' });
+    }
+  }
+  namespaces.start();
+  crds.start();
+  let server: Awaited<ReturnType<typeof startApiServer>> | undefined;
+  let kubeconfigPath: string | undefined;
+  if (options.http !== false) {
+    server = await startApiServer({ api, token, host: options.host ?? '127.0.0.1', port: options.port ?? 6443 });
+    kubeconfigPath = path.join(options.dataDir, 'kubeconfig');
+    writeKubeconfig(kubeconfigPath, { server: server.url, token });
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    api,
+    store,
+    url: server?.url,
+    token,
+    kubeconfigPath,
+    close() {
+      closing ??= (async () => {
+        await server?.close();
+        namespaces.close();
+        gc.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+function loadOrCreateToken(dataDir: string): string {
+  const file = path.join(dataDir, 'token');
+  try {
+    const t = fs.readFileSync(file, 'utf8').trim();
+    if (t) return t;
+  } catch {
+    // first start
+  }
+  const t = randomBytes(32).toString('base64url');
+  fs.writeFileSync(file, t + '\n', { mode: 0o600 });
+  return t;
+}

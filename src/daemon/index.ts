@@ -1,0 +1,43 @@
+/**
+ * The Capstan daemon. Today it runs the embedded control plane; later issues add the
+ * reconciler, sources and triggers to it. Its only public face.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { startControlPlane, type ControlPlane } from '../controlplane/index.js';
+
+export interface DaemonOptions {
+  /** default: $CAPSTAN_DATA_DIR, else ~/.capstan */
+  dataDir?: string;
+  host?: string;
+  port?: number;
+  token?: string;
+  /** run only the embedded control plane (no reconciler) */
+  controlPlaneOnly?: boolean;
+}
+
+export interface Daemon {
+  controlPlane: ControlPlane;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export function defaultDataDir(): string {
+  return process.env.CAPSTAN_DATA_DIR || path.join(os.homedir(), '.capstan');
+}
+
+export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> {
+  const dataDir = path.resolve(options.dataDir ?? defaultDataDir());
+  const controlPlane = await startControlPlane({
+    dataDir: path.join(dataDir, 'controlplane'),
+    host: options.host,
+    port: options.port,
+    token: options.token,
+  });
+  return { controlPlane, dataDir, close: () => controlPlane.close() };
+}
+
+/** Where `capstan serve` writes the kubeconfig for a data directory. */
+export function kubeconfigPathFor(dataDir: string): string {
+  return path.join(path.resolve(dataDir), 'controlplane', 'kubeconfig');
+}

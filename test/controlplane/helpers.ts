@@ -1,0 +1,54 @@
+/** Test helpers: a real control plane in a temp directory, and clients for it. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import * as k8s from '@kubernetes/client-node';
+import { startControlPlane, type ControlPlane } from '../../src/controlplane/index.js';
+
+export interface TestControlPlane {
+  cp: ControlPlane;
+  dataDir: string;
+  kc: k8s.KubeConfig;
+  kubeconfigPath: string;
+  close(): Promise<void>;
+}
+
+/** Starts a control plane on a free loopback port with its own data directory. */
+export async function startTestControlPlane(dataDir?: string): Promise<TestControlPlane> {
+  const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'capstan-cp-'));
+  const cp = await startControlPlane({ dataDir: dir, port: 0, token: 'test-token' });
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(cp.kubeconfigPath!);
+  return {
+    cp,
+    dataDir: dir,
+    kc,
+    kubeconfigPath: cp.kubeconfigPath!,
+    async close() {
+      await cp.close();
+    },
+  };
+}
+
+export function removeDir(dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** Polls `check` until it returns a truthy value (or throws after `ms`); never a fixed sleep. */
+export async function eventually<T>(check: () => T | Promise<T>, ms = 10_000, every = 20): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`eventually: condition not met in ${ms} ms${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, every));
+  }
+}
+
+export const hasKubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;

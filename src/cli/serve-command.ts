@@ -1,10 +1,10 @@
 /** `capstan serve` and `capstan kubeconfig`: run the daemon; print its kubeconfig. */
 import fs from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CapstanError } from '../core/index.js';
 import { defaultDataDir, kubeconfigPathFor, startDaemon } from '../daemon/index.js';
 
-function parse(args: string[], command: string, options: Parameters<typeof parseArgs>[0]['options']) {
+function parse(args: string[], command: string, options: NonNullable<ParseArgsConfig['options']>) {
   try {
     return parseArgs({ args, options, allowPositionals: false });
   } catch (e) {

@@ -43,6 +43,8 @@ export interface ResourceType {
   defaults?: (obj: JsonObject) => void;
   /** validates an object about to be stored; `old` is set on update */
   validate?: (obj: JsonObject, old?: JsonObject) => FieldCause[];
+  /** false for kinds whose objects carry no metadata.generation (core/v1 kinds, RBAC, Leases, …) */
+  generation?: boolean;
   /** the fields whose change bumps metadata.generation (default: everything but metadata and status) */
   specFields?: (obj: JsonObject) => JsonValue;
   /** columns and cells for `kubectl get`; `now` is for AGE */

@@ -40,8 +40,7 @@ const SCHEMA = `
 
 /** One row change of a batch. */
 export type RowChange =
-  | { op: 'put'; key: StoreKey; revision: number; json: string }
-  | { op: 'delete'; key: StoreKey };
+  { op: 'put'; key: StoreKey; revision: number; json: string } | { op: 'delete'; key: StoreKey };
 
 /** A row as loaded at open. */
 export interface LoadedRow {
@@ -97,7 +96,9 @@ export class Database {
     let revision = Number(
       this.db.prepare("SELECT value FROM meta WHERE key = 'revision'").pluck().get() ?? 0,
     );
-    const select = this.db.prepare('SELECT api_group, resource, namespace, name, revision, value FROM objects');
+    const select = this.db.prepare(
+      'SELECT api_group, resource, namespace, name, revision, value FROM objects',
+    );
     for (const row of select.raw().iterate() as Iterable<[string, string, string, string, number, string]>) {
       const [group, resource, namespace, name, rev, json] = row;
       rows.push({ key: { group, resource, namespace, name }, revision: rev, json });
@@ -132,7 +133,12 @@ export class Database {
           e,
         );
       }
-      throw new CapstanError('STORE_OPEN_FAILED', `cannot open the store ${file}: ${(e as Error).message}`, { file }, e);
+      throw new CapstanError(
+        'STORE_OPEN_FAILED',
+        `cannot open the store ${file}: ${(e as Error).message}`,
+        { file },
+        e,
+      );
     }
   }
 
@@ -147,9 +153,13 @@ export class Database {
         { file, version, supported: SCHEMA_VERSION },
       );
     }
-    const tables = Number(this.db.prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table'").pluck().get());
+    const tables = Number(
+      this.db.prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table'").pluck().get(),
+    );
     if ((appId !== 0 && appId !== APPLICATION_ID) || (version === 0 && tables > 0)) {
-      throw new CapstanError('STORE_NOT_A_STORE', `${file} is an SQLite database but not a Capstan store`, { file });
+      throw new CapstanError('STORE_NOT_A_STORE', `${file} is an SQLite database but not a Capstan store`, {
+        file,
+      });
     }
     if (version === SCHEMA_VERSION) return;
     this.db.transaction(() => {

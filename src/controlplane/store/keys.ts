@@ -24,7 +24,8 @@ export function namespaceStart(namespace: string): string {
 }
 
 function checkPart(what: string, value: unknown, allowEmpty: boolean): void {
-  if (typeof value !== 'string') throw invalidArgument(`store key ${what} must be a string`, { [what]: value });
+  if (typeof value !== 'string')
+    throw invalidArgument(`store key ${what} must be a string`, { [what]: value });
   if (!allowEmpty && value === '') throw invalidArgument(`store key ${what} must not be empty`);
   if (value.includes('/')) throw invalidArgument(`store key ${what} "${value}" must not contain '/'`);
 }

@@ -38,7 +38,12 @@ export class WatcherRegistry {
    * Starts a watch whose first events are `replay`; later events come from `publish`,
    * those up to revision `after` excepted.
    */
-  add(prefix: StorePrefix, after: number, replay: StoreEvent[], onEvent: (e: StoreEvent) => void): StoreWatch {
+  add(
+    prefix: StorePrefix,
+    after: number,
+    replay: StoreEvent[],
+    onEvent: (e: StoreEvent) => void,
+  ): StoreWatch {
     const watcher = new Watcher({ ...prefix }, after, onEvent, this);
     const id = resourceId(prefix.group, prefix.resource);
     let set = this.byResource.get(id);

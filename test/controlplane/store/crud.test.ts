@@ -204,3 +204,10 @@ test('count follows creates and deletes', async (t) => {
   await store.close();
   removeDataDir(dataDir);
 });
+
+test('bad options are refused at open', (t) => {
+  t.throws(() => openStore({ dataDir: '' }), { message: /dataDir must name the directory/ });
+  t.throws(() => openStore({ dataDir: tempDataDir('opts'), historySize: -1 }), {
+    message: /historySize must be a whole number/,
+  });
+});

@@ -3,7 +3,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { JsonObject } from '../../../src/core/index.js';
-import type { Store, StoreEvent, StoreKey, StorePrefix, WatchOptions } from '../../../src/controlplane/store/index.js';
+import type {
+  Store,
+  StoreEvent,
+  StoreKey,
+  StorePrefix,
+  WatchOptions,
+} from '../../../src/controlplane/store/index.js';
 
 /** A fresh directory under the OS temp dir (the store creates `data/` inside it). */
 export function tempDataDir(label: string): string {

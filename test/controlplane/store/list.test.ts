@@ -36,7 +36,9 @@ test('cluster-scoped objects (namespace "") are listed by name', async (t) => {
 test('limit and continueAfter page through a list without gaps or repeats', async (t) => {
   const dataDir = tempDataDir('pages');
   const store = openStore({ dataDir });
-  const all = Array.from({ length: 25 }, (_, i) => cm(`o${String(i).padStart(2, '0')}`, i % 2 ? 'odd' : 'even'));
+  const all = Array.from({ length: 25 }, (_, i) =>
+    cm(`o${String(i).padStart(2, '0')}`, i % 2 ? 'odd' : 'even'),
+  );
   await Promise.all(all.map((k) => store.create(k, value(k))));
   for (const namespace of [undefined, 'odd']) {
     const prefix = { ...configmaps, namespace };
@@ -85,7 +87,7 @@ test('updates keep an object in place; list items are shared frozen records', as
     items.map((i) => i.revision),
     [1, 4, 3],
   );
-  t.is(items[1], store.get(cm('b')));
+  t.is(items[1], store.get(cm('b'))!);
   t.true(Object.isFrozen(items[1]));
   await store.close();
   removeDataDir(dataDir);

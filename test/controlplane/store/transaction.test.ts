@@ -69,7 +69,9 @@ test('in one group commit a failed write fails only itself; later writes see ear
     outcomes.map((o) => (o.status === 'fulfilled' ? 'ok' : (o.reason as StoreError).reason)),
     ['ok', 'AlreadyExists', 'ok', 'NotFound', 'NotFound', 'ok'],
   );
-  const revisions = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [(o.value as { revision: number }).revision] : []));
+  const revisions = outcomes.flatMap((o) =>
+    o.status === 'fulfilled' ? [(o.value as { revision: number }).revision] : [],
+  );
   t.deepEqual(revisions, [1, 2, 3]);
   t.deepEqual(store.get(cm('a'))!.value.data, { n: 3 });
   t.deepEqual(
@@ -91,7 +93,11 @@ test('500 concurrent creates all succeed with distinct revisions and survive a r
     [...revisions].sort((a, b) => a - b),
     Array.from({ length: 500 }, (_, i) => i + 1),
   );
-  t.deepEqual(revisions, [...revisions].sort((a, b) => a - b), 'revisions follow call order');
+  t.deepEqual(
+    revisions,
+    [...revisions].sort((a, b) => a - b),
+    'revisions follow call order',
+  );
   t.is(store.revision, 500);
   await store.close();
   const reopened = openStore({ dataDir });

@@ -1,6 +1,15 @@
 import test from 'ava';
 import { openStore, StoreError, type StoreEvent } from '../../../src/controlplane/store/index.js';
-import { cm, collect, configmaps, deployments, removeDataDir, settle, tempDataDir, value } from './helpers.js';
+import {
+  cm,
+  collect,
+  configmaps,
+  deployments,
+  removeDataDir,
+  settle,
+  tempDataDir,
+  value,
+} from './helpers.js';
 
 const brief = (e: StoreEvent) => `${e.type} ${e.key.namespace}/${e.key.name}@${e.revision}`;
 
@@ -133,7 +142,9 @@ test('Expired: a revision older than the retained history', async (t) => {
   for (let i = 0; i < 8; i++) await store.create(cm(`o${i}`), value(cm(`o${i}`)));
   // Events 4..8 are retained, so a watch from 3 on still sees everything after it.
   t.is(store.oldestWatchableRevision, 3);
-  const e = t.throws(() => store.watch(configmaps, { fromRevision: 2 }, () => {}), { instanceOf: StoreError });
+  const e = t.throws(() => store.watch(configmaps, { fromRevision: 2 }, () => {}), {
+    instanceOf: StoreError,
+  });
   t.is(e.reason, 'Expired');
   t.regex(e.message, /revision 2 is older than the oldest watchable revision 3/);
   const ok = collect(store, configmaps, { fromRevision: 3 });
@@ -153,7 +164,10 @@ test('after a restart the history is empty: watches start at the revision of the
   await store.close();
   store = openStore({ dataDir });
   t.is(store.oldestWatchableRevision, 3);
-  t.is(t.throws(() => store.watch(configmaps, { fromRevision: 2 }, () => {}), { instanceOf: StoreError }).reason, 'Expired');
+  t.is(
+    t.throws(() => store.watch(configmaps, { fromRevision: 2 }, () => {}), { instanceOf: StoreError }).reason,
+    'Expired',
+  );
   const w = collect(store, configmaps, { fromRevision: 3 });
   await store.delete(cm('b'));
   await w.until(1);

@@ -43,7 +43,7 @@ export function aggregatedDiscovery(
     apiVersion: `apidiscovery.k8s.io/${apiVersion}`,
     metadata: {},
     items: groups.map((g) => ({
-      metadata: g.name ? { name: g.name } : {},
+      metadata: (g.name ? { name: g.name } : {}) as JsonObject,
       versions: g.versions.map((v) => ({
         version: v.version,
         resources: v.types.map(discoveryResource),

@@ -18,7 +18,10 @@ export function apiVersions(types: readonly ResourceType[], serverAddress: strin
 }
 
 function apiGroup(g: ServedGroup): JsonObject {
-  const versions = g.versions.map((v) => ({ groupVersion: groupVersion(g.name, v.version), version: v.version }));
+  const versions = g.versions.map((v) => ({
+    groupVersion: groupVersion(g.name, v.version),
+    version: v.version,
+  }));
   return { name: g.name, versions, preferredVersion: versions[0] };
 }
 
@@ -58,7 +61,8 @@ function apiResource(t: ResourceType): JsonObject[] {
       verbs: subresourceVerbs(t),
     };
     // the group and version are only given when they differ from the list's own
-    if (s.group !== t.group || s.version !== t.version) Object.assign(entry, { group: s.group, version: s.version });
+    if (s.group !== t.group || s.version !== t.version)
+      Object.assign(entry, { group: s.group, version: s.version });
     return entry;
   });
   return [main, ...subs];

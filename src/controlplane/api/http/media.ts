@@ -7,12 +7,7 @@
 
 /** What a response can be rendered as. */
 export type Output =
-  | 'json'
-  | 'table'
-  | 'partial-object'
-  | 'partial-list'
-  | 'discovery-v2'
-  | 'discovery-v2beta1';
+  'json' | 'table' | 'partial-object' | 'partial-list' | 'discovery-v2' | 'discovery-v2beta1';
 
 interface MediaRange {
   type: string;
@@ -28,7 +23,11 @@ function parseAccept(header: string): MediaRange[] {
     const params: Record<string, string> = {};
     for (const p of rawParams) {
       const eq = p.indexOf('=');
-      if (eq > 0) params[p.slice(0, eq).trim().toLowerCase()] = p.slice(eq + 1).trim().replace(/^"|"$/g, '');
+      if (eq > 0)
+        params[p.slice(0, eq).trim().toLowerCase()] = p
+          .slice(eq + 1)
+          .trim()
+          .replace(/^"|"$/g, '');
     }
     const q = params.q === undefined ? 1 : Number(params.q);
     ranges.push({ type: type.toLowerCase(), params, q: Number.isFinite(q) ? q : 0 });

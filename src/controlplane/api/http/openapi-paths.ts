@@ -28,7 +28,15 @@ export interface Operation {
 }
 
 const writeParams = ['dryRun', 'fieldManager', 'fieldValidation'];
-const listParams = ['labelSelector', 'fieldSelector', 'limit', 'continue', 'resourceVersion', 'timeoutSeconds', 'watch'];
+const listParams = [
+  'labelSelector',
+  'fieldSelector',
+  'limit',
+  'continue',
+  'resourceVersion',
+  'timeoutSeconds',
+  'watch',
+];
 const deleteParams = ['dryRun', 'gracePeriodSeconds', 'propagationPolicy'];
 
 /**
@@ -38,7 +46,11 @@ const deleteParams = ['dryRun', 'gracePeriodSeconds', 'propagationPolicy'];
  * atomic. Without it kubectl falls back to its compiled-in types for built-in kinds (right
  * merge keys) and to a JSON merge patch for custom ones — what a real cluster gives it.
  */
-const announcedPatchTypes = ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml'];
+const announcedPatchTypes = [
+  'application/json-patch+json',
+  'application/merge-patch+json',
+  'application/apply-patch+yaml',
+];
 
 const pascal = (s: string) =>
   s
@@ -64,30 +76,122 @@ export function operationsOf(t: ResourceType): Operation[] {
     const base = { method: 'get' as const, action: 'list' as const, response: list, queryParams: listParams };
     add({ ...base, path: scoped, operationId: `list${idPart}${t.kind}`, pathParams: scopeParams });
     if (t.namespaced) {
-      add({ ...base, path: `${prefix}/${t.resource}`, operationId: `list${idPart}${t.kind}ForAllNamespaces`, pathParams: [] });
+      add({
+        ...base,
+        path: `${prefix}/${t.resource}`,
+        operationId: `list${idPart}${t.kind}ForAllNamespaces`,
+        pathParams: [],
+      });
     }
   }
   if (can('create')) {
-    add({ path: scoped, method: 'post', action: 'post', operationId: `create${idPart}${t.kind}`, response: item, request: item, pathParams: scopeParams, queryParams: writeParams });
+    add({
+      path: scoped,
+      method: 'post',
+      action: 'post',
+      operationId: `create${idPart}${t.kind}`,
+      response: item,
+      request: item,
+      pathParams: scopeParams,
+      queryParams: writeParams,
+    });
   }
   if (can('deletecollection')) {
-    add({ path: scoped, method: 'delete', action: 'deletecollection', operationId: `deleteCollection${idPart}${t.kind}`, response: item, pathParams: scopeParams, queryParams: [...deleteParams, ...listParams] });
+    add({
+      path: scoped,
+      method: 'delete',
+      action: 'deletecollection',
+      operationId: `deleteCollection${idPart}${t.kind}`,
+      response: item,
+      pathParams: scopeParams,
+      queryParams: [...deleteParams, ...listParams],
+    });
   }
   const named = `${scoped}/{name}`;
   const namedParams = [...scopeParams, 'name'];
-  if (can('get')) add({ path: named, method: 'get', action: 'get', operationId: `read${idPart}${t.kind}`, response: item, pathParams: namedParams, queryParams: [] });
-  if (can('update')) add({ path: named, method: 'put', action: 'put', operationId: `replace${idPart}${t.kind}`, response: item, request: item, pathParams: namedParams, queryParams: writeParams });
-  if (can('patch')) add({ path: named, method: 'patch', action: 'patch', operationId: `patch${idPart}${t.kind}`, response: item, patchTypes: announcedPatchTypes, pathParams: namedParams, queryParams: [...writeParams, 'force'] });
-  if (can('delete')) add({ path: named, method: 'delete', action: 'delete', operationId: `delete${idPart}${t.kind}`, response: item, pathParams: namedParams, queryParams: deleteParams });
+  if (can('get'))
+    add({
+      path: named,
+      method: 'get',
+      action: 'get',
+      operationId: `read${idPart}${t.kind}`,
+      response: item,
+      pathParams: namedParams,
+      queryParams: [],
+    });
+  if (can('update'))
+    add({
+      path: named,
+      method: 'put',
+      action: 'put',
+      operationId: `replace${idPart}${t.kind}`,
+      response: item,
+      request: item,
+      pathParams: namedParams,
+      queryParams: writeParams,
+    });
+  if (can('patch'))
+    add({
+      path: named,
+      method: 'patch',
+      action: 'patch',
+      operationId: `patch${idPart}${t.kind}`,
+      response: item,
+      patchTypes: announcedPatchTypes,
+      pathParams: namedParams,
+      queryParams: [...writeParams, 'force'],
+    });
+  if (can('delete'))
+    add({
+      path: named,
+      method: 'delete',
+      action: 'delete',
+      operationId: `delete${idPart}${t.kind}`,
+      response: item,
+      pathParams: namedParams,
+      queryParams: deleteParams,
+    });
 
   for (const sub of subresourcesOf(t)) {
     const path = `${named}/${sub.name}`;
     const subGvk = { group: sub.group, version: sub.version, kind: sub.kind };
     const body = sub.name === 'scale' ? scaleDefinition : item;
     const id = `${idPart}${t.kind}${pascal(sub.name)}`;
-    if (can('get')) add({ path, method: 'get', action: 'get', operationId: `read${id}`, gvk: subGvk, response: body, pathParams: namedParams, queryParams: [] });
-    if (can('update')) add({ path, method: 'put', action: 'put', operationId: `replace${id}`, gvk: subGvk, response: body, request: body, pathParams: namedParams, queryParams: writeParams });
-    if (can('patch')) add({ path, method: 'patch', action: 'patch', operationId: `patch${id}`, gvk: subGvk, response: body, patchTypes: announcedPatchTypes, pathParams: namedParams, queryParams: [...writeParams, 'force'] });
+    if (can('get'))
+      add({
+        path,
+        method: 'get',
+        action: 'get',
+        operationId: `read${id}`,
+        gvk: subGvk,
+        response: body,
+        pathParams: namedParams,
+        queryParams: [],
+      });
+    if (can('update'))
+      add({
+        path,
+        method: 'put',
+        action: 'put',
+        operationId: `replace${id}`,
+        gvk: subGvk,
+        response: body,
+        request: body,
+        pathParams: namedParams,
+        queryParams: writeParams,
+      });
+    if (can('patch'))
+      add({
+        path,
+        method: 'patch',
+        action: 'patch',
+        operationId: `patch${id}`,
+        gvk: subGvk,
+        response: body,
+        patchTypes: announcedPatchTypes,
+        pathParams: namedParams,
+        queryParams: [...writeParams, 'force'],
+      });
   }
   return ops;
 }

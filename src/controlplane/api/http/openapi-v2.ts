@@ -18,8 +18,10 @@ function operation(op: Operation, strategic: boolean): JsonObject {
     type: queryParamType(name),
     uniqueItems: true,
   }));
-  if (op.request) parameters.unshift({ name: 'body', in: 'body', required: true, schema: { $ref: ref(op.request) } });
-  if (op.patchTypes) parameters.unshift({ name: 'body', in: 'body', required: true, schema: { type: 'object' } });
+  if (op.request)
+    parameters.unshift({ name: 'body', in: 'body', required: true, schema: { $ref: ref(op.request) } });
+  if (op.patchTypes)
+    parameters.unshift({ name: 'body', in: 'body', required: true, schema: { type: 'object' } });
   const out: JsonObject = {
     operationId: op.operationId,
     consumes: op.patchTypes
@@ -48,7 +50,13 @@ export function openApiV2Document(types: readonly ResourceType[], version: strin
     if (t.scale) Object.assign(definitions, scaleSchema());
     for (const op of operationsOf(t)) {
       const item = (paths[op.path] ??= {
-        parameters: op.pathParams.map((name) => ({ name, in: 'path', required: true, type: 'string', uniqueItems: true })),
+        parameters: op.pathParams.map((name) => ({
+          name,
+          in: 'path',
+          required: true,
+          type: 'string',
+          uniqueItems: true,
+        })),
       });
       item[op.method] = operation(op, !t.custom);
     }
@@ -58,7 +66,14 @@ export function openApiV2Document(types: readonly ResourceType[], version: strin
     info: { title: 'Kubernetes', version },
     paths,
     definitions,
-    securityDefinitions: { BearerToken: { type: 'apiKey', name: 'authorization', in: 'header', description: 'Bearer Token authentication' } },
+    securityDefinitions: {
+      BearerToken: {
+        type: 'apiKey',
+        name: 'authorization',
+        in: 'header',
+        description: 'Bearer Token authentication',
+      },
+    },
     security: [{ BearerToken: [] }],
   };
 }

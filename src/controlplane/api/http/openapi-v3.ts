@@ -37,7 +37,11 @@ function operation(op: Operation): JsonObject {
       required: true,
     };
   }
-  if (op.action === 'post') (out.responses as JsonObject)['201'] = { description: 'Created', content: { 'application/json': jsonBody(op.response) } };
+  if (op.action === 'post')
+    (out.responses as JsonObject)['201'] = {
+      description: 'Created',
+      content: { 'application/json': jsonBody(op.response) },
+    };
   return out;
 }
 
@@ -50,7 +54,12 @@ export function openApiV3Document(types: readonly ResourceType[], version: strin
     if (t.scale) Object.assign(schemas, scaleSchema());
     for (const op of operationsOf(t)) {
       const item = (paths[op.path] ??= {
-        parameters: op.pathParams.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string', uniqueItems: true } })),
+        parameters: op.pathParams.map((name) => ({
+          name,
+          in: 'path',
+          required: true,
+          schema: { type: 'string', uniqueItems: true },
+        })),
       });
       item[op.method] = operation(op);
     }
@@ -61,7 +70,14 @@ export function openApiV3Document(types: readonly ResourceType[], version: strin
     paths,
     components: {
       schemas,
-      securitySchemes: { BearerToken: { type: 'apiKey', description: 'Bearer Token authentication', name: 'authorization', in: 'header' } },
+      securitySchemes: {
+        BearerToken: {
+          type: 'apiKey',
+          description: 'Bearer Token authentication',
+          name: 'authorization',
+          in: 'header',
+        },
+      },
     },
     security: [{ BearerToken: [] }],
   };
@@ -71,10 +87,14 @@ export function openApiV3Document(types: readonly ResourceType[], version: strin
 const indexKey = (group: string, version: string) => (group ? `apis/${group}/${version}` : `api/${version}`);
 
 /** Every group/version document, keyed as in the index. */
-export function openApiV3Documents(types: readonly ResourceType[], serverVersion: string): Map<string, JsonObject> {
+export function openApiV3Documents(
+  types: readonly ResourceType[],
+  serverVersion: string,
+): Map<string, JsonObject> {
   const docs = new Map<string, JsonObject>();
   for (const g of servedGroups(types)) {
-    for (const v of g.versions) docs.set(indexKey(g.name, v.version), openApiV3Document(v.types, serverVersion));
+    for (const v of g.versions)
+      docs.set(indexKey(g.name, v.version), openApiV3Document(v.types, serverVersion));
   }
   return docs;
 }
@@ -87,6 +107,7 @@ export function documentHash(doc: JsonObject): string {
 /** `/openapi/v3`: where each group/version document is. */
 export function openApiV3Index(docs: Map<string, JsonObject>): JsonObject {
   const paths: Record<string, JsonObject> = {};
-  for (const [key, doc] of docs) paths[key] = { serverRelativeURL: `/openapi/v3/${key}?hash=${documentHash(doc)}` };
+  for (const [key, doc] of docs)
+    paths[key] = { serverRelativeURL: `/openapi/v3/${key}?hash=${documentHash(doc)}` };
   return { paths };
 }

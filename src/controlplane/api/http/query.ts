@@ -87,7 +87,9 @@ export function writeOptions(q: URLSearchParams): WriteOptions {
   if (validation) {
     const known = fieldValidations.find((v) => v === validation);
     if (!known) {
-      throw badRequest(`invalid fieldValidation directive: ${validation}, valid values are: Strict, Warn, Ignore`);
+      throw badRequest(
+        `invalid fieldValidation directive: ${validation}, valid values are: Strict, Warn, Ignore`,
+      );
     }
     options.fieldValidation = known;
   }
@@ -100,7 +102,9 @@ function propagation(value: JsonValue | undefined): DeleteOptions['propagationPo
   if (value === undefined || value === null || value === '') return undefined;
   const known = propagationPolicies.find((p) => p === value);
   if (!known) {
-    throw badRequest(`invalid propagationPolicy: ${String(value)}, valid values are: Foreground, Background, Orphan`);
+    throw badRequest(
+      `invalid propagationPolicy: ${String(value)}, valid values are: Foreground, Background, Orphan`,
+    );
   }
   return known;
 }

@@ -82,9 +82,8 @@ export async function serveResource(
       if (isWatch(query) && !r.subresource) return startWatch(ctx, r);
       return r.name === undefined ? list(ctx, r) : get(ctx, r);
     case 'POST':
-      if (r.name !== undefined || r.namespace === undefined) {
-        if (r.name !== undefined || type.namespaced) throw methodNotAllowed();
-      }
+      // no subresource here takes POST (eviction, binding are not served), nor a list across namespaces
+      if (r.name !== undefined || (type.namespaced && r.namespace === undefined)) throw methodNotAllowed();
       return create(ctx, r);
     case 'PUT':
       if (r.name === undefined) throw methodNotAllowed();
@@ -139,7 +138,8 @@ function startWatch(ctx: ResourceContext, r: Request): void {
   const render = (event: ApiWatchEvent, first: boolean): JsonObject => {
     if (table) {
       // bookmarks carry only a resourceVersion: an empty table says as much
-      if (event.type === 'BOOKMARK') return table.table([], isJsonObject(event.object.metadata) ? event.object.metadata : {}, first);
+      if (event.type === 'BOOKMARK')
+        return table.table([], isJsonObject(event.object.metadata) ? event.object.metadata : {}, first);
       return table.ofObject(event.object, first);
     }
     return out === 'json' ? event.object : partialObjectMetadata(event.object);
@@ -176,24 +176,32 @@ function reconcileWithUrl(r: Request, body: JsonObject): void {
   if (r.type.namespaced) {
     if (meta.namespace === undefined || meta.namespace === '') meta.namespace = r.namespace!;
     else if (meta.namespace !== r.namespace) {
-      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      throw badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
     }
   }
   if (r.name !== undefined) {
     if (meta.name === undefined || meta.name === '') meta.name = r.name;
     else if (meta.name !== r.name) {
-      throw badRequest(`the name of the object (${String(meta.name)}) does not match the name on the URL (${r.name})`);
+      throw badRequest(
+        `the name of the object (${String(meta.name)}) does not match the name on the URL (${r.name})`,
+      );
     }
   }
   if (r.subresource === 'scale') return;
   const apiVersion = r.type.group ? `${r.type.group}/${r.type.version}` : r.type.version;
   if (body.apiVersion === undefined || body.apiVersion === '') body.apiVersion = apiVersion;
   else if (body.apiVersion !== apiVersion) {
-    throw badRequest(`the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${apiVersion})`);
+    throw badRequest(
+      `the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${apiVersion})`,
+    );
   }
   if (body.kind === undefined || body.kind === '') body.kind = r.type.kind;
   else if (body.kind !== r.type.kind) {
-    throw badRequest(`the kind in the data (${String(body.kind)}) does not match the expected kind (${r.type.kind})`);
+    throw badRequest(
+      `the kind in the data (${String(body.kind)}) does not match the expected kind (${r.type.kind})`,
+    );
   }
 }
 

@@ -34,9 +34,14 @@ export function writeJson(
 }
 
 /** Writes an error as its meta/v1 Status, with the error's HTTP code. */
-export function writeStatus(res: ServerResponse, error: ApiError, extraHeaders: Record<string, string> = {}): void {
+export function writeStatus(
+  res: ServerResponse,
+  error: ApiError,
+  extraHeaders: Record<string, string> = {},
+): void {
   const headers = { ...extraHeaders };
-  if (error.details?.retryAfterSeconds !== undefined) headers['Retry-After'] = String(error.details.retryAfterSeconds);
+  if (error.details?.retryAfterSeconds !== undefined)
+    headers['Retry-After'] = String(error.details.retryAfterSeconds);
   writeJson(res, error.code, error.toStatus(), 'application/json', headers);
 }
 

@@ -29,7 +29,8 @@ const defaultColumns: PrintColumn[] = [
   {
     name: 'Age',
     type: 'string',
-    description: 'CreationTimestamp is a timestamp representing the server time when this object was created.',
+    description:
+      'CreationTimestamp is a timestamp representing the server time when this object was created.',
     priority: 0,
   },
 ];

@@ -31,7 +31,6 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, w: WatchRe
   let ended = false;
   let first = true;
   const early: ApiWatchEvent[] = [];
-  let watch: ApiWatch | undefined;
   let timer: NodeJS.Timeout | undefined;
   let untrack = () => {};
 
@@ -40,7 +39,8 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, w: WatchRe
     ended = true;
     if (timer) clearTimeout(timer);
     untrack();
-    watch?.stop();
+    // end() only runs once the stream has started, after the watch below exists
+    watch.stop();
     if (!res.writableEnded) res.end();
   };
 
@@ -63,7 +63,9 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, w: WatchRe
 
   // Api.watch may deliver the initial ADDED events before it returns: hold them until
   // we know the watch started, so a failure can still be answered with its own code.
-  watch = w.api.watch(w.gvr, w.namespace, w.options, (event) => (started ? send(event) : early.push(event)));
+  const watch: ApiWatch = w.api.watch(w.gvr, w.namespace, w.options, (event) =>
+    started ? send(event) : early.push(event),
+  );
 
   res.on('close', end);
   if (req.destroyed || res.destroyed) {

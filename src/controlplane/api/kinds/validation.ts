@@ -20,7 +20,8 @@ export function goValue(value: JsonValue | undefined): string {
   if (typeof value === 'string') return goQuote(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) {
-    if (value.every((v) => typeof v === 'string')) return `[]string{${value.map((v) => goQuote(v as string)).join(', ')}}`;
+    if (value.every((v) => typeof v === 'string'))
+      return `[]string{${value.map((v) => goQuote(v as string)).join(', ')}}`;
     return JSON.stringify(value);
   }
   const entries = Object.entries(value);
@@ -56,7 +57,11 @@ export function goQuote(s: string): string {
 
 /** FieldValueRequired: `Required value[: detail]`. */
 export function required(field: string, detail = ''): FieldCause {
-  return { reason: 'FieldValueRequired', message: detail ? `Required value: ${detail}` : 'Required value', field };
+  return {
+    reason: 'FieldValueRequired',
+    message: detail ? `Required value: ${detail}` : 'Required value',
+    field,
+  };
 }
 
 /** FieldValueInvalid: `Invalid value: <value>: detail`. */
@@ -66,7 +71,11 @@ export function invalid(field: string, value: JsonValue | undefined, detail: str
 }
 
 /** FieldValueNotSupported: `Unsupported value: "x": supported values: "a", "b"`. */
-export function notSupported(field: string, value: JsonValue | undefined, supported: readonly string[]): FieldCause {
+export function notSupported(
+  field: string,
+  value: JsonValue | undefined,
+  supported: readonly string[],
+): FieldCause {
   const body = `Unsupported value: ${goValue(value)}`;
   const detail = supported.length ? `: supported values: ${supported.map((s) => goQuote(s)).join(', ')}` : '';
   return { reason: 'FieldValueNotSupported', message: body + detail, field };
@@ -122,7 +131,8 @@ export function maxLenError(n: number): string {
 /** A regex failure with examples, e.g. `… (e.g. 'example.com', regex used for validation is '…')`. */
 export function regexError(msg: string, fmt: string, ...examples: string[]): string {
   if (examples.length === 0) return `${msg} (regex used for validation is '${fmt}')`;
-  return `${msg} (e.g. ${examples.map((e) => `'${e}', `).join('or ')}regex used for validation is '${fmt}')`;
+  // Go appends "'x', " per example joined by " or ", hence the double space: "'a',  or 'b', "
+  return `${msg} (e.g. ${examples.map((e) => `'${e}', `).join(' or ')}regex used for validation is '${fmt}')`;
 }
 
 /** `must be between lo and hi, inclusive` */
@@ -206,7 +216,9 @@ export function isQualifiedName(value: string): string[] {
   if (name.length === 0) errs.push('name part must be non-empty');
   else if (byteLength(name) > 63) errs.push(`name part ${maxLenError(63)}`);
   if (!qualifiedNameRe.test(name))
-    errs.push(`name part ${regexError(qualifiedNameErrMsg, qualifiedNameFmt, 'MyName', 'my.name', '123-abc')}`);
+    errs.push(
+      `name part ${regexError(qualifiedNameErrMsg, qualifiedNameFmt, 'MyName', 'my.name', '123-abc')}`,
+    );
   return errs;
 }
 
@@ -256,10 +268,12 @@ export function isValidPortNum(port: number): string[] {
 export function isValidPortName(port: string): string[] {
   const errs: string[] = [];
   if (byteLength(port) > 15) errs.push(maxLenError(15));
-  if (!/^[-a-z0-9]+$/.test(port)) errs.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
+  if (!/^[-a-z0-9]+$/.test(port))
+    errs.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
   if (!/[a-z]/.test(port)) errs.push('must contain at least one letter (a-z)');
   if (port.includes('--')) errs.push('must not contain consecutive hyphens');
-  if (port.length > 0 && (port.startsWith('-') || port.endsWith('-'))) errs.push('must not begin or end with a hyphen');
+  if (port.length > 0 && (port.startsWith('-') || port.endsWith('-')))
+    errs.push('must not begin or end with a hyphen');
   return errs;
 }
 
@@ -295,11 +309,14 @@ function maskTrailingDash(name: string): string {
 }
 
 /** Most kinds: an RFC 1123 subdomain. */
-export const nameIsDnsSubdomain: NameFn = (name, prefix) => isDns1123Subdomain(prefix ? maskTrailingDash(name) : name);
+export const nameIsDnsSubdomain: NameFn = (name, prefix) =>
+  isDns1123Subdomain(prefix ? maskTrailingDash(name) : name);
 /** Namespaces: an RFC 1123 label. */
-export const nameIsDnsLabel: NameFn = (name, prefix) => isDns1123Label(prefix ? maskTrailingDash(name) : name);
+export const nameIsDnsLabel: NameFn = (name, prefix) =>
+  isDns1123Label(prefix ? maskTrailingDash(name) : name);
 /** Services: an RFC 1035 label (their names become DNS names and env var prefixes). */
-export const nameIsDns1035Label: NameFn = (name, prefix) => isDns1035Label(prefix ? maskTrailingDash(name) : name);
+export const nameIsDns1035Label: NameFn = (name, prefix) =>
+  isDns1035Label(prefix ? maskTrailingDash(name) : name);
 
 /** Kinds whose names only need to be a safe URL path segment (RBAC roles, CRD-defined kinds). */
 export const nameIsPathSegment: NameFn = (name, prefix) => {
@@ -366,7 +383,8 @@ export function validateOwnerReferences(refs: JsonValue | undefined, path: strin
     if (!str(ref.name)) out.push(invalid(`${path}.name`, '', 'name must not be empty'));
     if (!str(ref.uid)) out.push(invalid(`${path}.uid`, '', 'uid must not be empty'));
     // an Event is never anyone's owner: it is garbage itself
-    if (apiVersion === 'v1' && kind === 'Event') out.push(invalid(path, ref, '/v1, Kind=Event is disallowed from being an owner'));
+    if (apiVersion === 'v1' && kind === 'Event')
+      out.push(invalid(path, ref, '/v1, Kind=Event is disallowed from being an owner'));
     if (ref.controller === true) {
       const name = `${kind}/${str(ref.name)}`;
       if (firstController)
@@ -397,14 +415,16 @@ export function validateObjectMeta(obj: JsonObject, opts: MetaOptions, old?: Jso
   const out: FieldCause[] = [];
   const generateName = str(meta.generateName);
   if (generateName)
-    for (const m of opts.nameFn(generateName, true)) out.push(invalid('metadata.generateName', generateName, m));
+    for (const m of opts.nameFn(generateName, true))
+      out.push(invalid('metadata.generateName', generateName, m));
   const name = str(meta.name);
   if (!name) out.push(required('metadata.name', 'name or generateName is required'));
   else for (const m of opts.nameFn(name, false)) out.push(invalid('metadata.name', name, m));
   const namespace = str(meta.namespace);
   if (opts.namespaced) {
     if (!namespace) out.push(required('metadata.namespace'));
-    else for (const m of nameIsDnsLabel(namespace, false)) out.push(invalid('metadata.namespace', namespace, m));
+    else
+      for (const m of nameIsDnsLabel(namespace, false)) out.push(invalid('metadata.namespace', namespace, m));
   } else if (namespace) {
     out.push(forbidden('metadata.namespace', 'not allowed on this type'));
   }
@@ -436,7 +456,11 @@ export function validateObjectMeta(obj: JsonObject, opts: MetaOptions, old?: Jso
 }
 
 /** `Invalid value: <new>: field is immutable` when the value changed. */
-export function validateImmutable(next: JsonValue | undefined, prev: JsonValue | undefined, path: string): FieldCause[] {
+export function validateImmutable(
+  next: JsonValue | undefined,
+  prev: JsonValue | undefined,
+  path: string,
+): FieldCause[] {
   return deepEqual(next, prev) ? [] : [invalid(path, next ?? null, 'field is immutable')];
 }
 

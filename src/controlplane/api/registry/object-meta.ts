@@ -38,11 +38,12 @@ export function specOf(type: ResourceType, obj: JsonObject): JsonValue {
 }
 
 /** Sets the server-owned metadata of a new object. */
-export function prepareCreateMeta(obj: JsonObject, now: Date): void {
+export function prepareCreateMeta(type: ResourceType, obj: JsonObject, now: Date): void {
   const meta = metaOf(obj);
   meta.uid = randomUUID();
   meta.creationTimestamp = timestamp(now);
-  meta.generation = 1;
+  if (type.generation === false) delete meta.generation;
+  else meta.generation = 1;
   delete meta.resourceVersion;
   delete meta.deletionTimestamp;
   delete meta.deletionGracePeriodSeconds;
@@ -64,6 +65,7 @@ export function prepareUpdateMeta(type: ResourceType, obj: JsonObject, old: Json
     else meta[k] = oldMeta[k];
   }
   delete meta.selfLink;
+  if (type.generation === false) return;
   if (!isDeepStrictEqual(specOf(type, obj), specOf(type, old))) {
     meta.generation = (typeof oldMeta.generation === 'number' ? oldMeta.generation : 0) + 1;
   }

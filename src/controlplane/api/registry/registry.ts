@@ -157,7 +157,7 @@ export class Registry implements Api {
     }
     const name = meta.name;
     if (ns !== undefined) this.requireNamespace(type, ns, name);
-    prepareCreateMeta(obj, this.now());
+    prepareCreateMeta(type, obj, this.now());
     if (type.status) delete obj.status;
     type.defaults?.(obj);
     this.validate(type, obj, undefined, name);

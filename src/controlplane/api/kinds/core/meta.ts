@@ -20,7 +20,12 @@ export function validateKubeFinalizers(finalizers: JsonValue | undefined, path: 
 }
 
 /** validateObjectMeta for a core kind (with the update rules when `old` is set). */
-export function validateCoreMeta(o: JsonObject, namespaced: boolean, nameFn: NameFn, old?: JsonObject): FieldCause[] {
+export function validateCoreMeta(
+  o: JsonObject,
+  namespaced: boolean,
+  nameFn: NameFn,
+  old?: JsonObject,
+): FieldCause[] {
   const out = validateObjectMeta(o, { namespaced, nameFn }, old);
   out.push(...validateKubeFinalizers(obj(o.metadata)?.finalizers, 'metadata.finalizers'));
   return out;

@@ -2,7 +2,7 @@
 import type { JsonObject } from '../../../../core/index.js';
 import type { ResourceType } from '../../types.js';
 import { age } from '../print-util.js';
-import { nameIsDnsLabel, str } from '../validation.js';
+import { invalid, isQualifiedName, nameIsDnsLabel, str } from '../validation.js';
 import { validateCoreMeta, validateKubeFinalizers } from './meta.js';
 import { arr, child, noGeneration, obj } from './util.js';
 
@@ -40,6 +40,8 @@ export const namespaceType: ResourceType = {
   validate(ns, old) {
     const out = validateCoreMeta(ns, false, nameIsDnsLabel, old);
     const finalizers = obj(ns.spec)?.finalizers;
+    for (const f of arr(finalizers).map(String))
+      for (const m of isQualifiedName(f)) out.push(invalid('spec.finalizers', f, m));
     out.push(...validateKubeFinalizers(finalizers, 'spec.finalizers'));
     return out;
   },

@@ -50,7 +50,8 @@ export function podQosClass(spec: JsonObject): 'Guaranteed' | 'Burstable' | 'Bes
   }
   if (requests.size === 0 && limits.size === 0) return 'BestEffort';
   // sums of parsed decimals: compare with a relative tolerance, not ===
-  const same = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
+  const same = (a: number, b: number): boolean =>
+    Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
   for (const [name, req] of requests) {
     const lim = limits.get(name);
     if (lim === undefined || !same(lim, req)) guaranteed = false;
@@ -66,14 +67,16 @@ function addDefaultTolerations(spec: JsonObject): void {
   const added = [];
   for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable'])
     if (!tolerates(key)) added.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
-  if (added.length) spec.tolerations = [...(Array.isArray(spec.tolerations) ? spec.tolerations : []), ...added];
+  if (added.length)
+    spec.tolerations = [...(Array.isArray(spec.tolerations) ? spec.tolerations : []), ...added];
 }
 
 /** Applies the create-time mutations above to a Pod whose spec is already defaulted. */
 export function applyPodCreateDefaults(pod: JsonObject): void {
   const spec = child(pod, 'spec');
   // v1 conversion reads the deprecated field when the new one is empty, then mirrors it back
-  if (!str(spec.serviceAccountName) && str(spec.serviceAccount)) spec.serviceAccountName = spec.serviceAccount!;
+  if (!str(spec.serviceAccountName) && str(spec.serviceAccount))
+    spec.serviceAccountName = spec.serviceAccount!;
   if (!str(spec.serviceAccountName)) spec.serviceAccountName = 'default';
   spec.serviceAccount = spec.serviceAccountName!;
 

@@ -13,8 +13,18 @@ import { obj, objs, since } from './util.js';
 /** The pod columns; IP and later appear with `-o wide` (priority 1). */
 export const podColumns: PrintColumn[] = [
   { name: 'Name', type: 'string', format: 'name', priority: 0 },
-  { name: 'Ready', type: 'string', priority: 0, description: 'The aggregate readiness state of this pod for accepting traffic.' },
-  { name: 'Status', type: 'string', priority: 0, description: 'The aggregate status of the containers in this pod.' },
+  {
+    name: 'Ready',
+    type: 'string',
+    priority: 0,
+    description: 'The aggregate readiness state of this pod for accepting traffic.',
+  },
+  {
+    name: 'Status',
+    type: 'string',
+    priority: 0,
+    description: 'The aggregate status of the containers in this pod.',
+  },
   {
     name: 'Restarts',
     type: 'string',
@@ -88,7 +98,8 @@ export function printPod(pod: JsonObject, now: Date): JsonValue[] {
       continue;
     }
     if (terminated) reason = terminatedReason(terminated, 'Init:');
-    else if (waiting && str(waiting.reason) && waiting.reason !== 'PodInitializing') reason = `Init:${str(waiting.reason)}`;
+    else if (waiting && str(waiting.reason) && waiting.reason !== 'PodInitializing')
+      reason = `Init:${str(waiting.reason)}`;
     else reason = `Init:${i}/${initSpecs.length}`;
     initializing = true;
     break;
@@ -124,14 +135,17 @@ export function printPod(pod: JsonObject, now: Date): JsonValue[] {
   else if (meta.deletionTimestamp && !terminal) reason = 'Terminating';
 
   let restartsCell = String(restarts);
-  if (restarts !== 0 && lastRestart > 0) restartsCell = `${restarts} (${since(new Date(lastRestart).toISOString(), now)} ago)`;
+  if (restarts !== 0 && lastRestart > 0)
+    restartsCell = `${restarts} (${since(new Date(lastRestart).toISOString(), now)} ago)`;
 
   const podIp = str(obj(objs(status.podIPs)[0])?.ip) || '<none>';
   const gates = objs(spec.readinessGates);
   let readinessGates = '<none>';
   if (gates.length > 0) {
     const conditions = objs(status.conditions);
-    const trueCount = gates.filter((g) => conditions.find((c) => c.type === g.conditionType)?.status === 'True').length;
+    const trueCount = gates.filter(
+      (g) => conditions.find((c) => c.type === g.conditionType)?.status === 'True',
+    ).length;
     readinessGates = `${trueCount}/${gates.length}`;
   }
   return [

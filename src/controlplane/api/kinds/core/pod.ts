@@ -20,7 +20,12 @@ function withMutableFieldsOf(oldSpec: JsonObject, newSpec: JsonObject): JsonObje
       if (next[i] && 'image' in next[i]!) c.image = next[i]!.image!;
     });
   }
-  for (const key of ['activeDeadlineSeconds', 'tolerations', 'terminationGracePeriodSeconds', 'schedulingGates']) {
+  for (const key of [
+    'activeDeadlineSeconds',
+    'tolerations',
+    'terminationGracePeriodSeconds',
+    'schedulingGates',
+  ]) {
     if (key in newSpec) merged[key] = newSpec[key]!;
     else delete merged[key];
   }
@@ -35,7 +40,9 @@ function validatePodUpdate(pod: JsonObject, old: JsonObject): FieldCause[] {
   // tolerations may only grow: every old toleration must still be there
   const next = objs(spec.tolerations);
   if (!objs(oldSpec.tolerations).every((t) => next.some((n) => deepEqual(n, t) || sameButSeconds(n, t))))
-    out.push(forbidden('spec.tolerations', 'existing toleration can not be modified except its tolerationSeconds'));
+    out.push(
+      forbidden('spec.tolerations', 'existing toleration can not be modified except its tolerationSeconds'),
+    );
   // scheduling gates may only be removed
   const oldGates = new Set(objs(oldSpec.schedulingGates).map((g) => str(g.name)));
   if (objs(spec.schedulingGates).some((g) => !oldGates.has(str(g.name))))

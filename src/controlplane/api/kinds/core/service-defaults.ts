@@ -16,7 +16,11 @@ export const defaultClientIpTimeoutSeconds = 10800;
 
 /** NodePort, LoadBalancer, or anything with externalIPs (service.ExternallyAccessible). */
 export function externallyAccessible(spec: JsonObject): boolean {
-  return spec.type === 'LoadBalancer' || spec.type === 'NodePort' || (spec.type === 'ClusterIP' && arr(spec.externalIPs).length > 0);
+  return (
+    spec.type === 'LoadBalancer' ||
+    spec.type === 'NodePort' ||
+    (spec.type === 'ClusterIP' && arr(spec.externalIPs).length > 0)
+  );
 }
 
 /** Whether clusterIP is "None". */
@@ -38,7 +42,12 @@ export function defaultService(svc: JsonObject): void {
   for (const port of objs(spec.ports)) {
     if (!str(port.protocol)) port.protocol = 'TCP';
     // targetPort 0 or "" means "same as port"
-    if (port.targetPort === undefined || port.targetPort === null || port.targetPort === 0 || port.targetPort === '')
+    if (
+      port.targetPort === undefined ||
+      port.targetPort === null ||
+      port.targetPort === 0 ||
+      port.targetPort === ''
+    )
       port.targetPort = typeof port.port === 'number' ? port.port : 0;
   }
   if (externallyAccessible(spec) && !str(spec.externalTrafficPolicy)) spec.externalTrafficPolicy = 'Cluster';

@@ -34,7 +34,12 @@ function servicePortStruct(protocol: string, port: JsonValue | undefined): strin
   return `core.ServicePort{Name:"", Protocol:${goQuote(protocol)}, AppProtocol:(*string)(nil), Port:${Number(port ?? 0)}, TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:""}, NodePort:0}`;
 }
 
-function validatePort(port: JsonObject, path: string, requireName: boolean, names: Set<string>): FieldCause[] {
+function validatePort(
+  port: JsonObject,
+  path: string,
+  requireName: boolean,
+  names: Set<string>,
+): FieldCause[] {
   const out: FieldCause[] = [];
   const name = str(port.name);
   if (requireName && !name) out.push(required(`${path}.name`));
@@ -56,7 +61,8 @@ function validatePort(port: JsonObject, path: string, requireName: boolean, name
     for (const m of isValidPortNum(t)) out.push(invalid(`${path}.targetPort`, t, m));
   }
   if (typeof port.appProtocol === 'string')
-    for (const m of isQualifiedName(port.appProtocol)) out.push(invalid(`${path}.appProtocol`, port.appProtocol, m));
+    for (const m of isQualifiedName(port.appProtocol))
+      out.push(invalid(`${path}.appProtocol`, port.appProtocol, m));
   return out;
 }
 
@@ -65,15 +71,19 @@ function validateClusterIps(spec: JsonObject): FieldCause[] {
   const out: FieldCause[] = [];
   const ips = arr(spec.clusterIPs).map(String);
   const clusterIP = str(spec.clusterIP);
-  if (clusterIP && ips[0] !== clusterIP) out.push(invalid('spec.clusterIPs', ips, 'first value must match `clusterIP`'));
+  if (clusterIP && ips[0] !== clusterIP)
+    out.push(invalid('spec.clusterIPs', ips, 'first value must match `clusterIP`'));
   if (spec.type === 'ExternalName') return out;
   ips.forEach((ip, i) => {
     if (i === 0 && ip === 'None') {
-      if (ips.length > 1) out.push(invalid('spec.clusterIPs', ips, "'None' must be the first and only value"));
+      if (ips.length > 1)
+        out.push(invalid('spec.clusterIPs', ips, "'None' must be the first and only value"));
       return;
     }
     if (!ipFamily(ip))
-      out.push(invalid(`spec.clusterIPs[${i}]`, ip, 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)'));
+      out.push(
+        invalid(`spec.clusterIPs[${i}]`, ip, 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)'),
+      );
   });
   const policy = str(spec.ipFamilyPolicy);
   const policies = ['PreferDualStack', 'RequireDualStack', 'SingleStack'];
@@ -86,7 +96,13 @@ function validateClusterIps(spec: JsonObject): FieldCause[] {
     seen.add(f);
   });
   if (policy === 'SingleStack' && families.length > 1)
-    out.push(invalid('spec.ipFamilies', families, 'when spec.ipFamilyPolicy is SingleStack, only one ipFamily is allowed'));
+    out.push(
+      invalid(
+        'spec.ipFamilies',
+        families,
+        'when spec.ipFamilyPolicy is SingleStack, only one ipFamily is allowed',
+      ),
+    );
   return out;
 }
 
@@ -96,8 +112,10 @@ function validateClusterIpUpdate(spec: JsonObject, oldSpec: JsonObject): FieldCa
   if (isHeadless(spec) && isHeadless(oldSpec)) return [];
   const ips = arr(spec.clusterIPs).map(String);
   const oldIps = arr(oldSpec.clusterIPs).map(String);
-  if (oldIps.length > 0 && ips.length === 0) return [invalid('spec.clusterIPs[0]', ips, 'primary clusterIP can not be unset')];
-  if (oldIps.length > 0 && ips[0] !== oldIps[0]) return [invalid('spec.clusterIPs[0]', ips, 'may not change once set')];
+  if (oldIps.length > 0 && ips.length === 0)
+    return [invalid('spec.clusterIPs[0]', ips, 'primary clusterIP can not be unset')];
+  if (oldIps.length > 0 && ips[0] !== oldIps[0])
+    return [invalid('spec.clusterIPs[0]', ips, 'may not change once set')];
   return [];
 }
 
@@ -114,9 +132,12 @@ export function validateService(svc: JsonObject, old?: JsonObject): FieldCause[]
   if ((type === 'LoadBalancer' || type === 'NodePort') && headless)
     out.push(invalid('spec.clusterIPs[0]', 'None', `may not be set to 'None' for ${type} services`));
   if (type === 'ExternalName') {
-    if (arr(spec.clusterIPs).length > 0) out.push(forbidden('spec.clusterIPs', 'may not be set for ExternalName services'));
-    if (arr(spec.ipFamilies).length > 0) out.push(forbidden('spec.ipFamilies', 'may not be set for ExternalName services'));
-    if (spec.ipFamilyPolicy) out.push(forbidden('spec.ipFamilyPolicy', 'may not be set for ExternalName services'));
+    if (arr(spec.clusterIPs).length > 0)
+      out.push(forbidden('spec.clusterIPs', 'may not be set for ExternalName services'));
+    if (arr(spec.ipFamilies).length > 0)
+      out.push(forbidden('spec.ipFamilies', 'may not be set for ExternalName services'));
+    if (spec.ipFamilyPolicy)
+      out.push(forbidden('spec.ipFamilyPolicy', 'may not be set for ExternalName services'));
     // a CNAME may end in a dot to mark it fully qualified
     const cname = str(spec.externalName).replace(/\.$/, '');
     if (cname) for (const m of isDns1123Subdomain(cname)) out.push(invalid('spec.externalName', cname, m));
@@ -137,19 +158,30 @@ export function validateService(svc: JsonObject, old?: JsonObject): FieldCause[]
     const t = typeof timeout === 'number' ? timeout : 0;
     if (t <= 0 || t > 86400)
       out.push(
-        invalid('spec.sessionAffinityConfig.clientIP.timeoutSeconds', t, 'must be greater than 0 and less than 86400'),
+        invalid(
+          'spec.sessionAffinityConfig.clientIP.timeoutSeconds',
+          t,
+          'must be greater than 0 and less than 86400',
+        ),
       );
   }
   out.push(...validateClusterIps(spec));
   arr(spec.externalIPs).forEach((ip, i) => {
     if (!ipFamily(String(ip)))
-      out.push(invalid(`spec.externalIPs[${i}]`, ip, 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)'));
+      out.push(
+        invalid(
+          `spec.externalIPs[${i}]`,
+          ip,
+          'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)',
+        ),
+      );
   });
   if (!type) out.push(required('spec.type'));
   else if (!serviceTypes.includes(type)) out.push(notSupported('spec.type', type, serviceTypes));
   if (type === 'ClusterIP')
     ports.forEach((p, i) => {
-      if (p.nodePort) out.push(forbidden(`spec.ports[${i}].nodePort`, "may not be used when `type` is 'ClusterIP'"));
+      if (p.nodePort)
+        out.push(forbidden(`spec.ports[${i}].nodePort`, "may not be used when `type` is 'ClusterIP'"));
     });
   const nodePorts = new Set<string>();
   const keys = new Set<string>();
@@ -160,11 +192,18 @@ export function validateService(svc: JsonObject, old?: JsonObject): FieldCause[]
       nodePorts.add(key);
     }
     const key = `${str(p.protocol)}/${String(p.port)}`;
-    if (keys.has(key)) out.push(duplicate(`spec.ports[${i}]`, null, servicePortStruct(str(p.protocol), p.port)));
+    if (keys.has(key))
+      out.push(duplicate(`spec.ports[${i}]`, null, servicePortStruct(str(p.protocol), p.port)));
     keys.add(key);
   });
-  if (spec.allocateLoadBalancerNodePorts !== undefined && spec.allocateLoadBalancerNodePorts !== null && type !== 'LoadBalancer')
-    out.push(forbidden('spec.allocateLoadBalancerNodePorts', "may only be used when `type` is 'LoadBalancer'"));
+  if (
+    spec.allocateLoadBalancerNodePorts !== undefined &&
+    spec.allocateLoadBalancerNodePorts !== null &&
+    type !== 'LoadBalancer'
+  )
+    out.push(
+      forbidden('spec.allocateLoadBalancerNodePorts', "may only be used when `type` is 'LoadBalancer'"),
+    );
   out.push(...validateTrafficPolicies(spec));
   return out;
 }
@@ -174,12 +213,17 @@ function validateTrafficPolicies(spec: JsonObject): FieldCause[] {
   const external = str(spec.externalTrafficPolicy);
   if (!externallyAccessible(spec)) {
     if (external)
-      out.push(invalid('spec.externalTrafficPolicy', external, 'may only be set for externally-accessible services'));
+      out.push(
+        invalid('spec.externalTrafficPolicy', external, 'may only be set for externally-accessible services'),
+      );
   } else if (!external) out.push(required('spec.externalTrafficPolicy'));
   else if (external !== 'Cluster' && external !== 'Local')
     out.push(notSupported('spec.externalTrafficPolicy', external, ['Cluster', 'Local']));
   const internal = spec.internalTrafficPolicy;
-  if ((internal === undefined || internal === null) && ['ClusterIP', 'NodePort', 'LoadBalancer'].includes(str(spec.type)))
+  if (
+    (internal === undefined || internal === null) &&
+    ['ClusterIP', 'NodePort', 'LoadBalancer'].includes(str(spec.type))
+  )
     out.push(required('spec.internalTrafficPolicy'));
   if (typeof internal === 'string' && internal !== 'Cluster' && internal !== 'Local')
     out.push(notSupported('spec.internalTrafficPolicy', internal, ['Cluster', 'Local']));

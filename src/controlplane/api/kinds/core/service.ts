@@ -43,7 +43,9 @@ export function servicePorts(spec: JsonObject): string {
   const pieces = objs(spec.ports).map((p) => {
     const port = typeof p.port === 'number' ? p.port : 0;
     const protocol = str(p.protocol);
-    return typeof p.nodePort === 'number' && p.nodePort > 0 ? `${port}:${p.nodePort}/${protocol}` : `${port}/${protocol}`;
+    return typeof p.nodePort === 'number' && p.nodePort > 0
+      ? `${port}:${p.nodePort}/${protocol}`
+      : `${port}/${protocol}`;
   });
   return pieces.length ? pieces.join(',') : '<none>';
 }

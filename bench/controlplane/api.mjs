@@ -4,6 +4,7 @@
 //
 // Usage: npm run build && node bench/controlplane/api.mjs [--objects=N]
 import fs from 'node:fs';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +16,8 @@ if (!fs.existsSync(dist)) {
   process.exit(2);
 }
 const { startControlPlane } = await import(dist);
-const arg = (name, dflt) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt);
+const arg = (name, dflt) =>
+  Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt);
 const N = arg('objects', 10000);
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'capstan-bench-cp-'));
@@ -25,7 +27,9 @@ const results = [];
 const row = (what, value, unit, target) => results.push({ what, value, unit, target });
 
 async function inProcess(label, total, concurrency, ns) {
-  await cp.api.create({ group: '', version: 'v1', resource: 'namespaces' }, undefined, { metadata: { name: ns } });
+  await cp.api.create({ group: '', version: 'v1', resource: 'namespaces' }, undefined, {
+    metadata: { name: ns },
+  });
   let next = 0;
   const t0 = performance.now();
   await Promise.all(
@@ -40,22 +44,46 @@ async function inProcess(label, total, concurrency, ns) {
   row(`${label}`, Math.round(total / s), 'creates/s');
 }
 
+// HTTPS with keep-alive, as client libraries talk to the API server
+const agent = new https.Agent({ keepAlive: true, maxSockets: 64, ca: cp.caCert });
+
+function request(method, urlPath, body) {
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      new URL(urlPath, cp.url),
+      {
+        method,
+        agent,
+        headers: { authorization: 'Bearer bench', ...(body ? { 'content-type': 'application/json' } : {}) },
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (d) => chunks.push(d));
+        res.on('end', () =>
+          resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }),
+        );
+      },
+    );
+    req.on('error', reject);
+    if (body) req.write(body);
+    req.end();
+  });
+}
+
 async function overHttp(label, total, concurrency, ns) {
-  const headers = { authorization: 'Bearer bench', 'content-type': 'application/json' };
-  await fetch(`${cp.url}/api/v1/namespaces`, { method: 'POST', headers, body: JSON.stringify({ metadata: { name: ns } }) });
+  await request('POST', '/api/v1/namespaces', JSON.stringify({ metadata: { name: ns } }));
   let next = 0;
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < total) {
         const i = next++;
-        const r = await fetch(`${cp.url}/api/v1/namespaces/${ns}/configmaps`, {
-          method: 'POST',
-          headers,
-          body: JSON.stringify({ metadata: { name: `c${i}` }, data: { i: String(i) } }),
-        });
-        if (r.status !== 201) throw new Error(`create: HTTP ${r.status} ${await r.text()}`);
-        await r.arrayBuffer();
+        const r = await request(
+          'POST',
+          `/api/v1/namespaces/${ns}/configmaps`,
+          JSON.stringify({ metadata: { name: `c${i}` }, data: { i: String(i) } }),
+        );
+        if (r.status !== 201) throw new Error(`create: HTTP ${r.status} ${r.text}`);
       }
     }),
   );
@@ -75,8 +103,8 @@ try {
   const listed = cp.api.list(CM, 'b16', {});
   row(`list ${listed.items.length} (in-process)`, Math.round(performance.now() - t0), 'ms');
   t0 = performance.now();
-  const r = await fetch(`${cp.url}/api/v1/namespaces/b16/configmaps`, { headers: { authorization: 'Bearer bench' } });
-  const body = await r.json();
+  const r = await request('GET', '/api/v1/namespaces/b16/configmaps');
+  const body = JSON.parse(r.text);
   row(`list ${body.items.length} (HTTP, JSON)`, Math.round(performance.now() - t0), 'ms');
 
   // watch latency: 100 watchers, 200 writes; latency = delivery time - write start
@@ -85,7 +113,9 @@ try {
   const started = new Map();
   const latencies = [];
   const stops = [];
-  await cp.api.create({ group: '', version: 'v1', resource: 'namespaces' }, undefined, { metadata: { name: 'w' } });
+  await cp.api.create({ group: '', version: 'v1', resource: 'namespaces' }, undefined, {
+    metadata: { name: 'w' },
+  });
   const from = String(cp.store.revision);
   for (let w = 0; w < watchers; w++) {
     stops.push(
@@ -100,7 +130,8 @@ try {
     await cp.api.create(CM, 'w', { metadata: { name: `w${i}` } });
   }
   const deadline = Date.now() + 10000;
-  while (latencies.length < watchers * writes && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  while (latencies.length < watchers * writes && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 10));
   for (const s of stops) s.stop();
   latencies.sort((a, b) => a - b);
   const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
@@ -108,10 +139,13 @@ try {
   row(`watch delivery p99 (${watchers} watchers)`, pct(99).toFixed(2), 'ms');
   row('watch events delivered', `${latencies.length}/${watchers * writes}`, '');
 } finally {
+  agent.destroy();
   await cp.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
 
 const w = Math.max(...results.map((r) => r.what.length));
 for (const r of results) console.log(`${r.what.padEnd(w)}  ${String(r.value).padStart(8)} ${r.unit}`);
-console.log('\nTargets (2-core machine): ≥ 5,000 creates/s in-process, ≥ 1,500/s over HTTP, list of 10,000 < 100 ms, watch p99 < 20 ms.');
+console.log(
+  '\nTargets (2-core machine): ≥ 5,000 creates/s in-process, ≥ 1,500/s over HTTP, list of 10,000 < 100 ms, watch p99 < 20 ms.',
+);

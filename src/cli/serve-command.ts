@@ -33,7 +33,9 @@ export async function runServe(args: string[], log: NodeJS.WritableStream): Prom
   });
   const cp = daemon.controlPlane;
   log.write(`capstan: control plane serving at ${cp.url} (data in ${daemon.dataDir})\n`);
-  log.write(`capstan: kubeconfig written to ${cp.kubeconfigPath}; try: kubectl --kubeconfig ${cp.kubeconfigPath} get ns\n`);
+  log.write(
+    `capstan: kubeconfig written to ${cp.kubeconfigPath}; try: kubectl --kubeconfig ${cp.kubeconfigPath} get ns\n`,
+  );
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGTERM', stop);
@@ -51,7 +53,10 @@ export function runKubeconfig(args: string[], out: NodeJS.WritableStream): numbe
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch {
-    throw new CapstanError('KUBECONFIG_NOT_FOUND', `${file}: no kubeconfig yet; start the daemon with 'capstan serve' first`);
+    throw new CapstanError(
+      'KUBECONFIG_NOT_FOUND',
+      `${file}: no kubeconfig yet; start the daemon with 'capstan serve' first`,
+    );
   }
   out.write(text);
   return 0;

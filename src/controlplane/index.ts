@@ -15,6 +15,7 @@ import { GarbageCollector } from './controllers/garbage-collector.js';
 import { NamespaceController } from './controllers/namespace-controller.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { openStore } from './store/index.js';
+import { loadOrCreateServingCert } from './tls.js';
 import type { Store } from './store/types.js';
 
 export type { Api, ApiWatchEvent, Gvr, ResourceType } from './api/types.js';
@@ -41,6 +42,8 @@ export interface ControlPlane {
   token: string;
   /** the kubeconfig file written for this control plane, when serving */
   kubeconfigPath?: string;
+  /** PEM of the serving certificate (clients trust it as their CA) */
+  caCert?: string;
   close(): Promise<void>;
 }
 
@@ -57,17 +60,26 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const crds = new CrdController(api);
   for (const name of BOOTSTRAP_NAMESPACES) {
     if (!store.get({ group: '', resource: 'namespaces', namespace: '', name })) {
-      await api.create({ group: '', version: 'v1', resource: 'namespaces' }, undefined, { metadata: { name } }, { fieldManager: 'capstan' });
+      await api.create(
+        { group: '', version: 'v1', resource: 'namespaces' },
+        undefined,
+        { metadata: { name } },
+        { fieldManager: 'capstan' },
+      );
     }
   }
   namespaces.start();
   crds.start();
   let server: Awaited<ReturnType<typeof startApiServer>> | undefined;
   let kubeconfigPath: string | undefined;
+  let caCert: string | undefined;
   if (options.http !== false) {
-    server = await startApiServer({ api, token, host: options.host ?? '127.0.0.1', port: options.port ?? 6443 });
+    const host = options.host ?? '127.0.0.1';
+    const tls = await loadOrCreateServingCert(options.dataDir, [host]);
+    caCert = tls.cert;
+    server = await startApiServer({ api, token, host, port: options.port ?? 6443, tls });
     kubeconfigPath = path.join(options.dataDir, 'kubeconfig');
-    writeKubeconfig(kubeconfigPath, { server: server.url, token });
+    writeKubeconfig(kubeconfigPath, { server: server.url, token, caCert });
   }
   let closing: Promise<void> | undefined;
   return {
@@ -76,6 +88,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     url: server?.url,
     token,
     kubeconfigPath,
+    caCert,
     close() {
       closing ??= (async () => {
         await server?.close();

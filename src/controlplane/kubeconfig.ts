@@ -6,6 +6,8 @@ import { stringifyYaml } from '../core/index.js';
 export interface KubeconfigOptions {
   server: string;
   token: string;
+  /** PEM of the certificate authority that signed the server's certificate */
+  caCert?: string;
   /** cluster, user and context name (default `capstan`) */
   name?: string;
 }
@@ -15,7 +17,17 @@ export function kubeconfigYaml(options: KubeconfigOptions): string {
   return stringifyYaml({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name, cluster: { server: options.server } }],
+    clusters: [
+      {
+        name,
+        cluster: {
+          server: options.server,
+          ...(options.caCert
+            ? { 'certificate-authority-data': Buffer.from(options.caCert).toString('base64') }
+            : {}),
+        },
+      },
+    ],
     users: [{ name, user: { token: options.token } }],
     contexts: [{ name, context: { cluster: name, user: name, namespace: 'default' } }],
     'current-context': name,

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import https from 'node:https';
 import * as k8s from '@kubernetes/client-node';
 import { startControlPlane, type ControlPlane } from '../../src/controlplane/index.js';
 
@@ -46,9 +47,43 @@ export async function eventually<T>(check: () => T | Promise<T>, ms = 10_000, ev
     } catch (e) {
       last = e;
     }
-    if (Date.now() > deadline) throw new Error(`eventually: condition not met in ${ms} ms${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`eventually: condition not met in ${ms} ms${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, every));
   }
 }
 
 export const hasKubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
+
+/** A raw HTTPS request to the control plane (trusting its certificate); the token only when given. */
+export function rawRequest(
+  env: TestControlPlane,
+  method: string,
+  urlPath: string,
+  options: { token?: string; body?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
+  const url = new URL(urlPath, env.cp.url);
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      url,
+      {
+        method,
+        ca: env.cp.caCert,
+        headers: {
+          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+          ...(options.body ? { 'content-type': 'application/json' } : {}),
+          ...options.headers,
+        },
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      },
+    );
+    req.on('error', reject);
+    if (options.body) req.write(options.body);
+    req.end();
+  });
+}

@@ -93,12 +93,17 @@ export function conflict(group: string, resource: string, name: string, why: str
 export function invalid(group: string, kind: string, name: string, causes: FieldCause[]): ApiError {
   const gk = group ? `${kind}.${group}` : kind;
   const detail = causes.map((c) => `${c.field}: ${c.message}`).join(', ');
-  return new ApiError(422, 'Invalid', `${gk} "${name}" is invalid: ${causes.length > 1 ? `[${detail}]` : detail}`, {
-    name,
-    group,
-    kind,
-    causes,
-  });
+  return new ApiError(
+    422,
+    'Invalid',
+    `${gk} "${name}" is invalid: ${causes.length > 1 ? `[${detail}]` : detail}`,
+    {
+      name,
+      group,
+      kind,
+      causes,
+    },
+  );
 }
 
 export function badRequest(message: string): ApiError {

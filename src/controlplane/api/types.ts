@@ -125,8 +125,19 @@ export interface Api {
   lookup(gvr: Gvr): ResourceType | undefined;
   get(gvr: Gvr, namespace: string | undefined, name: string, subresource?: 'status' | 'scale'): JsonObject;
   list(gvr: Gvr, namespace: string | undefined, options?: ListOptions): JsonObject;
-  create(gvr: Gvr, namespace: string | undefined, body: JsonObject, options?: WriteOptions): Promise<JsonObject>;
-  update(gvr: Gvr, namespace: string | undefined, name: string, body: JsonObject, options?: WriteOptions): Promise<JsonObject>;
+  create(
+    gvr: Gvr,
+    namespace: string | undefined,
+    body: JsonObject,
+    options?: WriteOptions,
+  ): Promise<JsonObject>;
+  update(
+    gvr: Gvr,
+    namespace: string | undefined,
+    name: string,
+    body: JsonObject,
+    options?: WriteOptions,
+  ): Promise<JsonObject>;
   patch(
     gvr: Gvr,
     namespace: string | undefined,
@@ -136,6 +147,16 @@ export interface Api {
     options?: WriteOptions,
   ): Promise<JsonObject>;
   delete(gvr: Gvr, namespace: string | undefined, name: string, options?: DeleteOptions): Promise<JsonObject>;
-  deleteCollection(gvr: Gvr, namespace: string | undefined, list: ListOptions, options?: DeleteOptions): Promise<JsonObject>;
-  watch(gvr: Gvr, namespace: string | undefined, options: WatchOptions, onEvent: (e: ApiWatchEvent) => void): ApiWatch;
+  deleteCollection(
+    gvr: Gvr,
+    namespace: string | undefined,
+    list: ListOptions,
+    options?: DeleteOptions,
+  ): Promise<JsonObject>;
+  watch(
+    gvr: Gvr,
+    namespace: string | undefined,
+    options: WatchOptions,
+    onEvent: (e: ApiWatchEvent) => void,
+  ): ApiWatch;
 }

@@ -37,7 +37,12 @@ export class CrdController {
   }
 
   private async sync(name: string): Promise<void> {
-    const found = this.registry.store.get({ group: CRDS.group, resource: CRDS.resource, namespace: '', name });
+    const found = this.registry.store.get({
+      group: CRDS.group,
+      resource: CRDS.resource,
+      namespace: '',
+      name,
+    });
     if (!found) return;
     const crd = found.value;
     const meta = crd.metadata as JsonObject;
@@ -57,7 +62,9 @@ export class CrdController {
     const spec = crd.spec as JsonObject;
     const status = (isJsonObject(next.status) ? next.status : (next.status = {})) as JsonObject;
     status.acceptedNames = structuredClone(spec.names ?? {});
-    status.storedVersions = ((spec.versions as JsonObject[]) ?? []).filter((v) => v.storage).map((v) => v.name as string);
+    status.storedVersions = ((spec.versions as JsonObject[]) ?? [])
+      .filter((v) => v.storage)
+      .map((v) => v.name as string);
     const now = timestamp(this.registry.now());
     const old = (Array.isArray(status.conditions) ? status.conditions : []) as JsonObject[];
     const cond = (t: string, reason: string, message: string): JsonObject => {
@@ -75,7 +82,14 @@ export class CrdController {
       cond('Established', 'InitialNamesAccepted', 'the initial names have been accepted'),
     ];
     if (isDeepStrictEqual(next, crd)) return;
-    await this.registry.writeUpdate(type, found, next, { fieldManager: 'apiextensions-controller' }, false, true);
+    await this.registry.writeUpdate(
+      type,
+      found,
+      next,
+      { fieldManager: 'apiextensions-controller' },
+      false,
+      true,
+    );
   }
 
   private async cleanUp(crd: JsonObject): Promise<void> {

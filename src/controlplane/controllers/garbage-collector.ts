@@ -36,7 +36,8 @@ export class GarbageCollector {
   constructor(private readonly registry: Registry) {
     for (const type of registry.resourceTypes()) {
       if (registry.types.versions(type.group, type.resource)[0] !== type) continue;
-      for (const o of registry.store.list({ group: type.group, resource: type.resource }).items) this.track(type, undefined, o.value);
+      for (const o of registry.store.list({ group: type.group, resource: type.resource }).items)
+        this.track(type, undefined, o.value);
     }
     registry.onChange((type, before, after) => {
       this.track(type, before, after);
@@ -56,7 +57,11 @@ export class GarbageCollector {
   private track(type: ResourceType, before: JsonObject | undefined, after: JsonObject | undefined): void {
     const ref = (o: JsonObject): Ref => {
       const m = o.metadata as JsonObject;
-      return { type, namespace: typeof m.namespace === 'string' ? m.namespace : undefined, name: String(m.name) };
+      return {
+        type,
+        namespace: typeof m.namespace === 'string' ? m.namespace : undefined,
+        name: String(m.name),
+      };
     };
     if (before) {
       for (const uid of ownerUids(before)) this.dependents.get(uid)?.delete(refKey(ref(before)));
@@ -110,9 +115,14 @@ export class GarbageCollector {
       const remaining = deps.filter((d) => this.get(d));
       for (const d of remaining) {
         await this.registry
-          .delete({ group: d.type.group, version: d.type.version, resource: d.type.resource }, d.namespace, d.name, {
-            propagationPolicy: 'Foreground',
-          })
+          .delete(
+            { group: d.type.group, version: d.type.version, resource: d.type.resource },
+            d.namespace,
+            d.name,
+            {
+              propagationPolicy: 'Foreground',
+            },
+          )
           .catch(() => undefined);
       }
       if (remaining.every((d) => !this.get(d))) await this.removeFinalizer(type, after, 'foregroundDeletion');
@@ -120,7 +130,12 @@ export class GarbageCollector {
   }
 
   private get(d: Ref) {
-    return this.registry.store.get({ group: d.type.group, resource: d.type.resource, namespace: d.namespace ?? '', name: d.name });
+    return this.registry.store.get({
+      group: d.type.group,
+      resource: d.type.resource,
+      namespace: d.namespace ?? '',
+      name: d.name,
+    });
   }
 
   private async collectIfOrphaned(d: Ref, deadOwner: string): Promise<void> {
@@ -132,9 +147,14 @@ export class GarbageCollector {
       return;
     }
     await this.registry
-      .delete({ group: d.type.group, version: d.type.version, resource: d.type.resource }, d.namespace, d.name, {
-        propagationPolicy: 'Background',
-      })
+      .delete(
+        { group: d.type.group, version: d.type.version, resource: d.type.resource },
+        d.namespace,
+        d.name,
+        {
+          propagationPolicy: 'Background',
+        },
+      )
       .catch(() => undefined);
   }
 
@@ -146,7 +166,9 @@ export class GarbageCollector {
     const refs = (meta.ownerReferences as JsonObject[]).filter((r) => r.uid !== ownerUid);
     if (refs.length > 0) meta.ownerReferences = refs;
     else delete meta.ownerReferences;
-    await this.registry.writeUpdate(d.type, found, next, { fieldManager: 'garbage-collector' }, false).catch(() => undefined);
+    await this.registry
+      .writeUpdate(d.type, found, next, { fieldManager: 'garbage-collector' }, false)
+      .catch(() => undefined);
   }
 
   private async removeFinalizer(type: ResourceType, obj: JsonObject, finalizer: string): Promise<void> {

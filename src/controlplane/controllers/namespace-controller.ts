@@ -18,7 +18,13 @@ export class NamespaceController {
 
   constructor(private readonly registry: Registry) {
     registry.onChange((type, _before, after) => {
-      if (type.resource === 'namespaces' && type.group === '' && after && isJsonObject(after.metadata) && after.metadata.deletionTimestamp) {
+      if (
+        type.resource === 'namespaces' &&
+        type.group === '' &&
+        after &&
+        isJsonObject(after.metadata) &&
+        after.metadata.deletionTimestamp
+      ) {
         this.kick();
       } else if (!after) {
         this.kick();
@@ -70,18 +76,29 @@ export class NamespaceController {
 
   private async finalize(ns: JsonObject): Promise<void> {
     const name = String((ns.metadata as JsonObject).name);
-    const types = this.registry.resourceTypes().filter((t) => t.namespaced && isPrimaryVersion(this.registry, t));
+    const types = this.registry
+      .resourceTypes()
+      .filter((t) => t.namespaced && isPrimaryVersion(this.registry, t));
     let remaining = 0;
     for (const type of types) {
-      const items = this.registry.store.list({ group: type.group, resource: type.resource, namespace: name }).items;
+      const items = this.registry.store.list({
+        group: type.group,
+        resource: type.resource,
+        namespace: name,
+      }).items;
       remaining += items.length;
       for (const item of items) {
         const meta = item.value.metadata as JsonObject;
         if (meta.deletionTimestamp) continue;
         await this.registry
-          .delete({ group: type.group, version: type.version, resource: type.resource }, name, String(meta.name), {
-            propagationPolicy: 'Background',
-          })
+          .delete(
+            { group: type.group, version: type.version, resource: type.resource },
+            name,
+            String(meta.name),
+            {
+              propagationPolicy: 'Background',
+            },
+          )
           .catch(() => undefined);
       }
     }
@@ -90,10 +107,19 @@ export class NamespaceController {
     if (!current) return;
     const next = structuredClone(current.value);
     const spec = (isJsonObject(next.spec) ? next.spec : (next.spec = {})) as JsonObject;
-    const finalizers = Array.isArray(spec.finalizers) ? spec.finalizers.filter((f) => f !== 'kubernetes') : [];
+    const finalizers = Array.isArray(spec.finalizers)
+      ? spec.finalizers.filter((f) => f !== 'kubernetes')
+      : [];
     spec.finalizers = finalizers;
     const nsType = this.registry.lookup({ group: '', version: 'v1', resource: 'namespaces' })!;
-    await this.registry.writeUpdate(nsType, current, next, { fieldManager: 'namespace-controller' }, false, true);
+    await this.registry.writeUpdate(
+      nsType,
+      current,
+      next,
+      { fieldManager: 'namespace-controller' },
+      false,
+      true,
+    );
   }
 }
 

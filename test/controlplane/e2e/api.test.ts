@@ -5,7 +5,13 @@
  */
 import test from 'ava';
 import * as k8s from '@kubernetes/client-node';
-import { eventually, removeDir, startTestControlPlane, type TestControlPlane } from '../helpers.js';
+import {
+  eventually,
+  rawRequest,
+  removeDir,
+  startTestControlPlane,
+  type TestControlPlane,
+} from '../helpers.js';
 
 let env: TestControlPlane;
 let core: k8s.CoreV1Api;
@@ -25,7 +31,9 @@ test.after.always(async () => {
 });
 
 /** The Status a failed call carried. */
-async function statusOf(p: Promise<unknown>): Promise<{ code: number; reason: string; message: string; details?: any }> {
+async function statusOf(
+  p: Promise<unknown>,
+): Promise<{ code: number; reason: string; message: string; details?: any }> {
   try {
     await p;
   } catch (e) {
@@ -43,7 +51,10 @@ const deployment = (name: string, ns: string, replicas = 2): k8s.V1Deployment =>
   spec: {
     replicas,
     selector: { matchLabels: { app: name } },
-    template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'nginx:1.25' }] } },
+    template: {
+      metadata: { labels: { app: name } },
+      spec: { containers: [{ name: 'app', image: 'nginx:1.25' }] },
+    },
   },
 });
 
@@ -63,7 +74,10 @@ test('ConfigMaps: create, get, list with selectors, update with optimistic concu
     namespace: 'cm',
     body: { metadata: { name: 'one', labels: { tier: 'a' } }, data: { k: 'v' } },
   });
-  await core.createNamespacedConfigMap({ namespace: 'cm', body: { metadata: { name: 'two', labels: { tier: 'b' } } } });
+  await core.createNamespacedConfigMap({
+    namespace: 'cm',
+    body: { metadata: { name: 'two', labels: { tier: 'b' } } },
+  });
   t.truthy(created.metadata?.resourceVersion);
   const got = await core.readNamespacedConfigMap({ name: 'one', namespace: 'cm' });
   t.is(got.data?.k, 'v');
@@ -104,7 +118,11 @@ test('list with limit and continue pages through everything once', async (t) => 
   const seen: string[] = [];
   let token: string | undefined;
   do {
-    const page: k8s.V1ConfigMapList = await core.listNamespacedConfigMap({ namespace: 'paging', limit: 3, _continue: token });
+    const page: k8s.V1ConfigMapList = await core.listNamespacedConfigMap({
+      namespace: 'paging',
+      limit: 3,
+      _continue: token,
+    });
     seen.push(...page.items.map((c) => c.metadata!.name!));
     token = page.metadata?._continue;
   } while (token);
@@ -114,15 +132,21 @@ test('list with limit and continue pages through everything once', async (t) => 
 test('errors: AlreadyExists, Invalid with causes, unknown namespace', async (t) => {
   await core.createNamespace({ body: { metadata: { name: 'errs' } } });
   await core.createNamespacedConfigMap({ namespace: 'errs', body: { metadata: { name: 'dup' } } });
-  const dup = await statusOf(core.createNamespacedConfigMap({ namespace: 'errs', body: { metadata: { name: 'dup' } } }));
+  const dup = await statusOf(
+    core.createNamespacedConfigMap({ namespace: 'errs', body: { metadata: { name: 'dup' } } }),
+  );
   t.is(dup.code, 409);
   t.is(dup.reason, 'AlreadyExists');
   t.is(dup.message, 'configmaps "dup" already exists');
-  const bad = await statusOf(core.createNamespacedConfigMap({ namespace: 'errs', body: { metadata: { name: 'Bad_Name' } } }));
+  const bad = await statusOf(
+    core.createNamespacedConfigMap({ namespace: 'errs', body: { metadata: { name: 'Bad_Name' } } }),
+  );
   t.is(bad.code, 422);
   t.is(bad.reason, 'Invalid');
   t.is(bad.details.causes[0].field, 'metadata.name');
-  const noNs = await statusOf(core.createNamespacedConfigMap({ namespace: 'nowhere', body: { metadata: { name: 'x' } } }));
+  const noNs = await statusOf(
+    core.createNamespacedConfigMap({ namespace: 'nowhere', body: { metadata: { name: 'x' } } }),
+  );
   t.is(noNs.code, 404);
   t.is(noNs.message, 'namespaces "nowhere" not found');
 });
@@ -181,22 +205,29 @@ test('patch: JSON patch, merge patch, strategic merge (containers by name), serv
     },
     k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.StrategicMergePatch),
   );
-  t.deepEqual(
-    smp.spec?.template.spec?.containers.map((c) => c.name).sort(),
-    ['app', 'sidecar'],
-  );
+  t.deepEqual(smp.spec?.template.spec?.containers.map((c) => c.name).sort(), ['app', 'sidecar']);
   const applied = await objects.patch(
-    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'p', namespace: 'patch' }, spec: { replicas: 6 } } as any,
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'p', namespace: 'patch' },
+      spec: { replicas: 6 },
+    } as any,
     undefined,
     undefined,
     'manager-a',
-    undefined,
+    true, // the JSON patch above made the (unnamed) client owner of spec.replicas
     k8s.PatchStrategy.ServerSideApply,
   );
   t.is((applied as k8s.V1Deployment).spec?.replicas, 6);
   const fight = await statusOf(
     objects.patch(
-      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'p', namespace: 'patch' }, spec: { replicas: 7 } } as any,
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'p', namespace: 'patch' },
+        spec: { replicas: 7 },
+      } as any,
       undefined,
       undefined,
       'manager-b',
@@ -207,7 +238,12 @@ test('patch: JSON patch, merge patch, strategic merge (containers by name), serv
   t.is(fight.code, 409);
   t.regex(fight.message, /Apply failed with 1 conflict: conflict with "manager-a".*\.spec\.replicas/s);
   const forced = await objects.patch(
-    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'p', namespace: 'patch' }, spec: { replicas: 7 } } as any,
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'p', namespace: 'patch' },
+      spec: { replicas: 7 },
+    } as any,
     undefined,
     undefined,
     'manager-b',
@@ -230,7 +266,10 @@ test('watch delivers ADDED, MODIFIED and DELETED in order, and a too-old resourc
     (type, obj) => events.push(`${type} ${obj.metadata.name} ${JSON.stringify(obj.data ?? {})}`),
     () => undefined,
   );
-  await core.createNamespacedConfigMap({ namespace: 'w', body: { metadata: { name: 'x' }, data: { a: '1' } } });
+  await core.createNamespacedConfigMap({
+    namespace: 'w',
+    body: { metadata: { name: 'x' }, data: { a: '1' } },
+  });
   await core.patchNamespacedConfigMap(
     { name: 'x', namespace: 'w', body: { data: { a: '2' } } },
     k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
@@ -248,9 +287,9 @@ test('deleting a namespace deletes what is in it, then the namespace', async (t)
   await core.deleteNamespace({ name: 'doomed' });
   const terminating = await core.readNamespace({ name: 'doomed' }).catch(() => undefined);
   if (terminating) t.is(terminating.status?.phase, 'Terminating');
-  const forbidden = await statusOf(core.createNamespacedConfigMap({ namespace: 'doomed', body: { metadata: { name: 'late' } } })).catch(
-    () => undefined,
-  );
+  const forbidden = await statusOf(
+    core.createNamespacedConfigMap({ namespace: 'doomed', body: { metadata: { name: 'late' } } }),
+  ).catch(() => undefined);
   if (forbidden) t.true(forbidden.code === 403 || forbidden.code === 404);
   await eventually(async () => (await statusOf(core.readNamespace({ name: 'doomed' }))).code === 404);
   const cms = await core.listConfigMapForAllNamespaces({ fieldSelector: 'metadata.namespace=doomed' });
@@ -259,17 +298,35 @@ test('deleting a namespace deletes what is in it, then the namespace', async (t)
 
 test('garbage collection: background deletes dependents, orphan keeps them without the owner reference', async (t) => {
   await core.createNamespace({ body: { metadata: { name: 'gc' } } });
-  const owner = await core.createNamespacedConfigMap({ namespace: 'gc', body: { metadata: { name: 'owner' } } });
+  const owner = await core.createNamespacedConfigMap({
+    namespace: 'gc',
+    body: { metadata: { name: 'owner' } },
+  });
   const ref = { apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata!.uid! };
-  await core.createNamespacedConfigMap({ namespace: 'gc', body: { metadata: { name: 'child', ownerReferences: [ref] } } });
+  await core.createNamespacedConfigMap({
+    namespace: 'gc',
+    body: { metadata: { name: 'child', ownerReferences: [ref] } },
+  });
   await core.deleteNamespacedConfigMap({ name: 'owner', namespace: 'gc' });
-  await eventually(async () => (await statusOf(core.readNamespacedConfigMap({ name: 'child', namespace: 'gc' }))).code === 404);
+  await eventually(
+    async () =>
+      (await statusOf(core.readNamespacedConfigMap({ name: 'child', namespace: 'gc' }))).code === 404,
+  );
 
-  const owner2 = await core.createNamespacedConfigMap({ namespace: 'gc', body: { metadata: { name: 'owner2' } } });
+  const owner2 = await core.createNamespacedConfigMap({
+    namespace: 'gc',
+    body: { metadata: { name: 'owner2' } },
+  });
   const ref2 = { apiVersion: 'v1', kind: 'ConfigMap', name: 'owner2', uid: owner2.metadata!.uid! };
-  await core.createNamespacedConfigMap({ namespace: 'gc', body: { metadata: { name: 'kept', ownerReferences: [ref2] } } });
+  await core.createNamespacedConfigMap({
+    namespace: 'gc',
+    body: { metadata: { name: 'kept', ownerReferences: [ref2] } },
+  });
   await core.deleteNamespacedConfigMap({ name: 'owner2', namespace: 'gc', propagationPolicy: 'Orphan' });
-  await eventually(async () => (await statusOf(core.readNamespacedConfigMap({ name: 'owner2', namespace: 'gc' }))).code === 404);
+  await eventually(
+    async () =>
+      (await statusOf(core.readNamespacedConfigMap({ name: 'owner2', namespace: 'gc' }))).code === 404,
+  );
   const kept = await core.readNamespacedConfigMap({ name: 'kept', namespace: 'gc' });
   t.is(kept.metadata?.ownerReferences, undefined);
 });
@@ -292,7 +349,10 @@ test('a CustomResourceDefinition makes its kind servable; deleting it removes it
               openAPIV3Schema: {
                 type: 'object',
                 properties: {
-                  spec: { type: 'object', properties: { size: { type: 'integer', default: 3 }, color: { type: 'string' } } },
+                  spec: {
+                    type: 'object',
+                    properties: { size: { type: 'integer', _default: 3 }, color: { type: 'string' } },
+                  },
                 },
               },
             },
@@ -310,25 +370,38 @@ test('a CustomResourceDefinition makes its kind servable; deleting it removes it
         version: 'v1',
         namespace: 'crd',
         plural: 'widgets',
-        body: { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w1' }, spec: { color: 'red' } },
+        body: {
+          apiVersion: 'example.com/v1',
+          kind: 'Widget',
+          metadata: { name: 'w1' },
+          spec: { color: 'red' },
+        },
       })
       .catch(() => undefined),
   );
   t.is((created as any).spec.size, 3, 'schema default applied');
-  const list = (await custom.listNamespacedCustomObject({ group: 'example.com', version: 'v1', namespace: 'crd', plural: 'widgets' })) as any;
+  const list = (await custom.listNamespacedCustomObject({
+    group: 'example.com',
+    version: 'v1',
+    namespace: 'crd',
+    plural: 'widgets',
+  })) as any;
   t.deepEqual(
     list.items.map((i: any) => i.metadata.name),
     ['w1'],
   );
   await ext.deleteCustomResourceDefinition({ name: 'widgets.example.com' });
-  await eventually(async () => (await statusOf(ext.readCustomResourceDefinition({ name: 'widgets.example.com' }))).code === 404);
+  await eventually(
+    async () =>
+      (await statusOf(ext.readCustomResourceDefinition({ name: 'widgets.example.com' }))).code === 404,
+  );
   t.is(env.cp.store.count({ group: 'example.com', resource: 'widgets' }), 0);
 });
 
 test('requests without the bearer token are 401 Unauthorized', async (t) => {
-  const res = await fetch(`${env.cp.url}/api/v1/namespaces`);
+  const res = await rawRequest(env, 'GET', '/api/v1/namespaces');
   t.is(res.status, 401);
-  const body = (await res.json()) as any;
+  const body = JSON.parse(res.body);
   t.is(body.kind, 'Status');
   t.is(body.reason, 'Unauthorized');
 });

@@ -3,7 +3,7 @@
  * kubectl is not installed.
  */
 import test from 'ava';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,12 +13,32 @@ import { hasKubectl, removeDir, startTestControlPlane, type TestControlPlane } f
 const maybe = hasKubectl ? test.serial : test.skip;
 let env: TestControlPlane;
 
-function kubectl(...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync('kubectl', ['--kubeconfig', env.kubeconfigPath, ...args], { encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+interface Run {
+  code: number;
+  out: string;
+  err: string;
 }
 
-function ok(t: { is: (a: unknown, b: unknown, m?: string) => void }, r: ReturnType<typeof kubectl>, what: string) {
+/** Runs kubectl without blocking: the control plane serves from this same process. */
+function kubectl(...args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn('kubectl', ['--kubeconfig', env.kubeconfigPath, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const timer = setTimeout(() => child.kill(), 60_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, out, err });
+    });
+  });
+}
+
+async function ok(t: { is: (a: unknown, b: unknown, m?: string) => void }, run: Promise<Run>, what: string) {
+  const r = await run;
   t.is(r.code, 0, `${what}: ${r.err}`);
   return r.out;
 }
@@ -71,39 +91,76 @@ test.after.always(async () => {
 
 if (!hasKubectl) test('kubectl tests skipped: kubectl is not installed', (t) => t.pass());
 
-maybe('get ns prints the bootstrap namespaces in a table', (t) => {
-  const out = ok(t, kubectl('get', 'ns'), 'get ns');
+maybe('get ns prints the bootstrap namespaces in a table', async (t) => {
+  const out = await ok(t, kubectl('get', 'ns'), 'get ns');
   t.regex(out, /^NAME\s+STATUS\s+AGE/m);
   t.regex(out, /^default\s+Active\s+\S+/m);
 });
 
-maybe('apply creates, a second apply is unchanged, get shows deployment columns', (t) => {
-  t.regex(ok(t, kubectl('apply', '-f', manifestFile), 'apply'), /deployment.apps\/web created/);
-  t.regex(ok(t, kubectl('apply', '-f', manifestFile), 'apply again'), /deployment.apps\/web unchanged/);
-  t.regex(ok(t, kubectl('-n', 'k', 'get', 'deploy'), 'get deploy'), /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE/m);
-  t.regex(ok(t, kubectl('-n', 'k', 'get', 'svc'), 'get svc'), /^web\s+ClusterIP\s+10\.\d+\.\d+\.\d+\s+<none>\s+80\/TCP/m);
+maybe('apply creates, a second apply is unchanged, get shows deployment columns', async (t) => {
+  t.regex(await ok(t, kubectl('apply', '-f', manifestFile), 'apply'), /deployment.apps\/web created/);
+  t.regex(await ok(t, kubectl('apply', '-f', manifestFile), 'apply again'), /deployment.apps\/web unchanged/);
+  t.regex(
+    await ok(t, kubectl('-n', 'k', 'get', 'deploy'), 'get deploy'),
+    /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE/m,
+  );
+  t.regex(
+    await ok(t, kubectl('-n', 'k', 'get', 'svc'), 'get svc'),
+    /^web\s+ClusterIP\s+10\.\d+\.\d+\.\d+\s+<none>\s+80\/TCP/m,
+  );
 });
 
-maybe('get -o yaml returns the object with server-set fields', (t) => {
-  const obj = parseYamlDocument(ok(t, kubectl('-n', 'k', 'get', 'deploy', 'web', '-o', 'yaml'), 'get -o yaml'), 'out') as any;
+maybe('get -o yaml returns the object with server-set fields', async (t) => {
+  const obj = parseYamlDocument(
+    await ok(t, kubectl('-n', 'k', 'get', 'deploy', 'web', '-o', 'yaml'), 'get -o yaml'),
+    'out',
+  ) as any;
   t.is(obj.kind, 'Deployment');
   t.truthy(obj.metadata.uid);
   t.is(obj.spec.strategy.type, 'RollingUpdate');
   t.truthy(obj.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration']);
 });
 
-maybe('label, annotate, scale and the three patch types', (t) => {
-  ok(t, kubectl('-n', 'k', 'label', 'deploy', 'web', 'tier=front'), 'label');
-  ok(t, kubectl('-n', 'k', 'annotate', 'deploy', 'web', 'note=hello'), 'annotate');
-  ok(t, kubectl('-n', 'k', 'scale', 'deploy', 'web', '--replicas=4'), 'scale');
-  ok(t, kubectl('-n', 'k', 'patch', 'deploy', 'web', '--type=merge', '-p', '{"metadata":{"labels":{"m":"1"}}}'), 'merge patch');
-  ok(t, kubectl('-n', 'k', 'patch', 'deploy', 'web', '--type=json', '-p', '[{"op":"add","path":"/metadata/labels/j","value":"2"}]'), 'json patch');
-  ok(
+maybe('label, annotate, scale and the three patch types', async (t) => {
+  await ok(t, kubectl('-n', 'k', 'label', 'deploy', 'web', 'tier=front'), 'label');
+  await ok(t, kubectl('-n', 'k', 'annotate', 'deploy', 'web', 'note=hello'), 'annotate');
+  await ok(t, kubectl('-n', 'k', 'scale', 'deploy', 'web', '--replicas=4'), 'scale');
+  await ok(
     t,
-    kubectl('-n', 'k', 'patch', 'deploy', 'web', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"app","image":"nginx:1.26"}]}}}}'),
+    kubectl('-n', 'k', 'patch', 'deploy', 'web', '--type=merge', '-p', '{"metadata":{"labels":{"m":"1"}}}'),
+    'merge patch',
+  );
+  await ok(
+    t,
+    kubectl(
+      '-n',
+      'k',
+      'patch',
+      'deploy',
+      'web',
+      '--type=json',
+      '-p',
+      '[{"op":"add","path":"/metadata/labels/j","value":"2"}]',
+    ),
+    'json patch',
+  );
+  await ok(
+    t,
+    kubectl(
+      '-n',
+      'k',
+      'patch',
+      'deploy',
+      'web',
+      '-p',
+      '{"spec":{"template":{"spec":{"containers":[{"name":"app","image":"nginx:1.26"}]}}}}',
+    ),
     'strategic patch',
   );
-  const obj = parseYamlDocument(ok(t, kubectl('-n', 'k', 'get', 'deploy', 'web', '-o', 'yaml'), 'get'), 'out') as any;
+  const obj = parseYamlDocument(
+    await ok(t, kubectl('-n', 'k', 'get', 'deploy', 'web', '-o', 'yaml'), 'get'),
+    'out',
+  ) as any;
   t.is(obj.metadata.labels.tier, 'front');
   t.is(obj.metadata.labels.m, '1');
   t.is(obj.metadata.labels.j, '2');
@@ -113,24 +170,41 @@ maybe('label, annotate, scale and the three patch types', (t) => {
   t.is(obj.spec.template.spec.containers[0].image, 'nginx:1.26');
 });
 
-maybe('apply --server-side, diff and create namespace/configmap/secret', (t) => {
-  ok(t, kubectl('create', 'namespace', 'ssa'), 'create ns');
-  ok(t, kubectl('-n', 'ssa', 'create', 'configmap', 'cfg', '--from-literal=a=1'), 'create configmap');
-  ok(t, kubectl('-n', 'ssa', 'create', 'secret', 'generic', 'sec', '--from-literal=p=s3cret'), 'create secret');
+maybe('apply --server-side, diff and create namespace/configmap/secret', async (t) => {
+  await ok(t, kubectl('create', 'namespace', 'ssa'), 'create ns');
+  await ok(t, kubectl('-n', 'ssa', 'create', 'configmap', 'cfg', '--from-literal=a=1'), 'create configmap');
+  await ok(
+    t,
+    kubectl('-n', 'ssa', 'create', 'secret', 'generic', 'sec', '--from-literal=p=s3cret'),
+    'create secret',
+  );
   const file = path.join(path.dirname(manifestFile), 'ssa.yaml');
-  fs.writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: applied, namespace: ssa}\ndata: {x: "1"}\n');
-  t.regex(ok(t, kubectl('apply', '--server-side', '-f', file), 'apply --server-side'), /configmap\/applied serverside-applied/);
-  fs.writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: applied, namespace: ssa}\ndata: {x: "2"}\n');
-  const diff = kubectl('diff', '-f', file);
+  fs.writeFileSync(
+    file,
+    'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: applied, namespace: ssa}\ndata: {x: "1"}\n',
+  );
+  t.regex(
+    await ok(t, kubectl('apply', '--server-side', '-f', file), 'apply --server-side'),
+    /configmap\/applied serverside-applied/,
+  );
+  fs.writeFileSync(
+    file,
+    'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: applied, namespace: ssa}\ndata: {x: "2"}\n',
+  );
+  const diff = await kubectl('diff', '-f', file);
   t.is(diff.code, 1, `diff exits 1 when there are differences: ${diff.err}`);
   t.regex(diff.out, /-\s+x: "1"[\s\S]*\+\s+x: "2"/);
-  t.regex(ok(t, kubectl('-n', 'ssa', 'get', 'secret'), 'get secret'), /^sec\s+Opaque\s+1\s+/m);
+  t.regex(await ok(t, kubectl('-n', 'ssa', 'get', 'secret'), 'get secret'), /^sec\s+Opaque\s+1\s+/m);
 });
 
 maybe('get -w streams a change', async (t) => {
-  const child = spawn('kubectl', ['--kubeconfig', env.kubeconfigPath, '-n', 'ssa', 'get', 'configmap', '-w', '--output-watch-events'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    'kubectl',
+    ['--kubeconfig', env.kubeconfigPath, '-n', 'ssa', 'get', 'configmap', '-w', '--output-watch-events'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   const seen = (re: RegExp) =>
@@ -141,7 +215,7 @@ maybe('get -w streams a change', async (t) => {
     });
   try {
     await seen(/cfg/);
-    ok(t, kubectl('-n', 'ssa', 'create', 'configmap', 'watched'), 'create while watching');
+    await ok(t, kubectl('-n', 'ssa', 'create', 'configmap', 'watched'), 'create while watching');
     await seen(/ADDED\s+watched/);
     t.pass();
   } finally {
@@ -149,9 +223,12 @@ maybe('get -w streams a change', async (t) => {
   }
 });
 
-maybe('delete removes objects', (t) => {
-  t.regex(ok(t, kubectl('-n', 'ssa', 'delete', 'configmap', 'cfg'), 'delete'), /configmap "cfg" deleted/);
-  const r = kubectl('-n', 'ssa', 'get', 'configmap', 'cfg');
+maybe('delete removes objects', async (t) => {
+  t.regex(
+    await ok(t, kubectl('-n', 'ssa', 'delete', 'configmap', 'cfg'), 'delete'),
+    /configmap "cfg" deleted/,
+  );
+  const r = await kubectl('-n', 'ssa', 'get', 'configmap', 'cfg');
   t.not(r.code, 0);
   t.regex(r.err, /NotFound|not found/);
 });

@@ -7,7 +7,10 @@ test('objects and revisions survive a restart; new writes get higher resourceVer
   const first = await startTestControlPlane();
   const core = first.kc.makeApiClient(k8s.CoreV1Api);
   await core.createNamespace({ body: { metadata: { name: 'keep' } } });
-  const cm = await core.createNamespacedConfigMap({ namespace: 'keep', body: { metadata: { name: 'c' }, data: { a: '1' } } });
+  const cm = await core.createNamespacedConfigMap({
+    namespace: 'keep',
+    body: { metadata: { name: 'c' }, data: { a: '1' } },
+  });
   await first.close();
 
   const second = await startTestControlPlane(first.dataDir);
@@ -20,6 +23,9 @@ test('objects and revisions survive a restart; new writes get higher resourceVer
   t.is(again.data?.a, '1');
   t.is(again.metadata?.uid, cm.metadata?.uid);
   t.is(again.metadata?.resourceVersion, cm.metadata?.resourceVersion);
-  const next = await core2.createNamespacedConfigMap({ namespace: 'keep', body: { metadata: { name: 'd' } } });
+  const next = await core2.createNamespacedConfigMap({
+    namespace: 'keep',
+    body: { metadata: { name: 'd' } },
+  });
   t.true(Number(next.metadata?.resourceVersion) > Number(cm.metadata?.resourceVersion));
 });

@@ -90,13 +90,15 @@ function visitMap(
 ): void {
   const keys = new Set([...Object.keys(l), ...Object.keys(r)]);
   for (const k of keys) {
-    let lv = l[k];
-    let rv = r[k];
-    // A Go struct field that is never absent (see Shape.alwaysPresent): `{}` on the side
-    // that lacks it, so that an update does not gain the struct itself.
+    let lv: JsonValue | undefined = l[k];
+    let rv: JsonValue | undefined = r[k];
+    // A field Go objects never lack (see Shape.alwaysPresent) is empty, not absent, on
+    // the side that lacks it, so that an update does not gain the field itself.
     if (shape.alwaysPresent(k)) {
-      if (lv === undefined && lHere && isMap(rv)) lv = {};
-      if (rv === undefined && rHere && isMap(lv)) rv = {};
+      const empty = (v: JsonValue | undefined): JsonValue | undefined =>
+        Array.isArray(v) ? [] : isMap(v) ? {} : undefined;
+      if (lv === undefined && lHere) lv = empty(rv);
+      if (rv === undefined && rHere) rv = empty(lv);
     }
     visit(c, lv, rv, shape.field(k), [...path, fieldPE(k)]);
   }

@@ -46,12 +46,13 @@ const ATOMIC_MAPS = new Set([
 const ATOMIC_ITEM_LISTS = new Set(['ownerReferences', 'imagePullSecrets', 'secrets']);
 
 /**
- * Struct fields that a Go object always carries, as `{}` when empty (non-pointer
- * structs). When the API server compares an object with its previous version (or, on
- * create, with a zero object) these exist on both sides, so an update never gains
- * ownership of the struct itself — only of what is in it. A pointer field such as
- * `rollingUpdate` or a map such as `labels` is absent until set, and the manager that
- * adds it owns it too: `f:labels: {".": {}, f:app: {}}`.
+ * Fields that a Go object always carries, even when empty: non-pointer structs (as `{}`)
+ * and `containers` (no `omitempty`: `null`). When the API server compares an object with
+ * its previous version (or, on create, with a zero object) these exist on both sides, so
+ * an update never gains ownership of the field itself — only of what is in it. A pointer
+ * such as `rollingUpdate`, a map such as `labels` or an omitempty list such as `ports`
+ * is absent until set, and the manager that adds it owns it too:
+ * `f:labels: {".": {}, f:app: {}}`.
  */
 const ALWAYS_PRESENT = new Set([
   'metadata',
@@ -62,6 +63,7 @@ const ALWAYS_PRESENT = new Set([
   'updateStrategy',
   'resources',
   'jobTemplate',
+  'containers',
 ]);
 
 /** Key fields with schema defaults: a port without `protocol` is the `TCP` port. */
@@ -118,7 +120,7 @@ export class Shape {
     return this.builtin ? KEY_DEFAULTS[field] : undefined;
   }
 
-  /** Whether field `name` of this map is a Go non-pointer struct (see ALWAYS_PRESENT). */
+  /** Whether field `name` of this map is always present in Go objects (see ALWAYS_PRESENT). */
   alwaysPresent(name: string): boolean {
     return this.builtin && ALWAYS_PRESENT.has(name);
   }

@@ -7,7 +7,6 @@
 import type { JsonValue } from '../../../core/index.js';
 import { compare, filterComparison, type Comparison } from './compare.js';
 import { FieldSet } from './field-set.js';
-import { jsonEqual } from './json-util.js';
 import { mergeValues } from './merge-values.js';
 import type { FieldPath } from './path-element.js';
 import { removeItems } from './remove-items.js';
@@ -150,6 +149,3 @@ function prune(ctx: UpdaterContext, merged: JsonValue, managers: Managers, lastS
   // 3. Only what was applied last time may go: put back anything else step 1 took.
   return removeItems(merged, mergedSet.difference(fieldsOf(withOwned)).intersection(last), ctx.shape);
 }
-
-/** Whether an apply changed the object (a no-op apply keeps the manager's old timestamp). */
-export const unchanged = (before: JsonValue, after: JsonValue): boolean => jsonEqual(before, after);

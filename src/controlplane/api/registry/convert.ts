@@ -6,7 +6,12 @@ import type { ResourceType } from '../types.js';
 import { apiVersionOf } from './type-registry.js';
 
 export function keyOf(type: ResourceType, namespace: string | undefined, name: string): StoreKey {
-  return { group: type.group, resource: type.resource, namespace: type.namespaced ? (namespace ?? '') : '', name };
+  return {
+    group: type.group,
+    resource: type.resource,
+    namespace: type.namespaced ? (namespace ?? '') : '',
+    name,
+  };
 }
 
 /**
@@ -28,7 +33,9 @@ export function copy<T>(v: T): T {
 export function checkTypeMeta(type: ResourceType, body: JsonObject): void {
   const apiVersion = apiVersionOf(type);
   if (body.kind !== undefined && body.kind !== type.kind) {
-    throw badRequest(`the kind in the data (${String(body.kind)}) does not match the expected kind (${type.kind})`);
+    throw badRequest(
+      `the kind in the data (${String(body.kind)}) does not match the expected kind (${type.kind})`,
+    );
   }
   if (body.apiVersion !== undefined && body.apiVersion !== apiVersion) {
     throw badRequest(
@@ -41,7 +48,11 @@ export function checkTypeMeta(type: ResourceType, body: JsonObject): void {
 }
 
 /** The namespace a request acts in, checking the body's against the URL's. */
-export function checkNamespace(type: ResourceType, urlNamespace: string | undefined, body: JsonObject): string | undefined {
+export function checkNamespace(
+  type: ResourceType,
+  urlNamespace: string | undefined,
+  body: JsonObject,
+): string | undefined {
   const meta = body.metadata as Record<string, unknown>;
   if (!type.namespaced) {
     delete meta.namespace;
@@ -49,9 +60,7 @@ export function checkNamespace(type: ResourceType, urlNamespace: string | undefi
   }
   const inBody = typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : undefined;
   if (urlNamespace && inBody && inBody !== urlNamespace) {
-    throw badRequest(
-      `the namespace of the provided object does not match the namespace sent on the request`,
-    );
+    throw badRequest(`the namespace of the provided object does not match the namespace sent on the request`);
   }
   const ns = urlNamespace ?? inBody ?? 'default';
   meta.namespace = ns;

@@ -9,11 +9,19 @@ import { ApiError, conflict, notFound } from '../errors.js';
 import type { DeleteOptions, ListOptions, ResourceType } from '../types.js';
 import { copy, keyOf } from './convert.js';
 import { metaOf, timestamp } from './object-meta.js';
-import type { Registry } from './registry.js';
+import type { Store } from '../../store/types.js';
 import { apiVersionOf } from './type-registry.js';
 
+/** What deletion needs of the registry (an interface, so the two files do not import each other). */
 export interface DeleteHooks {
-  registry: Registry;
+  registry: {
+    store: Store;
+    now(): Date;
+    list(gvr: { group: string; version: string; resource: string }, namespace: string | undefined, options: ListOptions): JsonObject;
+    hasSpecFinalizers(type: ResourceType, obj: JsonObject): boolean;
+    storeError(e: unknown, type: ResourceType, name: string): Error;
+    committed(type: ResourceType, before: JsonObject | undefined, after: JsonObject | undefined): void;
+  };
 }
 
 function successStatus(type: ResourceType, name: string, uid: unknown): JsonObject {
@@ -45,7 +53,12 @@ export async function deleteObject(
   const oldMeta = metaOf(old.value);
   const pre = options.preconditions;
   if (pre?.uid && pre.uid !== oldMeta.uid) {
-    throw conflict(type.group, type.resource, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${String(oldMeta.uid)}`);
+    throw conflict(
+      type.group,
+      type.resource,
+      name,
+      `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${String(oldMeta.uid)}`,
+    );
   }
   if (pre?.resourceVersion && pre.resourceVersion !== String(old.revision)) {
     throw conflict(
@@ -58,7 +71,8 @@ export async function deleteObject(
   const obj = copy(old.value);
   const meta = metaOf(obj);
   const finalizers = Array.isArray(meta.finalizers) ? (meta.finalizers as string[]).slice() : [];
-  if (options.propagationPolicy === 'Foreground' && !finalizers.includes('foregroundDeletion')) finalizers.push('foregroundDeletion');
+  if (options.propagationPolicy === 'Foreground' && !finalizers.includes('foregroundDeletion'))
+    finalizers.push('foregroundDeletion');
   if (options.propagationPolicy === 'Orphan' && !finalizers.includes('orphan')) finalizers.push('orphan');
   const grace = gracePeriod(type, obj, options);
   const namespaceFinalizers = reg.hasSpecFinalizers(type, obj);
@@ -113,13 +127,18 @@ export async function deleteCollection(
   options: DeleteOptions,
 ): Promise<JsonObject> {
   const gvr = { group: type.group, version: type.version, resource: type.resource };
-  const found = hooks.registry.list(gvr, namespace, { labelSelector: list.labelSelector, fieldSelector: list.fieldSelector });
+  const found = hooks.registry.list(gvr, namespace, {
+    labelSelector: list.labelSelector,
+    fieldSelector: list.fieldSelector,
+  });
   const items = (found.items ?? []) as JsonObject[];
   const deleted: JsonObject[] = [];
   for (const item of items) {
     const meta = metaOf(item);
     try {
-      deleted.push(await deleteObject(hooks, type, meta.namespace as string | undefined, String(meta.name), options));
+      deleted.push(
+        await deleteObject(hooks, type, meta.namespace as string | undefined, String(meta.name), options),
+      );
     } catch (e) {
       if (!(e instanceof ApiError && e.reason === 'NotFound')) throw e;
     }

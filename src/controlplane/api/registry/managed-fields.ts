@@ -9,7 +9,12 @@ import type { ResourceType } from '../types.js';
 /** kube-apiserver names a manager that sent none after the client; ours default to this. */
 const DEFAULT_MANAGER = 'unknown';
 
-export function recordCreate(obj: JsonObject, manager: string | undefined, _type: ResourceType, now: Date): void {
+export function recordCreate(
+  obj: JsonObject,
+  manager: string | undefined,
+  _type: ResourceType,
+  now: Date,
+): void {
   const out = updateManagedFields({
     old: undefined,
     updated: obj,

@@ -60,7 +60,13 @@ export function prepareCreateMeta(type: ResourceType, obj: JsonObject, now: Date
 export function prepareUpdateMeta(type: ResourceType, obj: JsonObject, old: JsonObject): void {
   const meta = metaOf(obj);
   const oldMeta = metaOf(old);
-  for (const k of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation']) {
+  for (const k of [
+    'uid',
+    'creationTimestamp',
+    'deletionTimestamp',
+    'deletionGracePeriodSeconds',
+    'generation',
+  ]) {
     if (oldMeta[k] === undefined) delete meta[k];
     else meta[k] = oldMeta[k];
   }

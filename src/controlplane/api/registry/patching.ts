@@ -29,7 +29,8 @@ export function applyPatch(
   try {
     switch (patchType) {
       case 'json': {
-        if (!Array.isArray(body)) throw badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
+        if (!Array.isArray(body))
+          throw badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
         return applyJsonPatch(copy(current ?? {}), body) as JsonObject;
       }
       case 'merge': {
@@ -40,7 +41,10 @@ export function applyPatch(
       }
       case 'strategic': {
         if (!isJsonObject(body)) throw badRequest('a strategic merge patch must be a JSON object');
-        const out = strategicMergePatch(current ?? {}, body, { mode: 'apiserver', gvk: gvkOf(current ?? body) });
+        const out = strategicMergePatch(current ?? {}, body, {
+          mode: 'apiserver',
+          gvk: gvkOf(current ?? body),
+        });
         return out ?? {};
       }
       case 'apply':
@@ -66,7 +70,8 @@ function applyConfiguration(
     throw badRequest('PATCH, application/apply-patch+yaml requests must specify a fieldManager');
   }
   if (!isJsonObject(body)) throw badRequest('the apply configuration must be an object');
-  if (typeof body.apiVersion !== 'string' || body.apiVersion === '') throw badRequest('apiVersion must be set in apply patch');
+  if (typeof body.apiVersion !== 'string' || body.apiVersion === '')
+    throw badRequest('apiVersion must be set in apply patch');
   if (typeof body.kind !== 'string' || body.kind === '') throw badRequest('kind must be set in apply patch');
   if (body.apiVersion !== apiVersionOf(type) || body.kind !== type.kind) {
     throw badRequest(
@@ -75,7 +80,9 @@ function applyConfiguration(
   }
   const meta = isJsonObject(body.metadata) ? body.metadata : {};
   if (meta.name !== undefined && meta.name !== name) {
-    throw badRequest(`the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`);
+    throw badRequest(
+      `the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`,
+    );
   }
   const applied: JsonObject = { ...copy(body), metadata: { ...copy(meta), name } };
   if (type.namespaced && namespace) (applied.metadata as JsonObject).namespace = namespace;

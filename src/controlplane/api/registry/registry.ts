@@ -45,7 +45,11 @@ export interface RegistryOptions {
 }
 
 /** A committed change, for in-process consumers (garbage collector, namespace controller). */
-export type ChangeListener = (type: ResourceType, before: JsonObject | undefined, after: JsonObject | undefined) => void;
+export type ChangeListener = (
+  type: ResourceType,
+  before: JsonObject | undefined,
+  after: JsonObject | undefined,
+) => void;
 
 export class Registry implements Api {
   readonly store: Store;
@@ -81,7 +85,11 @@ export class Registry implements Api {
   /** The type of a request, or 404 as kube-apiserver answers for an unknown resource. */
   typeOf(gvr: Gvr): ResourceType {
     const t = this.types.lookup(gvr);
-    if (!t) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', { group: gvr.group, kind: gvr.resource });
+    if (!t)
+      throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {
+        group: gvr.group,
+        kind: gvr.resource,
+      });
     return t;
   }
 
@@ -106,7 +114,11 @@ export class Registry implements Api {
         throw badRequest('continue key is not valid: illegal base64 data');
       }
     }
-    const prefix = { group: type.group, resource: type.resource, namespace: type.namespaced ? namespace : undefined };
+    const prefix = {
+      group: type.group,
+      resource: type.resource,
+      namespace: type.namespaced ? namespace : undefined,
+    };
     const all = this.store.list(prefix, { continueAfter: after });
     const items: JsonObject[] = [];
     let continueToken: string | undefined;
@@ -114,7 +126,9 @@ export class Registry implements Api {
     for (let i = 0; i < matching.length; i++) {
       if (limit && items.length === limit) {
         const last = matching[i - 1];
-        continueToken = Buffer.from(JSON.stringify({ rv: all.revision, start: keyString(last) })).toString('base64url');
+        continueToken = Buffer.from(JSON.stringify({ rv: all.revision, start: keyString(last) })).toString(
+          'base64url',
+        );
         break;
       }
       items.push(asVersion(type, matching[i].value));
@@ -127,10 +141,19 @@ export class Registry implements Api {
     return { kind: type.listKind, apiVersion: apiVersionOf(type), metadata, items };
   }
 
-  async create(gvr: Gvr, namespace: string | undefined, body: JsonObject, options: WriteOptions = {}): Promise<JsonObject> {
+  async create(
+    gvr: Gvr,
+    namespace: string | undefined,
+    body: JsonObject,
+    options: WriteOptions = {},
+  ): Promise<JsonObject> {
     const type = this.typeOf(gvr);
     if (options.subresource) {
-      throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+      throw new ApiError(
+        405,
+        'MethodNotAllowed',
+        'the server does not allow this method on the requested resource',
+      );
     }
     return this.insert(type, namespace, copy(body), options, false);
   }
@@ -149,10 +172,15 @@ export class Registry implements Api {
     checkTypeMeta(type, obj);
     const ns = checkNamespace(type, namespace, obj);
     const meta = metaOf(obj);
-    if (!meta.name && typeof meta.generateName === 'string' && meta.generateName) meta.name = generateName(meta.generateName);
+    if (!meta.name && typeof meta.generateName === 'string' && meta.generateName)
+      meta.name = generateName(meta.generateName);
     if (typeof meta.name !== 'string' || meta.name === '') {
       throw invalid(type.group, type.kind, '', [
-        { reason: 'FieldValueRequired', message: 'Required value: name or generateName is required', field: 'metadata.name' },
+        {
+          reason: 'FieldValueRequired',
+          message: 'Required value: name or generateName is required',
+          field: 'metadata.name',
+        },
       ]);
     }
     const name = meta.name;
@@ -160,14 +188,16 @@ export class Registry implements Api {
     prepareCreateMeta(type, obj, this.now());
     if (type.status) delete obj.status;
     type.defaults?.(obj);
-    this.validate(type, obj, undefined, name);
-    if (!applied) recordCreate(obj, options.fieldManager, type, this.now());
-    if (options.dryRun) {
-      if (this.store.get(keyOf(type, ns, name))) throw alreadyExists(type.group, type.resource, name);
-      return obj;
-    }
+    // the cluster IP is part of what validation checks
     const ip = this.allocateClusterIp(type, obj);
     try {
+      this.validate(type, obj, undefined, name);
+      if (!applied) recordCreate(obj, options.fieldManager, type, this.now());
+      if (options.dryRun) {
+        if (ip) this.ips.release(ip);
+        if (this.store.get(keyOf(type, ns, name))) throw alreadyExists(type.group, type.resource, name);
+        return obj;
+      }
       const stored = await this.store.create(keyOf(type, ns, name), obj);
       this.committed(type, undefined, stored.value);
       return asVersion(type, stored.value);
@@ -188,19 +218,29 @@ export class Registry implements Api {
     const old = this.store.get(keyOf(type, namespace, name));
     if (!old) throw notFound(type.group, type.resource, name);
     if (options.subresource === 'scale') {
-      return toScale(type, await this.writeUpdate(type, old, fromScale(type, old.value, body, name), options, true));
+      return toScale(
+        type,
+        await this.writeUpdate(type, old, fromScale(type, old.value, body, name), options, true),
+      );
     }
     const obj = copy(body);
     checkTypeMeta(type, obj);
     checkNamespace(type, namespace, obj);
     const meta = metaOf(obj);
     if (meta.name !== undefined && meta.name !== name) {
-      throw badRequest(`the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`);
+      throw badRequest(
+        `the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`,
+      );
     }
     meta.name = name;
     const rv = meta.resourceVersion;
     if (typeof rv === 'string' && rv !== '' && rv !== String(old.revision)) {
-      throw conflict(type.group, type.resource, name, 'the object has been modified; please apply your changes to the latest version and try again');
+      throw conflict(
+        type.group,
+        type.resource,
+        name,
+        'the object has been modified; please apply your changes to the latest version and try again',
+      );
     }
     return asVersion(type, await this.writeUpdate(type, old, obj, options, false));
   }
@@ -233,18 +273,27 @@ export class Registry implements Api {
       const patched = applyPatch(type, current, patchType, body, options, this.now(), name, namespace);
       try {
         if (options.subresource === 'scale') {
-          return toScale(type, await this.writeUpdate(type, old, fromScale(type, old.value, patched, name), options, true));
+          return toScale(
+            type,
+            await this.writeUpdate(type, old, fromScale(type, old.value, patched, name), options, true),
+          );
         }
         metaOf(patched).resourceVersion = String(old.revision);
         return asVersion(type, await this.writeUpdate(type, old, patched, options, patchType === 'apply'));
       } catch (e) {
-        if (e instanceof ApiError && e.reason === 'Conflict' && attempt < 5 && !explicitVersion(body)) continue;
+        if (e instanceof ApiError && e.reason === 'Conflict' && attempt < 5 && !explicitVersion(body))
+          continue;
         throw e;
       }
     }
   }
 
-  async delete(gvr: Gvr, namespace: string | undefined, name: string, options: DeleteOptions = {}): Promise<JsonObject> {
+  async delete(
+    gvr: Gvr,
+    namespace: string | undefined,
+    name: string,
+    options: DeleteOptions = {},
+  ): Promise<JsonObject> {
     const type = this.typeOf(gvr);
     return deleteObject(this.hooks(), type, namespace, name, options);
   }
@@ -259,9 +308,22 @@ export class Registry implements Api {
     return deleteCollection(this.hooks(), type, namespace, list, options);
   }
 
-  watch(gvr: Gvr, namespace: string | undefined, options: WatchOptions, onEvent: (e: ApiWatchEvent) => void): ApiWatch {
+  watch(
+    gvr: Gvr,
+    namespace: string | undefined,
+    options: WatchOptions,
+    onEvent: (e: ApiWatchEvent) => void,
+  ): ApiWatch {
     const type = this.typeOf(gvr);
-    return startWatch(this.store, type, namespace, options, compileLabels(options.labelSelector), compileFieldSelector(type, options.fieldSelector), onEvent);
+    return startWatch(
+      this.store,
+      type,
+      namespace,
+      options,
+      compileLabels(options.labelSelector),
+      compileFieldSelector(type, options.fieldSelector),
+      onEvent,
+    );
   }
 
   /**
@@ -301,15 +363,20 @@ export class Registry implements Api {
       if (!isJsonObject(obj.spec)) obj.spec = {};
       (obj.spec as JsonObject).finalizers = nsFinalizers;
     }
-    this.validate(type, obj, old.value, name);
-    if (!managedByApply) recordUpdate(old.value, obj, options.fieldManager, type, this.now(), options.subresource);
     this.keepClusterIp(type, obj, old.value);
+    this.validate(type, obj, old.value, name);
+    if (!managedByApply)
+      recordUpdate(old.value, obj, options.fieldManager, type, this.now(), options.subresource);
     if (options.dryRun) return obj;
     if (isDeepStrictEqual(stripRv(obj), stripRv(old.value))) return old.value; // a no-op write keeps the resourceVersion
     const meta = metaOf(obj);
     const finalizers = meta.finalizers;
     try {
-      if (meta.deletionTimestamp && (!Array.isArray(finalizers) || finalizers.length === 0) && !this.hasSpecFinalizers(type, obj)) {
+      if (
+        meta.deletionTimestamp &&
+        (!Array.isArray(finalizers) || finalizers.length === 0) &&
+        !this.hasSpecFinalizers(type, obj)
+      ) {
         const gone = await this.store.delete(old.key, old.revision);
         this.committed(type, old.value, undefined);
         return gone.value;
@@ -338,7 +405,8 @@ export class Registry implements Api {
       const ip = (before.spec as { clusterIP?: string } | undefined)?.clusterIP;
       if (ip && ip !== 'None') this.ips.release(ip);
     }
-    if (type.group === 'apiextensions.k8s.io' && type.resource === 'customresourcedefinitions') this.reloadCrds();
+    if (type.group === 'apiextensions.k8s.io' && type.resource === 'customresourcedefinitions')
+      this.reloadCrds();
     for (const l of this.listeners) {
       try {
         l(type, before, after);
@@ -349,14 +417,23 @@ export class Registry implements Api {
   }
 
   storeError(e: unknown, type: ResourceType, name: string): Error {
+    if (e instanceof ApiError) return e;
     const reason = (e as { reason?: string }).reason;
     if (reason === 'AlreadyExists') return alreadyExists(type.group, type.resource, name);
     if (reason === 'NotFound') return notFound(type.group, type.resource, name);
     if (reason === 'Conflict') {
-      return conflict(type.group, type.resource, name, 'the object has been modified; please apply your changes to the latest version and try again');
+      return conflict(
+        type.group,
+        type.resource,
+        name,
+        'the object has been modified; please apply your changes to the latest version and try again',
+      );
     }
-    if (e instanceof ApiError) return e;
-    return new ApiError(500, 'InternalError', `Internal error occurred: ${(e as Error).message ?? String(e)}`);
+    return new ApiError(
+      500,
+      'InternalError',
+      `Internal error occurred: ${(e as Error).message ?? String(e)}`,
+    );
   }
 
   private hooks(): DeleteHooks {
@@ -421,12 +498,16 @@ export class Registry implements Api {
   }
 
   private reloadCrds(): void {
-    const crds = this.store.list({ group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions' }).items;
+    const crds = this.store.list({
+      group: 'apiextensions.k8s.io',
+      resource: 'customresourcedefinitions',
+    }).items;
     this.types.setCrds(
       crds
         .map((o) => o.value)
         .filter((crd) => {
-          const conds = (crd.status as { conditions?: Array<{ type?: string; status?: string }> } | undefined)?.conditions;
+          const conds = (crd.status as { conditions?: Array<{ type?: string; status?: string }> } | undefined)
+            ?.conditions;
           return conds?.some((c) => c.type === 'Established' && c.status === 'True');
         }),
     );
@@ -439,7 +520,9 @@ function compileLabels(selector: string | undefined): (obj: JsonObject) => boole
     const pred = compileLabelSelector(selector, 'labelSelector');
     return (obj) => pred((obj.metadata as { labels?: Record<string, string> } | undefined)?.labels);
   } catch (e) {
-    throw badRequest(`unable to parse requirement: ${isCapstanError(e) ? e.message.replace(/^labelSelector: /, '') : String(e)}`);
+    throw badRequest(
+      `unable to parse requirement: ${isCapstanError(e) ? e.message.replace(/^labelSelector: /, '') : String(e)}`,
+    );
   }
 }
 
@@ -455,5 +538,7 @@ function stripRv(obj: JsonObject): JsonObject {
 }
 
 function explicitVersion(body: JsonValue): boolean {
-  return isJsonObject(body) && isJsonObject(body.metadata) && typeof body.metadata.resourceVersion === 'string';
+  return (
+    isJsonObject(body) && isJsonObject(body.metadata) && typeof body.metadata.resourceVersion === 'string'
+  );
 }

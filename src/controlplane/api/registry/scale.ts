@@ -5,6 +5,7 @@
 import { isJsonObject, type JsonObject, type JsonValue } from '../../../core/index.js';
 import { ApiError, badRequest } from '../errors.js';
 import type { ResourceType } from '../types.js';
+import { selectorString } from '../kinds/apps/label-selector.js';
 import { copy } from './convert.js';
 
 function read(obj: JsonValue | undefined, path: string): JsonValue | undefined {
@@ -36,7 +37,9 @@ export function toScale(type: ResourceType, obj: JsonObject): JsonObject {
   const s = scaleOf(type);
   const meta = (obj.metadata ?? {}) as JsonObject;
   const status: JsonObject = { replicas: Number(read(obj, s.statusReplicasPath) ?? 0) };
-  const selector = s.labelSelectorPath ? read(obj, s.labelSelectorPath) : undefined;
+  // the Scale reports the selector as a string (`app=web`), whatever form the object keeps
+  const raw = s.labelSelectorPath ? read(obj, s.labelSelectorPath) : undefined;
+  const selector = isJsonObject(raw) ? selectorString(raw) : raw;
   if (typeof selector === 'string' && selector !== '') status.selector = selector;
   const scaleMeta: JsonObject = {
     name: meta.name ?? '',
@@ -59,17 +62,33 @@ export function fromScale(type: ResourceType, obj: JsonObject, scale: JsonObject
   const s = scaleOf(type);
   const replicas = isJsonObject(scale.spec) ? scale.spec.replicas : undefined;
   if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
-    throw new ApiError(422, 'Invalid', `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas ?? null)}: must be greater than or equal to 0`, {
-      name,
-      group: 'autoscaling',
-      kind: 'Scale',
-      causes: [{ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(replicas ?? null)}: must be greater than or equal to 0`, field: 'spec.replicas' }],
-    });
+    throw new ApiError(
+      422,
+      'Invalid',
+      `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas ?? null)}: must be greater than or equal to 0`,
+      {
+        name,
+        group: 'autoscaling',
+        kind: 'Scale',
+        causes: [
+          {
+            reason: 'FieldValueInvalid',
+            message: `Invalid value: ${JSON.stringify(replicas ?? null)}: must be greater than or equal to 0`,
+            field: 'spec.replicas',
+          },
+        ],
+      },
+    );
   }
   const rv = isJsonObject(scale.metadata) ? scale.metadata.resourceVersion : undefined;
   const currentRv = (obj.metadata as JsonObject | undefined)?.resourceVersion;
   if (typeof rv === 'string' && rv !== '' && rv !== currentRv) {
-    throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${type.group ? `${type.resource}.${type.group}` : type.resource} "${name}": the object has been modified; please apply your changes to the latest version and try again`, { name, group: type.group, kind: type.resource });
+    throw new ApiError(
+      409,
+      'Conflict',
+      `Operation cannot be fulfilled on ${type.group ? `${type.resource}.${type.group}` : type.resource} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+      { name, group: type.group, kind: type.resource },
+    );
   }
   if (!isJsonObject(scale)) throw badRequest('a Scale must be an object');
   const out = copy(obj);

@@ -22,7 +22,11 @@ export function startWatch(
   fields: (o: JsonObject) => boolean,
   onEvent: (e: ApiWatchEvent) => void,
 ): ApiWatch {
-  const prefix = { group: type.group, resource: type.resource, namespace: type.namespaced ? namespace : undefined };
+  const prefix = {
+    group: type.group,
+    resource: type.resource,
+    namespace: type.namespaced ? namespace : undefined,
+  };
   const matches = (o: JsonObject | undefined) => o !== undefined && labels(o) && fields(o);
   const rvText = options.resourceVersion;
   let from: number;
@@ -33,7 +37,8 @@ export function startWatch(
     from = listed.revision;
   } else {
     from = Number(rvText);
-    if (!Number.isInteger(from) || from < 0) throw badRequest(`invalid resource version: ${JSON.stringify(rvText)}`);
+    if (!Number.isInteger(from) || from < 0)
+      throw badRequest(`invalid resource version: ${JSON.stringify(rvText)}`);
   }
   let stopped = false;
   let lastRv = from;
@@ -63,7 +68,11 @@ export function startWatch(
     });
   } catch (e) {
     if ((e as { reason?: string }).reason === 'Expired') {
-      throw new ApiError(410, 'Expired', `too old resource version: ${from} (${store.oldestWatchableRevision})`);
+      throw new ApiError(
+        410,
+        'Expired',
+        `too old resource version: ${from} (${store.oldestWatchableRevision})`,
+      );
     }
     throw e;
   }
@@ -79,7 +88,8 @@ export function startWatch(
   if (initial.length > 0 || options.sendInitialEvents) {
     queueMicrotask(() => {
       for (const o of initial) emit({ type: 'ADDED', object: asVersion(type, o) });
-      if (options.sendInitialEvents && options.allowWatchBookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' });
+      if (options.sendInitialEvents && options.allowWatchBookmarks)
+        bookmark({ 'k8s.io/initial-events-end': 'true' });
     });
   }
   const timer = options.allowWatchBookmarks ? setInterval(() => bookmark(), BOOKMARK_EVERY_MS) : undefined;

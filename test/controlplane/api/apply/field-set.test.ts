@@ -14,7 +14,11 @@ const widget = { group: 'example.com', version: 'v1', kind: 'Widget' };
 const cases: [string, JsonObject, typeof deployment, JsonObject][] = [
   [
     'identity and type fields are left out, labels are leaves',
-    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'x', labels: { app: 'web' } } },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'x', labels: { app: 'web' } },
+    },
     deployment,
     { 'f:metadata': { 'f:labels': { 'f:app': {} } } },
   ],
@@ -44,7 +48,14 @@ const cases: [string, JsonObject, typeof deployment, JsonObject][] = [
   ],
   [
     'ports are keyed by port and protocol, protocol defaulting to TCP',
-    { spec: { ports: [{ port: 80, targetPort: 8080 }, { port: 53, protocol: 'UDP' }] } },
+    {
+      spec: {
+        ports: [
+          { port: 80, targetPort: 8080 },
+          { port: 53, protocol: 'UDP' },
+        ],
+      },
+    },
     service,
     {
       'f:spec': {
@@ -106,21 +117,29 @@ test('the last-applied annotation is an ordinary field', (t) => {
 });
 
 test('status is owned through the status subresource', (t) => {
-  t.deepEqual(fieldSetOf({ spec: { replicas: 1 }, status: { replicas: 3 } }, deployment, { subresource: 'status' }), {
-    'f:status': { 'f:replicas': {} },
-  });
+  t.deepEqual(
+    fieldSetOf({ spec: { replicas: 1 }, status: { replicas: 3 } }, deployment, { subresource: 'status' }),
+    {
+      'f:status': { 'f:replicas': {} },
+    },
+  );
 });
 
 test('an item without its key is refused', (t) => {
   t.throws(() => fieldSetOf({ spec: { template: { spec: { containers: [{ image: 'x' }] } } } }, deployment), {
-    message: /containers: element 0: associative list with keys has an element that omits all key fields \["name"\]/,
+    message:
+      /containers: element 0: associative list with keys has an element that omits all key fields \["name"\]/,
   });
 });
 
 test('FieldsV1 round-trips and orders fields < keys < values, numbers before strings', (t) => {
   const json = {
     'f:a': {},
-    'f:b': { '.': {}, 'k:{"port":8,"protocol":"TCP"}': {}, 'k:{"port":80,"protocol":"TCP"}': { '.': {}, 'f:x': {} } },
+    'f:b': {
+      '.': {},
+      'k:{"port":8,"protocol":"TCP"}': {},
+      'k:{"port":80,"protocol":"TCP"}': { '.': {}, 'f:x': {} },
+    },
     'f:c': { 'v:1': {}, 'v:"1"': {} },
   };
   const set = FieldSet.fromFieldsV1(json);

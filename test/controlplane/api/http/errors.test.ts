@@ -12,11 +12,8 @@ const cms = '/api/v1/namespaces/default/configmaps';
 const json = { 'Content-Type': 'application/json' };
 
 async function status(res: Response) {
-  t_is_json(res);
+  if (res.headers.get('content-type') !== 'application/json') throw new Error('a Status must be JSON');
   return (await res.json()) as { kind: string; reason: string; code: number; message: string };
-}
-function t_is_json(res: Response) {
-  if (res.headers.get('content-type') !== 'application/json') throw new Error('not JSON');
 }
 
 /** After any error the server must still answer. */

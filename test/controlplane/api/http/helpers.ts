@@ -5,13 +5,16 @@ import { FakeApi } from './fake-api.js';
 
 export const token = 'test-token-0123456789';
 
+/** A fetch Response whose JSON the tests read freely. */
+export type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
+
 export interface Harness {
   api: FakeApi;
   url: string;
   logged: { fields: Record<string, unknown>; message: string }[];
   close(): Promise<void>;
   /** fetch with the token */
-  fetch(path: string, init?: RequestInit): Promise<Response>;
+  fetch(path: string, init?: RequestInit): Promise<JsonResponse>;
   kubeConfig(): KubeConfig;
 }
 
@@ -58,7 +61,7 @@ export async function eventually<T>(check: () => T | undefined | false, tries = 
 }
 
 /** Reads a watch response body line by line. */
-export async function* lines(res: Response): AsyncGenerator<Record<string, any>> {
+export async function* lines(res: JsonResponse): AsyncGenerator<Record<string, any>> {
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
   let buffered = '';

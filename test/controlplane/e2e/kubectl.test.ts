@@ -207,12 +207,13 @@ maybe('get -w streams a change', async (t) => {
   );
   let out = '';
   child.stdout.on('data', (d) => (out += d));
-  const seen = (re: RegExp) =>
-    new Promise<void>((resolve, reject) => {
-      const deadline = setTimeout(() => reject(new Error(`not seen: ${re} in ${out}`)), 20_000);
-      const check = () => (re.test(out) ? (clearTimeout(deadline), resolve()) : setTimeout(check, 50));
-      check();
-    });
+  const seen = async (re: RegExp) => {
+    const deadline = Date.now() + 20_000;
+    while (!re.test(out)) {
+      if (Date.now() > deadline) throw new Error(`not seen: ${re} in ${out}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
   try {
     await seen(/cfg/);
     await ok(t, kubectl('-n', 'ssa', 'create', 'configmap', 'watched'), 'create while watching');

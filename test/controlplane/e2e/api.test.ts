@@ -405,3 +405,66 @@ test('requests without the bearer token are 401 Unauthorized', async (t) => {
   t.is(body.kind, 'Status');
   t.is(body.reason, 'Unauthorized');
 });
+
+test('dryRun=All validates and answers without storing', async (t) => {
+  await core.createNamespace({ body: { metadata: { name: 'dry' } } });
+  const res = await rawRequest(env, 'POST', '/api/v1/namespaces/dry/configmaps?dryRun=All', {
+    token: 'test-token',
+    body: JSON.stringify({ metadata: { name: 'ghost' }, data: { a: '1' } }),
+  });
+  t.is(res.status, 201);
+  t.is(JSON.parse(res.body).metadata.name, 'ghost');
+  t.is((await statusOf(core.readNamespacedConfigMap({ name: 'ghost', namespace: 'dry' }))).code, 404);
+  const bad = await rawRequest(env, 'POST', '/api/v1/namespaces/dry/configmaps?dryRun=All', {
+    token: 'test-token',
+    body: JSON.stringify({ metadata: { name: 'Not_Valid' } }),
+  });
+  t.is(bad.status, 422);
+});
+
+test('garbage collection: foreground deletion removes dependents before the owner', async (t) => {
+  await core.createNamespace({ body: { metadata: { name: 'fg' } } });
+  const owner = await core.createNamespacedConfigMap({
+    namespace: 'fg',
+    body: { metadata: { name: 'owner' } },
+  });
+  const ref = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    name: 'owner',
+    uid: owner.metadata!.uid!,
+    blockOwnerDeletion: true,
+  };
+  await core.createNamespacedConfigMap({
+    namespace: 'fg',
+    body: { metadata: { name: 'dep', ownerReferences: [ref] } },
+  });
+  await core.deleteNamespacedConfigMap({ name: 'owner', namespace: 'fg', propagationPolicy: 'Foreground' });
+  await eventually(
+    async () =>
+      (await statusOf(core.readNamespacedConfigMap({ name: 'owner', namespace: 'fg' }))).code === 404,
+  );
+  t.is((await statusOf(core.readNamespacedConfigMap({ name: 'dep', namespace: 'fg' }))).code, 404);
+});
+
+test('a watch with sendInitialEvents lists the current state, then marks its end with a bookmark', async (t) => {
+  await core.createNamespace({ body: { metadata: { name: 'initial' } } });
+  await core.createNamespacedConfigMap({ namespace: 'initial', body: { metadata: { name: 'a' } } });
+  const events: Array<{ type: string; name?: string; end?: string }> = [];
+  const watch = new k8s.Watch(env.kc);
+  const req = await watch.watch(
+    '/api/v1/namespaces/initial/configmaps',
+    { sendInitialEvents: true, allowWatchBookmarks: true, resourceVersionMatch: 'NotOlderThan' },
+    (type, obj) =>
+      events.push({
+        type,
+        name: obj.metadata?.name,
+        end: obj.metadata?.annotations?.['k8s.io/initial-events-end'],
+      }),
+    () => undefined,
+  );
+  await eventually(() => events.some((e) => e.type === 'BOOKMARK'));
+  req.abort();
+  t.deepEqual(events[0], { type: 'ADDED', name: 'a', end: undefined });
+  t.deepEqual(events[1], { type: 'BOOKMARK', name: undefined, end: 'true' });
+});

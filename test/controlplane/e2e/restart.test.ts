@@ -1,7 +1,7 @@
 /** State survives a restart of the control plane: objects, resourceVersions, the token. */
 import test from 'ava';
 import * as k8s from '@kubernetes/client-node';
-import { removeDir, startTestControlPlane } from '../helpers.js';
+import { rawRequest, removeDir, startTestControlPlane } from '../helpers.js';
 
 test('objects and revisions survive a restart; new writes get higher resourceVersions', async (t) => {
   const first = await startTestControlPlane();
@@ -28,4 +28,12 @@ test('objects and revisions survive a restart; new writes get higher resourceVer
     body: { metadata: { name: 'd' } },
   });
   t.true(Number(next.metadata?.resourceVersion) > Number(cm.metadata?.resourceVersion));
+  // the watch history starts empty after a restart: a watch from before it is too old
+  const old = await rawRequest(second, 'GET', '/api/v1/namespaces/keep/configmaps?watch=1&resourceVersion=1', {
+    token: 'test-token',
+  });
+  t.is(old.status, 410);
+  const status = JSON.parse(old.body);
+  t.is(status.reason, 'Expired');
+  t.regex(status.message, /too old resource version: 1/);
 });

@@ -29,9 +29,14 @@ test('objects and revisions survive a restart; new writes get higher resourceVer
   });
   t.true(Number(next.metadata?.resourceVersion) > Number(cm.metadata?.resourceVersion));
   // the watch history starts empty after a restart: a watch from before it is too old
-  const old = await rawRequest(second, 'GET', '/api/v1/namespaces/keep/configmaps?watch=1&resourceVersion=1', {
-    token: 'test-token',
-  });
+  const old = await rawRequest(
+    second,
+    'GET',
+    '/api/v1/namespaces/keep/configmaps?watch=1&resourceVersion=1',
+    {
+      token: 'test-token',
+    },
+  );
   t.is(old.status, 410);
   const status = JSON.parse(old.body);
   t.is(status.reason, 'Expired');

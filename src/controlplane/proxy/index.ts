@@ -1,0 +1,2 @@
+/** Services on the host: TCP proxies over ready endpoints. */
+export { ServicePortProxy, type Backend, type ListenerOptions } from './tcp-proxy.js';

@@ -10,7 +10,9 @@ import { startApiServer } from './api/http/index.js';
 import { builtinResourceTypes, resourceTypesFromCrd } from './api/kinds/index.js';
 import { Registry } from './api/registry/registry.js';
 import { TypeRegistry } from './api/registry/type-registry.js';
+import { ControllerHost } from './controllers/controller-host.js';
 import { CrdController } from './controllers/crd-controller.js';
+import { deploymentController, replicaSetController } from './controllers/workload-controllers.js';
 import { GarbageCollector } from './controllers/garbage-collector.js';
 import { NamespaceController } from './controllers/namespace-controller.js';
 import { writeKubeconfig } from './kubeconfig.js';
@@ -32,6 +34,8 @@ export interface ControlPlaneOptions {
   port?: number;
   /** bearer token; default: the one in dataDir/token, created on first start */
   token?: string;
+  /** run the workload controllers (ReplicaSet, Deployment); default true */
+  controllers?: boolean;
 }
 
 export interface ControlPlane {
@@ -70,6 +74,11 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   }
   namespaces.start();
   crds.start();
+  const controllers = new ControllerHost(api);
+  if (options.controllers !== false) {
+    controllers.start(replicaSetController(api));
+    controllers.start(deploymentController(api));
+  }
   let server: Awaited<ReturnType<typeof startApiServer>> | undefined;
   let kubeconfigPath: string | undefined;
   let caCert: string | undefined;
@@ -92,6 +101,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     close() {
       closing ??= (async () => {
         await server?.close();
+        await controllers.stop();
         namespaces.close();
         gc.close();
         await store.close();

@@ -11,6 +11,7 @@ import type { CrashBackoff } from './backoff.js';
 import type { Clock, TimerHandle } from './clock.js';
 import { noCommandMessage, resolveCommand, type ImageCommand } from './command.js';
 import { buildEnv } from './container-env.js';
+import { startProbes } from './container-probes.js';
 import { ContainerProcess, type ExitInfo } from './container-process.js';
 import { goDuration } from './go-duration.js';
 import { parsePod, type ContainerSpec, type PodSpecView } from './pod-spec.js';
@@ -22,8 +23,7 @@ import {
   type TerminatedState,
 } from './pod-status.js';
 import { allocatePorts, hostPortFor, type PortMapping } from './ports.js';
-import { ProbeWorker } from './probe-worker.js';
-import type { ProbeTarget } from './probe.js';
+import type { ProbeWorker } from './probe-worker.js';
 
 /** What the caller resolved for the pod: env per container, host directory per volume. */
 export interface ResolvedPod {
@@ -255,73 +255,21 @@ export class PodWorker {
     slot.rec.containerID = proc.containerID;
     slot.rec.started = !c.startupProbe;
     slot.rec.ready = !slot.init && slot.rec.started && !c.readinessProbe;
-    if (!slot.init) this.startProbes(slot, proc, { env: built.env, cwd });
+    if (!slot.init) {
+      slot.probes = startProbes({
+        spec: c,
+        rec: slot.rec,
+        target: { env: built.env, cwd, hostPort: (port) => hostPortFor(this.ports, c.name, port) },
+        clock: this.ctx.clock,
+        startedAt: proc.startedAt,
+        alive: () => slot.proc === proc && !proc.done,
+        kill: (grace) => void proc.kill(this.graceMs(grace)),
+        emit: (type, reason, message) => this.emit(slot, type, reason, message),
+        changed: () => this.ctx.changed(),
+      });
+    }
     this.emit(slot, 'Normal', 'Started', `Started container ${c.name}`);
     void proc.exited.then((info) => this.onExit(slot, proc, info));
-  }
-
-  private startProbes(
-    slot: Slot,
-    proc: ContainerProcess,
-    where: { env: Record<string, string>; cwd: string },
-  ): void {
-    const c = slot.spec;
-    const target: ProbeTarget = { ...where, hostPort: (p) => hostPortFor(this.ports, c.name, p) };
-    const alive = () => slot.proc === proc && !proc.done;
-    const started = () => slot.rec.started;
-    const kill = (what: string, grace: number | undefined, message?: string) => {
-      if (!alive()) return;
-      slot.rec.ready = false;
-      this.emit(slot, 'Warning', 'Unhealthy', `${what} probe failed: ${message ?? ''}`.trim());
-      this.emit(
-        slot,
-        'Normal',
-        'Killing',
-        `Container ${c.name} failed ${what.toLowerCase()} probe, will be restarted`,
-      );
-      this.ctx.changed();
-      void proc.kill(this.graceMs(grace));
-    };
-    if (c.startupProbe) {
-      const p = c.startupProbe;
-      slot.probes.push(
-        new ProbeWorker('startup', p, target, this.ctx.clock, proc.startedAt, {
-          started,
-          onResult: (ok, message) => {
-            if (!alive()) return;
-            if (!ok) return kill('Startup', p.terminationGracePeriodSeconds, message);
-            slot.rec.started = true;
-            slot.rec.ready = !c.readinessProbe;
-            this.ctx.changed();
-          },
-        }),
-      );
-    }
-    if (c.readinessProbe) {
-      slot.probes.push(
-        new ProbeWorker('readiness', c.readinessProbe, target, this.ctx.clock, proc.startedAt, {
-          started,
-          onResult: (ok, message) => {
-            if (!alive()) return;
-            if (!ok)
-              this.emit(slot, 'Warning', 'Unhealthy', `Readiness probe failed: ${message ?? ''}`.trim());
-            slot.rec.ready = ok;
-            this.ctx.changed();
-          },
-        }),
-      );
-    }
-    if (c.livenessProbe) {
-      const p = c.livenessProbe;
-      slot.probes.push(
-        new ProbeWorker('liveness', p, target, this.ctx.clock, proc.startedAt, {
-          started,
-          onResult: (ok, message) => {
-            if (!ok) kill('Liveness', p.terminationGracePeriodSeconds, message);
-          },
-        }),
-      );
-    }
   }
 
   private onExit(slot: Slot, proc: ContainerProcess, info: ExitInfo): void {

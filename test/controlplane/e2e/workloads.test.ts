@@ -38,7 +38,6 @@ test.serial('a Deployment gets a ReplicaSet with the pod-template-hash and its p
     const list = await apps.listNamespacedReplicaSet({ namespace: 'wl' });
     return list.items.length === 1 ? list.items[0] : undefined;
   });
-  if (!rs) return t.fail('no ReplicaSet');
   const hash = rs.metadata!.labels!['pod-template-hash'];
   t.truthy(hash);
   t.is(rs.metadata!.name, `web-${hash}`);

@@ -14,13 +14,17 @@ export function fixture(name: string): string[] {
 }
 
 /** Polls `check` until it returns a truthy value; throws after `ms` with the last error. */
-export async function eventually<T>(check: () => T | Promise<T>, ms = 20_000, every = 20): Promise<T> {
+export async function eventually<T>(
+  check: () => T | Promise<T>,
+  ms = 20_000,
+  every = 20,
+): Promise<Exclude<T, undefined | null | false | 0 | ''>> {
   const deadline = Date.now() + ms;
   let last: unknown;
   for (;;) {
     try {
       const v = await check();
-      if (v) return v;
+      if (v) return v as Exclude<T, undefined | null | false | 0 | ''>;
     } catch (e) {
       last = e;
     }

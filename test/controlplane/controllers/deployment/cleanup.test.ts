@@ -23,6 +23,9 @@ test('never deletes a ReplicaSet that still has pods, is unobserved, or is being
   const deleting = zero(3);
   deleting.metadata.deletionTimestamp = '2024-05-01T12:00:00Z';
   // 3 alive, limit 1: candidates r1 and r2 are skipped, not replaced by r4
-  t.deepEqual(cleanupPlan(deployment({ revisionHistoryLimit: 1 }), [busy, unobserved, deleting, zero(4)]), []);
+  t.deepEqual(
+    cleanupPlan(deployment({ revisionHistoryLimit: 1 }), [busy, unobserved, deleting, zero(4)]),
+    [],
+  );
   t.deepEqual(cleanupPlan(deployment({ revisionHistoryLimit: 0 }), [busy, zero(4)]), ['web-r4']);
 });

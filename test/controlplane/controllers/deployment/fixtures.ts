@@ -21,7 +21,9 @@ export function template(image = 'nginx:1'): Deployment['spec']['template'] {
   };
 }
 
-export function deployment(opts: Partial<Deployment['spec']> & { name?: string; generation?: number } = {}): Deployment {
+export function deployment(
+  opts: Partial<Deployment['spec']> & { name?: string; generation?: number } = {},
+): Deployment {
   const { name = 'web', generation = 1, ...spec } = opts;
   return {
     apiVersion: 'apps/v1',
@@ -42,7 +44,13 @@ export function deployment(opts: Partial<Deployment['spec']> & { name?: string; 
 export function replicaSet(
   name: string,
   replicas: number,
-  opts: { available?: number; revision?: number; created?: Date; image?: string; annotations?: Record<string, string> } = {},
+  opts: {
+    available?: number;
+    revision?: number;
+    created?: Date;
+    image?: string;
+    annotations?: Record<string, string>;
+  } = {},
 ): ReplicaSet {
   const annotations: Record<string, string> = { ...opts.annotations };
   if (opts.revision !== undefined) annotations['deployment.kubernetes.io/revision'] = String(opts.revision);
@@ -128,8 +136,13 @@ export class Cluster {
 
   syncDeployment(): void {
     const plan = planDeploymentSync(this.deployment, this.rss, this.pods, this.now);
-    if (plan.create) this.rss.push({ ...plan.create, metadata: { ...plan.create.metadata, uid: `uid-${plan.create.metadata.name}`, generation: 1 } });
-    if (plan.update) this.rss = this.rss.map((rs) => (rs.metadata.name === plan.update!.metadata.name ? plan.update! : rs));
+    if (plan.create)
+      this.rss.push({
+        ...plan.create,
+        metadata: { ...plan.create.metadata, uid: `uid-${plan.create.metadata.name}`, generation: 1 },
+      });
+    if (plan.update)
+      this.rss = this.rss.map((rs) => (rs.metadata.name === plan.update!.metadata.name ? plan.update! : rs));
     for (const op of plan.scale) {
       const rs = this.rss.find((r) => r.metadata.name === op.name)!;
       rs.spec.replicas = op.replicas;
@@ -162,7 +175,10 @@ export class Cluster {
     for (const p of this.pods) {
       if (p.status?.phase === 'Running' || budget-- <= 0) continue;
       p.spec = { ...p.spec, nodeName: 'node-1' };
-      p.status = { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: timestamp(this.now) }] };
+      p.status = {
+        phase: 'Running',
+        conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: timestamp(this.now) }],
+      };
     }
   }
 
@@ -172,7 +188,8 @@ export class Cluster {
 
   /** Pods available now, by the Deployment's minReadySeconds. */
   availablePods(): number {
-    return this.pods.filter((p) => isPodAvailable(p, this.deployment.spec.minReadySeconds ?? 0, this.now)).length;
+    return this.pods.filter((p) => isPodAvailable(p, this.deployment.spec.minReadySeconds ?? 0, this.now))
+      .length;
   }
 
   podsWithImage(image: string): number {

@@ -12,7 +12,9 @@ import {
 import { T0, deployment, replicaSet } from './fixtures.js';
 
 test('newReplicaSetFor builds the ReplicaSet Kubernetes would create', (t) => {
-  const d = deployment({ strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 3, maxUnavailable: 2 } } });
+  const d = deployment({
+    strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 3, maxUnavailable: 2 } },
+  });
   d.metadata.annotations = { team: 'a', 'kubectl.kubernetes.io/last-applied-configuration': '{}' };
   const old = [replicaSet('web-1', 10, { revision: 3 }), replicaSet('web-0', 0, { revision: 1 })];
   const { replicaSet: rs, collisionCount } = newReplicaSetFor(d, old, T0);
@@ -30,7 +32,14 @@ test('newReplicaSetFor builds the ReplicaSet Kubernetes would create', (t) => {
     'deployment.kubernetes.io/max-replicas': '13',
   });
   t.deepEqual(rs.metadata.ownerReferences, [
-    { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: 'uid-web', controller: true, blockOwnerDeletion: true },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name: 'web',
+      uid: 'uid-web',
+      controller: true,
+      blockOwnerDeletion: true,
+    },
   ]);
   // 13 allowed, 10 running: starts at 3
   t.is(rs.spec.replicas, 3);
@@ -55,13 +64,24 @@ test('findNewReplicaSet matches the template ignoring the hash label, oldest fir
   const d = deployment();
   d.spec.template.spec = replicaSet('web-x', 1, { image: 'web-x' }).spec.template.spec!;
   const a = replicaSet('web-x', 1, { created: new Date('2024-02-01T00:00:00Z') });
-  const b = { ...replicaSet('web-x', 1), metadata: { ...replicaSet('web-x', 1).metadata, name: 'web-y', creationTimestamp: '2024-01-01T00:00:00Z' } };
+  const b = {
+    ...replicaSet('web-x', 1),
+    metadata: {
+      ...replicaSet('web-x', 1).metadata,
+      name: 'web-y',
+      creationTimestamp: '2024-01-01T00:00:00Z',
+    },
+  };
   t.is(findNewReplicaSet(d, [a, b])?.metadata.name, 'web-y');
   t.is(findNewReplicaSet(deployment(), [a]), undefined);
 });
 
 test('revisions: max, last, and re-numbering a rolled-back ReplicaSet', (t) => {
-  const rss = [replicaSet('web-a', 0, { revision: 1 }), replicaSet('web-b', 0, { revision: 3 }), replicaSet('web-c', 1, { revision: 2 })];
+  const rss = [
+    replicaSet('web-a', 0, { revision: 1 }),
+    replicaSet('web-b', 0, { revision: 3 }),
+    replicaSet('web-c', 1, { revision: 2 }),
+  ];
   t.is(maxRevision(rss), 3);
   t.is(lastRevision(rss), 2);
   const d = deployment();
@@ -82,7 +102,10 @@ test('recordNewReplicaSet mirrors the revision and starts the progress clock', (
     lastUpdateTime: '2024-05-01T12:00:00Z',
   });
   const found = recordNewReplicaSet(deployment(), rs, false, T0);
-  t.like(getCondition(found.status?.conditions, 'Progressing'), { reason: 'FoundNewReplicaSet', message: 'Found new replica set "web-5d4f8c7b9"' });
+  t.like(getCondition(found.status?.conditions, 'Progressing'), {
+    reason: 'FoundNewReplicaSet',
+    message: 'Found new replica set "web-5d4f8c7b9"',
+  });
   // no deadline: no condition
   const none = recordNewReplicaSet(deployment({ progressDeadlineSeconds: 2147483647 }), rs, true, T0);
   t.is(getCondition(none.status?.conditions, 'Progressing'), undefined);

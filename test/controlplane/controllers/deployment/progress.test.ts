@@ -14,7 +14,9 @@ function stuck(progressing: { reason: string; status?: 'True' | 'False' | 'Unkno
   d: Deployment;
   rss: ReplicaSet[];
 } {
-  const d = deployment({ strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 3, maxUnavailable: 2 } } });
+  const d = deployment({
+    strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 3, maxUnavailable: 2 } },
+  });
   const newRS = replicaSet('web-abc', 5, { available: 0 });
   newRS.spec.template = structuredClone(d.spec.template);
   newRS.status = { replicas: 5, readyReplicas: 0, availableReplicas: 0 };
@@ -43,7 +45,14 @@ function stuck(progressing: { reason: string; status?: 'True' | 'False' | 'Unkno
 test('counts and the Available condition', (t) => {
   const { d, rss } = stuck({ reason: 'ReplicaSetUpdated' });
   const s = computeStatus(d, rss, at(10));
-  t.like(s, { replicas: 13, updatedReplicas: 5, readyReplicas: 8, availableReplicas: 8, unavailableReplicas: 5, observedGeneration: 1 });
+  t.like(s, {
+    replicas: 13,
+    updatedReplicas: 5,
+    readyReplicas: 8,
+    availableReplicas: 8,
+    unavailableReplicas: 5,
+    observedGeneration: 1,
+  });
   // 8 available ≥ 10 − 2
   t.like(getCondition(s.conditions, 'Available'), {
     status: 'True',
@@ -60,7 +69,9 @@ test('counts and the Available condition', (t) => {
 
 test('progress deadline is measured from the Progressing lastUpdateTime, strictly after', (t) => {
   const { d, rss } = stuck({ reason: 'ReplicaSetUpdated' });
-  t.like(getCondition(computeStatus(d, rss, at(600)).conditions, 'Progressing'), { reason: 'ReplicaSetUpdated' });
+  t.like(getCondition(computeStatus(d, rss, at(600)).conditions, 'Progressing'), {
+    reason: 'ReplicaSetUpdated',
+  });
   t.is(secondsUntilDeadline(d, computeStatus(d, rss, at(180)), at(180)), 420);
   const late = getCondition(computeStatus(d, rss, at(601)).conditions, 'Progressing');
   t.like(late, {
@@ -134,7 +145,9 @@ test('paused: no rollout, Progressing Unknown DeploymentPaused, and no timeout o
 test('a reported timeout is not overwritten by pausing', (t) => {
   const { d, rss } = stuck({ reason: 'ProgressDeadlineExceeded', status: 'False' });
   d.spec.paused = true;
-  t.like(getCondition(computeStatus(d, rss, at(10)).conditions, 'Progressing'), { reason: 'ProgressDeadlineExceeded' });
+  t.like(getCondition(computeStatus(d, rss, at(10)).conditions, 'Progressing'), {
+    reason: 'ProgressDeadlineExceeded',
+  });
 });
 
 test('a newly created ReplicaSet starts the progress clock', (t) => {

@@ -18,11 +18,19 @@ test('Recreate waits for old pods, terminating ones included', (t) => {
   old.status = { replicas: 0 };
   const lingering = pod('web-a-1', { phase: 'Running', node: 'n1' });
   lingering.metadata.deletionTimestamp = '2024-05-01T12:00:00Z';
-  lingering.metadata.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-a', uid: 'uid-web-a', controller: true }];
-  t.like(planRecreate(recreate(), undefined, [old], [lingering]), { waitingForOldPods: true, createNewReplicaSet: false });
+  lingering.metadata.ownerReferences = [
+    { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-a', uid: 'uid-web-a', controller: true },
+  ];
+  t.like(planRecreate(recreate(), undefined, [old], [lingering]), {
+    waitingForOldPods: true,
+    createNewReplicaSet: false,
+  });
   // a finished pod does not hold the rollout
   lingering.status!.phase = 'Succeeded';
-  t.like(planRecreate(recreate(), undefined, [old], [lingering]), { waitingForOldPods: false, createNewReplicaSet: true });
+  t.like(planRecreate(recreate(), undefined, [old], [lingering]), {
+    waitingForOldPods: false,
+    createNewReplicaSet: true,
+  });
   // an old ReplicaSet still reporting pods does
   old.status = { replicas: 1 };
   t.like(planRecreate(recreate(), undefined, [old], []), { waitingForOldPods: true });
@@ -46,7 +54,11 @@ test('simulated Recreate never runs old and new pods together', (t) => {
     c.observeReplicaSets();
   }
   t.is(c.podsWithImage('nginx:1'), 3);
-  c.deployment = { ...c.deployment, metadata: { ...c.deployment.metadata, generation: 2 }, spec: { ...c.deployment.spec, template: template('nginx:2') } };
+  c.deployment = {
+    ...c.deployment,
+    metadata: { ...c.deployment.metadata, generation: 2 },
+    spec: { ...c.deployment.spec, template: template('nginx:2') },
+  };
   let sawEmpty = false;
   for (let i = 0; i < 20; i++) {
     c.syncDeployment();

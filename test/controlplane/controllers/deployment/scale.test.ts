@@ -1,5 +1,9 @@
 import test from 'ava';
-import { planScale, isScalingEvent, planDeploymentSync } from '../../../../src/controlplane/controllers/deployment/index.js';
+import {
+  planScale,
+  isScalingEvent,
+  planDeploymentSync,
+} from '../../../../src/controlplane/controllers/deployment/index.js';
 import { deployment, replicaSet } from './fixtures.js';
 
 const sized = (name: string, replicas: number, max: number, created: string, desired = 10) =>

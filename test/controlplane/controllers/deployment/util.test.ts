@@ -25,7 +25,12 @@ test('resolveFenceposts: surge rounds up, unavailable rounds down, both 0 → un
 });
 
 test('maxUnavailable is capped by replicas and 0 for Recreate or zero replicas', (t) => {
-  t.is(maxUnavailable(deployment({ replicas: 2, strategy: { rollingUpdate: { maxSurge: 0, maxUnavailable: 5 } } })), 2);
+  t.is(
+    maxUnavailable(
+      deployment({ replicas: 2, strategy: { rollingUpdate: { maxSurge: 0, maxUnavailable: 5 } } }),
+    ),
+    2,
+  );
   t.is(maxUnavailable(deployment({ replicas: 0 })), 0);
   t.is(maxUnavailable(deployment({ strategy: { type: 'Recreate' } })), 0);
   t.is(maxSurge(deployment({ strategy: { type: 'Recreate' } })), 0);
@@ -43,7 +48,10 @@ test('FNV-32a and SafeEncodeString match their Go counterparts', (t) => {
 
 test('podTemplateHash is stable, order-insensitive and sensitive to collisionCount', (t) => {
   const a = podTemplateHash({ metadata: { labels: { app: 'web', tier: 'fe' } }, spec: { containers: [] } });
-  const b = podTemplateHash({ spec: { containers: [] }, metadata: { labels: { tier: 'fe', app: 'web' }, annotations: {} } });
+  const b = podTemplateHash({
+    spec: { containers: [] },
+    metadata: { labels: { tier: 'fe', app: 'web' }, annotations: {} },
+  });
   t.is(a, b);
   t.regex(a, /^[4-9bcdf]{1,10}$/);
   const c0 = podTemplateHash(template() as never, 0);

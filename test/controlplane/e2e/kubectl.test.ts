@@ -170,6 +170,18 @@ maybe('label, annotate, scale and the three patch types', async (t) => {
   t.is(obj.spec.template.spec.containers[0].image, 'nginx:1.26');
 });
 
+maybe('rollout history lists the revisions and rollout undo restores the previous template', async (t) => {
+  const history = await ok(t, kubectl('-n', 'k', 'rollout', 'history', 'deploy/web'), 'rollout history');
+  t.regex(history, /^1\s/m);
+  t.regex(history, /^2\s/m);
+  await ok(t, kubectl('-n', 'k', 'rollout', 'undo', 'deploy/web'), 'rollout undo');
+  const obj = parseYamlDocument(
+    await ok(t, kubectl('-n', 'k', 'get', 'deploy', 'web', '-o', 'yaml'), 'get'),
+    'out',
+  ) as any;
+  t.is(obj.spec.template.spec.containers[0].image, 'nginx:1.25');
+});
+
 maybe('apply --server-side, diff and create namespace/configmap/secret', async (t) => {
   await ok(t, kubectl('create', 'namespace', 'ssa'), 'create ns');
   await ok(t, kubectl('-n', 'ssa', 'create', 'configmap', 'cfg', '--from-literal=a=1'), 'create configmap');

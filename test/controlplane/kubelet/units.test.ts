@@ -97,7 +97,8 @@ test('phase follows the kubelet getPhase rules', (t) => {
     ['killed, exit 143 → Failed', ['Always', [], [rec(exited(143))], true], 'Failed'],
     ['killed before start → Failed', ['Always', [], [rec(waiting('NoCommand'))], true], 'Failed'],
   ];
-  for (const [name, args, want] of cases) t.is(computePhase(...(args as [any, any, any, any])), want, name);
+  for (const [name, args, want] of cases)
+    t.is<string>(computePhase(...(args as [any, any, any, any])), want, name);
 });
 
 test('conditions keep lastTransitionTime until their status flips; PodScheduled is preserved', (t) => {

@@ -99,7 +99,9 @@ export function setNewReplicaSetAnnotations(
   }
   if (!exists) {
     for (const [k, v] of Object.entries(replicasAnnotations(d))) {
-      if (ann[k] !== v) ((ann[k] = v), (changed = true));
+      if (ann[k] === v) continue;
+      ann[k] = v;
+      changed = true;
     }
   }
   return changed;

@@ -30,7 +30,7 @@ import type {
 import { ClusterIpAllocator } from './cluster-ip.js';
 import { asVersion, checkNamespace, checkTypeMeta, copy, keyOf } from './convert.js';
 import { compileFieldSelector } from './field-selector.js';
-import { generateName, metaOf, prepareCreateMeta, prepareUpdateMeta } from './object-meta.js';
+import { generateName, metaOf, prepareCreateMeta, prepareUpdateMeta, timestamp } from './object-meta.js';
 import { applyPatch } from './patching.js';
 import { fromScale, toScale } from './scale.js';
 import { apiVersionOf, TypeRegistry } from './type-registry.js';
@@ -391,6 +391,36 @@ export class Registry implements Api {
 
   private isNamespaces(type: ResourceType): boolean {
     return type.group === '' && type.resource === 'namespaces';
+  }
+
+  /**
+   * Binds a pending pod to a node (the pods/binding subresource): sets spec.nodeName,
+   * which no update may change, and the PodScheduled condition.
+   */
+  async bindPod(namespace: string, name: string, nodeName: string): Promise<JsonObject> {
+    const type = this.typeOf({ group: '', version: 'v1', resource: 'pods' });
+    const old = this.store.get(keyOf(type, namespace, name));
+    if (!old) throw notFound('', 'pods', name);
+    const spec = old.value.spec as JsonObject | undefined;
+    if (spec?.nodeName) {
+      throw conflict('', 'pods', name, `pod ${name} is already assigned to node "${String(spec.nodeName)}"`);
+    }
+    if (metaOf(old.value).deletionTimestamp) throw conflict('', 'pods', name, 'pod is being deleted');
+    const obj = copy(old.value);
+    (obj.spec as JsonObject).nodeName = nodeName;
+    const status = (isJsonObject(obj.status) ? obj.status : (obj.status = {})) as JsonObject;
+    const conditions = (Array.isArray(status.conditions) ? status.conditions : []).filter(
+      (c) => !(isJsonObject(c) && c.type === 'PodScheduled'),
+    );
+    conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: timestamp(this.now()) });
+    status.conditions = conditions;
+    try {
+      const stored = await this.store.update(old.key, obj, old.revision);
+      this.committed(type, old.value, stored.value);
+      return stored.value;
+    } catch (e) {
+      throw this.storeError(e, type, name);
+    }
   }
 
   /** Namespaces keep their own finalizers in spec.finalizers (the namespace controller clears them). */

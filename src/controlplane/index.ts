@@ -13,6 +13,8 @@ import { TypeRegistry } from './api/registry/type-registry.js';
 import { ControllerHost } from './controllers/controller-host.js';
 import { CrdController } from './controllers/crd-controller.js';
 import { deploymentController, replicaSetController } from './controllers/workload-controllers.js';
+import { schedulerController } from './controllers/scheduler-controller.js';
+import { NodeAgent } from './node-agent/agent.js';
 import { GarbageCollector } from './controllers/garbage-collector.js';
 import { NamespaceController } from './controllers/namespace-controller.js';
 import { writeKubeconfig } from './kubeconfig.js';
@@ -34,7 +36,7 @@ export interface ControlPlaneOptions {
   port?: number;
   /** bearer token; default: the one in dataDir/token, created on first start */
   token?: string;
-  /** run the workload controllers (ReplicaSet, Deployment); default true */
+  /** run the controllers, the scheduler and the node agent (pods as processes); default true */
   controllers?: boolean;
 }
 
@@ -75,9 +77,15 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   namespaces.start();
   crds.start();
   const controllers = new ControllerHost(api);
+  let agent: NodeAgent | undefined;
   if (options.controllers !== false) {
     controllers.start(replicaSetController(api));
     controllers.start(deploymentController(api));
+    // pods are scheduled only where a node agent runs them
+    agent = new NodeAgent({ registry: api, dataDir: options.dataDir });
+    await agent.start();
+    controllers.start(schedulerController(api));
+    controllers.start(agent.podController());
   }
   let server: Awaited<ReturnType<typeof startApiServer>> | undefined;
   let kubeconfigPath: string | undefined;
@@ -102,6 +110,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       closing ??= (async () => {
         await server?.close();
         await controllers.stop();
+        await agent?.close();
         namespaces.close();
         gc.close();
         await store.close();

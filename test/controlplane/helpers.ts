@@ -16,9 +16,17 @@ export interface TestControlPlane {
 }
 
 /** Starts a control plane on a free loopback port with its own data directory. */
-export async function startTestControlPlane(dataDir?: string): Promise<TestControlPlane> {
+export async function startTestControlPlane(
+  dataDir?: string,
+  options: { controllers?: boolean } = {},
+): Promise<TestControlPlane> {
   const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'capstan-cp-'));
-  const cp = await startControlPlane({ dataDir: dir, port: 0, token: 'test-token' });
+  const cp = await startControlPlane({
+    dataDir: dir,
+    port: 0,
+    token: 'test-token',
+    controllers: options.controllers,
+  });
   const kc = new k8s.KubeConfig();
   kc.loadFromFile(cp.kubeconfigPath!);
   return {

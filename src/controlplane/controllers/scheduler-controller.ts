@@ -19,7 +19,11 @@ const RETRY_MS = 10_000;
 function unscheduled(pod: JsonObject): boolean {
   const spec = pod.spec as JsonObject | undefined;
   const meta = pod.metadata as JsonObject;
-  return !spec?.nodeName && !meta.deletionTimestamp && (pod.status as JsonObject | undefined)?.phase !== 'Succeeded';
+  return (
+    !spec?.nodeName &&
+    !meta.deletionTimestamp &&
+    (pod.status as JsonObject | undefined)?.phase !== 'Succeeded'
+  );
 }
 
 export function schedulerController(registry: Registry, events?: EventRecorder): ControllerSpec {
@@ -55,7 +59,12 @@ export function schedulerController(registry: Registry, events?: EventRecorder):
         await registry.bindPod(namespace, name, result.node).catch((e) => {
           if (!(e instanceof ApiError && (e.reason === 'NotFound' || e.reason === 'Conflict'))) throw e;
         });
-        events?.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${result.node}`);
+        events?.event(
+          pod,
+          'Normal',
+          'Scheduled',
+          `Successfully assigned ${namespace}/${name} to ${result.node}`,
+        );
         return;
       }
       const status = structuredClone((pod.status ?? {}) as JsonObject);
@@ -75,7 +84,13 @@ export function schedulerController(registry: Registry, events?: EventRecorder):
       status.conditions = conditions;
       if (!isDeepStrictEqual(status, pod.status ?? {})) {
         await registry
-          .update(PODS, namespace, name, { ...pod, status }, { subresource: 'status', fieldManager: 'scheduler' })
+          .update(
+            PODS,
+            namespace,
+            name,
+            { ...pod, status },
+            { subresource: 'status', fieldManager: 'scheduler' },
+          )
           .catch(() => undefined);
         events?.event(pod, 'Warning', 'FailedScheduling', result.message);
       }

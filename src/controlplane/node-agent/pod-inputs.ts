@@ -13,7 +13,11 @@ import { expandVars } from '../kubelet/index.js';
 import { parseQuantity } from '../scheduler/index.js';
 
 /** Reads an object from the store (the agent's view of the API). */
-export type Lookup = (resource: 'configmaps' | 'secrets', namespace: string, name: string) => JsonObject | undefined;
+export type Lookup = (
+  resource: 'configmaps' | 'secrets',
+  namespace: string,
+  name: string,
+) => JsonObject | undefined;
 
 export class PodConfigError extends Error {
   constructor(
@@ -29,7 +33,8 @@ type Env = Record<string, string>;
 function mapData(obj: JsonObject, resource: 'configmaps' | 'secrets'): Record<string, string> {
   const out: Record<string, string> = {};
   const data = (obj.data ?? {}) as Record<string, string>;
-  for (const [k, v] of Object.entries(data)) out[k] = resource === 'secrets' ? Buffer.from(v, 'base64').toString('utf8') : v;
+  for (const [k, v] of Object.entries(data))
+    out[k] = resource === 'secrets' ? Buffer.from(v, 'base64').toString('utf8') : v;
   if (resource === 'configmaps') {
     for (const [k, v] of Object.entries((obj.binaryData ?? {}) as Record<string, string>)) {
       out[k] = Buffer.from(v, 'base64').toString('utf8');
@@ -69,11 +74,17 @@ function containerEnv(pod: JsonObject, container: JsonObject, lookup: Lookup): E
   const ns = String((pod.metadata as JsonObject).namespace);
   const name = String(container.name);
   const env: Env = {};
-  const source = (resource: 'configmaps' | 'secrets', ref: JsonObject): Record<string, string> | undefined => {
+  const source = (
+    resource: 'configmaps' | 'secrets',
+    ref: JsonObject,
+  ): Record<string, string> | undefined => {
     const obj = lookup(resource, ns, String(ref.name));
     if (!obj) {
       if (ref.optional) return undefined;
-      throw new PodConfigError(name, `${resource === 'secrets' ? 'secret' : 'configmap'} "${String(ref.name)}" not found`);
+      throw new PodConfigError(
+        name,
+        `${resource === 'secrets' ? 'secret' : 'configmap'} "${String(ref.name)}" not found`,
+      );
     }
     return mapData(obj, resource);
   };
@@ -101,7 +112,10 @@ function containerEnv(pod: JsonObject, container: JsonObject, lookup: Lookup): E
       const value = data[String(keyRef.key)];
       if (value === undefined) {
         if (keyRef.optional) continue;
-        throw new PodConfigError(name, `couldn't find key ${String(keyRef.key)} in ${resource === 'secrets' ? 'Secret' : 'ConfigMap'} ${ns}/${String(keyRef.name)}`);
+        throw new PodConfigError(
+          name,
+          `couldn't find key ${String(keyRef.key)} in ${resource === 'secrets' ? 'Secret' : 'ConfigMap'} ${ns}/${String(keyRef.name)}`,
+        );
       }
       env[key] = value;
     } else if (vf.fieldRef) {
@@ -123,7 +137,12 @@ function writeFiles(dir: string, files: Record<string, string>): void {
   }
 }
 
-function projectedFiles(pod: JsonObject, source: JsonObject, lookup: Lookup, container: string): Record<string, string> {
+function projectedFiles(
+  pod: JsonObject,
+  source: JsonObject,
+  lookup: Lookup,
+  container: string,
+): Record<string, string> {
   const ns = String((pod.metadata as JsonObject).namespace);
   const pick = (data: Record<string, string>, items: JsonObject[] | undefined) => {
     if (!items) return data;
@@ -138,7 +157,10 @@ function projectedFiles(pod: JsonObject, source: JsonObject, lookup: Lookup, con
     const obj = lookup(resource, ns, name);
     if (!obj) {
       if (ref.optional) return {};
-      throw new PodConfigError(container, `${resource === 'secrets' ? 'secret' : 'configmap'} "${name}" not found`);
+      throw new PodConfigError(
+        container,
+        `${resource === 'secrets' ? 'secret' : 'configmap'} "${name}" not found`,
+      );
     }
     return pick(mapData(obj, resource), ref.items as JsonObject[] | undefined);
   }
@@ -169,7 +191,10 @@ export function resolvePod(pod: JsonObject, lookup: Lookup, dataDir: string): Re
   const spec = (pod.spec ?? {}) as JsonObject;
   const uid = String(meta.uid);
   const env: Record<string, Env> = {};
-  const containers = [...((spec.initContainers ?? []) as JsonObject[]), ...((spec.containers ?? []) as JsonObject[])];
+  const containers = [
+    ...((spec.initContainers ?? []) as JsonObject[]),
+    ...((spec.containers ?? []) as JsonObject[]),
+  ];
   for (const c of containers) env[String(c.name)] = containerEnv(pod, c, lookup);
   const volumes: Record<string, string> = {};
   const first = String(containers[0]?.name ?? '');

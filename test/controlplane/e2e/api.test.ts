@@ -19,7 +19,8 @@ let apps: k8s.AppsV1Api;
 let objects: k8s.KubernetesObjectApi;
 
 test.before(async () => {
-  env = await startTestControlPlane();
+  // API semantics alone: no controller writes objects behind the test's back
+  env = await startTestControlPlane(undefined, { controllers: false });
   core = env.kc.makeApiClient(k8s.CoreV1Api);
   apps = env.kc.makeApiClient(k8s.AppsV1Api);
   objects = k8s.KubernetesObjectApi.makeApiClient(env.kc);

@@ -107,7 +107,10 @@ test('a liveness failure kills and restarts the container', async (t) => {
   });
   // SIGTERM with Node's default handler: 128 + 15, reported as Error like any non-zero exit.
   t.like(c.lastState.terminated, { exitCode: 143, signal: 15, reason: 'Error' });
-  t.true(events.includes('Killing: Container web failed liveness probe, will be restarted'));
+  t.true(
+    events.includes('Killing: Container web failed liveness probe, will be restarted'),
+    events.join('\n'),
+  );
   t.true(
     events.some((e) =>
       e.startsWith('Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500'),

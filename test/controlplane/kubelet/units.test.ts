@@ -98,7 +98,7 @@ test('phase follows the kubelet getPhase rules', (t) => {
     ['killed before start → Failed', ['Always', [], [rec(waiting('NoCommand'))], true], 'Failed'],
   ];
   for (const [name, args, want] of cases)
-    t.is<string>(computePhase(...(args as [any, any, any, any])), want, name);
+    t.is(computePhase(...(args as [any, any, any, any])) as string, want, name);
 });
 
 test('conditions keep lastTransitionTime until their status flips; PodScheduled is preserved', (t) => {

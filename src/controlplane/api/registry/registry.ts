@@ -412,7 +412,12 @@ export class Registry implements Api {
     const conditions = (Array.isArray(status.conditions) ? status.conditions : []).filter(
       (c) => !(isJsonObject(c) && c.type === 'PodScheduled'),
     );
-    conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: timestamp(this.now()) });
+    conditions.push({
+      type: 'PodScheduled',
+      status: 'True',
+      lastProbeTime: null,
+      lastTransitionTime: timestamp(this.now()),
+    });
     status.conditions = conditions;
     try {
       const stored = await this.store.update(old.key, obj, old.revision);

@@ -1,0 +1,228 @@
+/**
+ * The node agent (the kubelet's API side) for this machine: registers the Node, renews
+ * its Lease, runs the pods bound to it through the process runtime, reports their status,
+ * and finishes their graceful deletion. Level-triggered through the controller host:
+ * a pod key is reconciled from what the store holds now.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import type { JsonObject } from '../../core/index.js';
+import type { ReconcileResult } from '../../runtime/index.js';
+import { ApiError } from '../api/errors.js';
+import type { Registry } from '../api/registry/registry.js';
+import { keyOf, splitKey, type ControllerSpec } from '../controllers/controller-host.js';
+import { ProcessRuntime, type ImageCommand } from '../kubelet/index.js';
+import { nodeForThisMachine } from '../scheduler/index.js';
+import { PodConfigError, resolvePod } from './pod-inputs.js';
+
+const PODS = { group: '', version: 'v1', resource: 'pods' };
+const NODES = { group: '', version: 'v1', resource: 'nodes' };
+const LEASES = { group: 'coordination.k8s.io', version: 'v1', resource: 'leases' };
+const LEASE_RENEW_MS = 10_000;
+
+export interface NodeAgentOptions {
+  registry: Registry;
+  dataDir: string;
+  nodeName?: string;
+  imageCommands?: ImageCommand[];
+}
+
+export class NodeAgent {
+  readonly nodeName: string;
+  readonly runtime: ProcessRuntime;
+  private readonly registry: Registry;
+  /** pod uid → its key, for status reports */
+  private readonly keys = new Map<string, string>();
+  private leaseTimer?: NodeJS.Timeout;
+
+  constructor(private readonly options: NodeAgentOptions) {
+    this.registry = options.registry;
+    this.nodeName =
+      options.nodeName ??
+      (os
+        .hostname()
+        .toLowerCase()
+        .replace(/[^a-z0-9.-]/g, '-') ||
+        'capstan-node');
+    this.runtime = new ProcessRuntime({
+      dataDir: path.join(options.dataDir, 'kubelet'),
+      imageCommands: options.imageCommands,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+      onPodStatus: (uid, status) => void this.reportStatus(uid, status),
+    });
+  }
+
+  /** Registers (or refreshes) the Node and starts renewing its Lease. */
+  async start(): Promise<void> {
+    const node = nodeForThisMachine({
+      name: this.nodeName,
+      cpus: os.cpus().length,
+      memoryBytes: os.totalmem(),
+      labels: {},
+      now: this.registry.now(),
+    });
+    // status is a subresource: a create drops it, so it is written separately
+    const key = { group: '', resource: 'nodes', namespace: '', name: this.nodeName };
+    if (!this.registry.store.get(key))
+      await this.registry.create(NODES, undefined, node, { fieldManager: 'kubelet' });
+    const stored = this.registry.store.get(key)!;
+    await this.registry.update(
+      NODES,
+      undefined,
+      this.nodeName,
+      { ...structuredClone(stored.value), status: node.status },
+      { subresource: 'status', fieldManager: 'kubelet' },
+    );
+    await this.renewLease();
+    this.leaseTimer = setInterval(() => void this.renewLease(), LEASE_RENEW_MS);
+    this.leaseTimer.unref();
+  }
+
+  /** The controller that keeps this node's pods running as the store says. */
+  podController(): ControllerSpec {
+    const mine = (o: JsonObject) => (o.spec as JsonObject | undefined)?.nodeName === this.nodeName;
+    return {
+      name: 'kubelet',
+      primary: { group: '', resource: 'pods' },
+      watches: [{ group: '', resource: 'pods', keys: (o) => (mine(o) ? [keyOf(o)] : []) }],
+      workers: 4,
+      reconcile: (key) => this.syncPod(key),
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.leaseTimer) clearInterval(this.leaseTimer);
+    await this.runtime.close();
+  }
+
+  private async syncPod(key: string): Promise<ReconcileResult> {
+    const { namespace, name } = splitKey(key);
+    const found = this.registry.store.get({ group: '', resource: 'pods', namespace, name });
+    if (!found) {
+      // deleted while running: stop whatever still runs under its uid
+      for (const [uid, k] of this.keys) {
+        if (k === key) {
+          this.keys.delete(uid);
+          await this.runtime.killPod(uid, 0);
+          await this.runtime.removePod(uid);
+        }
+      }
+      return;
+    }
+    const pod = found.value;
+    if ((pod.spec as JsonObject).nodeName !== this.nodeName) return;
+    const meta = pod.metadata as JsonObject;
+    const uid = String(meta.uid);
+    this.keys.set(uid, key);
+    if (meta.deletionTimestamp) {
+      await this.runtime.killPod(uid, Number(meta.deletionGracePeriodSeconds ?? 30));
+      await this.runtime.removePod(uid);
+      this.keys.delete(uid);
+      // the kubelet confirms the deletion with a zero grace period
+      await this.registry
+        .delete(PODS, namespace, name, { gracePeriodSeconds: 0, preconditions: { uid } })
+        .catch(() => undefined);
+      return;
+    }
+    try {
+      const resolved = resolvePod(
+        pod,
+        (resource, ns, n) => this.registry.store.get({ group: '', resource, namespace: ns, name: n })?.value,
+        path.join(this.options.dataDir, 'kubelet'),
+      );
+      await this.runtime.syncPod(pod, resolved);
+    } catch (e) {
+      if (!(e instanceof PodConfigError)) throw e;
+      await this.reportConfigError(pod, e);
+      return { requeueAfter: 5000 };
+    }
+  }
+
+  private async reportStatus(uid: string, status: JsonObject): Promise<void> {
+    const key = this.keys.get(uid);
+    if (!key) return;
+    const { namespace, name } = splitKey(key);
+    const found = this.registry.store.get({ group: '', resource: 'pods', namespace, name });
+    if (!found || (found.value.metadata as JsonObject).uid !== uid) return;
+    const current = found.value;
+    // keep the scheduler's PodScheduled condition; the runtime reports the rest
+    const scheduled = (
+      (current.status as JsonObject | undefined)?.conditions as JsonObject[] | undefined
+    )?.filter((c) => c.type === 'PodScheduled');
+    const conditions = [
+      ...(scheduled ?? []),
+      ...((status.conditions ?? []) as JsonObject[]).filter((c) => c.type !== 'PodScheduled'),
+    ];
+    const next = { ...status, conditions, hostIP: '127.0.0.1', hostIPs: [{ ip: '127.0.0.1' }] };
+    await this.registry
+      .update(
+        PODS,
+        namespace,
+        name,
+        { ...current, status: { ...(current.status as JsonObject), ...next } },
+        { subresource: 'status', fieldManager: 'kubelet' },
+      )
+      .catch((e) => {
+        if (!(e instanceof ApiError)) throw e;
+      });
+  }
+
+  private async reportConfigError(pod: JsonObject, e: PodConfigError): Promise<void> {
+    const meta = pod.metadata as JsonObject;
+    const containers = ((pod.spec as JsonObject).containers ?? []) as JsonObject[];
+    const status: JsonObject = {
+      ...(pod.status as JsonObject),
+      phase: 'Pending',
+      containerStatuses: containers.map((c) => ({
+        name: c.name,
+        image: c.image,
+        imageID: '',
+        ready: false,
+        restartCount: 0,
+        started: false,
+        state: { waiting: { reason: 'CreateContainerConfigError', message: e.message } },
+      })),
+    };
+    await this.registry
+      .update(
+        PODS,
+        String(meta.namespace),
+        String(meta.name),
+        { ...pod, status },
+        { subresource: 'status', fieldManager: 'kubelet' },
+      )
+      .catch(() => undefined);
+  }
+
+  private async renewLease(): Promise<void> {
+    const now = this.registry.now();
+    const micro = now.toISOString().replace('Z', '000Z');
+    const existing = this.registry.store.get({
+      group: 'coordination.k8s.io',
+      resource: 'leases',
+      namespace: 'kube-node-lease',
+      name: this.nodeName,
+    });
+    try {
+      if (!existing) {
+        await this.registry.create(
+          LEASES,
+          'kube-node-lease',
+          {
+            metadata: { name: this.nodeName, namespace: 'kube-node-lease' },
+            spec: { holderIdentity: this.nodeName, leaseDurationSeconds: 40, renewTime: micro },
+          },
+          { fieldManager: 'kubelet' },
+        );
+      } else {
+        const next = structuredClone(existing.value);
+        (next.spec as JsonObject).renewTime = micro;
+        await this.registry.update(LEASES, 'kube-node-lease', this.nodeName, next, {
+          fieldManager: 'kubelet',
+        });
+      }
+    } catch {
+      // the next renewal tries again
+    }
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * Workloads really run: a Deployment's pods are scheduled onto this machine's node and
+ * started as processes; readiness probes make them Ready and the Deployment available;
+ * a rolling update replaces them; deleting the Deployment stops the processes.
+ */
+import test from 'ava';
+import * as k8s from '@kubernetes/client-node';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { eventually, removeDir, startTestControlPlane, type TestControlPlane } from '../helpers.js';
+
+const web = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'web.mjs');
+let env: TestControlPlane;
+let core: k8s.CoreV1Api;
+let apps: k8s.AppsV1Api;
+
+test.before(async () => {
+  env = await startTestControlPlane();
+  core = env.kc.makeApiClient(k8s.CoreV1Api);
+  apps = env.kc.makeApiClient(k8s.AppsV1Api);
+  await core.createNamespace({ body: { metadata: { name: 'run' } } });
+});
+
+test.after.always(async () => {
+  await env?.close();
+  if (env) removeDir(env.dataDir);
+});
+
+const deployment = (version: string): k8s.V1Deployment => ({
+  metadata: { name: 'web', namespace: 'run' },
+  spec: {
+    replicas: 2,
+    selector: { matchLabels: { app: 'web' } },
+    strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+    template: {
+      metadata: { labels: { app: 'web' } },
+      spec: {
+        containers: [
+          {
+            name: 'web',
+            image: 'capstan.dev/test/web:1',
+            command: [process.execPath, web],
+            env: [{ name: 'VERSION', value: version }],
+            ports: [{ name: 'http', containerPort: 8080 }],
+            readinessProbe: { httpGet: { path: '/ready', port: 'http' }, periodSeconds: 1 },
+          },
+        ],
+      },
+    },
+  },
+});
+
+test.serial('the node is registered and pods of a Deployment run and become Ready', async (t) => {
+  const nodes = await core.listNode();
+  t.is(nodes.items.length, 1);
+  t.is(nodes.items[0].status?.conditions?.find((c) => c.type === 'Ready')?.status, 'True');
+  await apps.createNamespacedDeployment({ namespace: 'run', body: deployment('v1') });
+  const d = await eventually(async () => {
+    const got = await apps.readNamespacedDeployment({ name: 'web', namespace: 'run' });
+    return got.status?.availableReplicas === 2 ? got : undefined;
+  }, 30_000);
+  t.is(d.status?.readyReplicas, 2);
+  const pods = await core.listNamespacedPod({ namespace: 'run' });
+  for (const p of pods.items) {
+    t.is(p.status?.phase, 'Running');
+    t.is(p.spec?.nodeName, nodes.items[0].metadata?.name);
+    t.true(p.status?.containerStatuses?.[0].ready);
+  }
+});
+
+test.serial('a rolling update replaces the pods with the new version', async (t) => {
+  const current = await apps.readNamespacedDeployment({ name: 'web', namespace: 'run' });
+  await apps.replaceNamespacedDeployment({
+    name: 'web',
+    namespace: 'run',
+    body: { ...current, spec: deployment('v2').spec! },
+  });
+  await eventually(async () => {
+    const got = await apps.readNamespacedDeployment({ name: 'web', namespace: 'run' });
+    const s = got.status;
+    return (
+      s?.observedGeneration === 2 && s.updatedReplicas === 2 && s.availableReplicas === 2 && s.replicas === 2
+    );
+  }, 60_000);
+  const pods = await eventually(async () => {
+    const list = await core.listNamespacedPod({ namespace: 'run' });
+    return list.items.length === 2 ? list.items : undefined;
+  }, 30_000);
+  for (const p of pods) t.is(p.spec?.containers[0].env?.[0].value, 'v2');
+});
+
+test.serial('deleting the Deployment stops and removes its pods', async (t) => {
+  await apps.deleteNamespacedDeployment({ name: 'web', namespace: 'run' });
+  await eventually(
+    async () => (await core.listNamespacedPod({ namespace: 'run' })).items.length === 0,
+    30_000,
+  );
+  t.pass();
+});

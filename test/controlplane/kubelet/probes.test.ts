@@ -96,6 +96,8 @@ test('a liveness failure kills and restarts the container', async (t) => {
     containers: [
       web({
         env: [{ name: 'DEFAULT_SIGTERM', value: '1' }],
+        // Without it the liveness probe may fail before the server listens (a real kill too).
+        startupProbe: { tcpSocket: { port: 'http' }, ...fast, failureThreshold: 10_000 },
         livenessProbe: { httpGet: { path: '/live', port: 'http' }, ...fast, failureThreshold: 2 },
       }),
     ],
@@ -115,6 +117,7 @@ test('a liveness failure kills and restarts the container', async (t) => {
     events.some((e) =>
       e.startsWith('Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500'),
     ),
+    events.join('\n'),
   );
   t.is(statusOf(env, p).phase, 'Running');
 });

@@ -66,6 +66,7 @@ export class ProcessRuntime {
   private readonly emitted = new Map<string, string>();
   private readonly samples = new Map<string, UsageSample>();
   private closing?: Promise<void>;
+  private closed = false;
 
   constructor(private readonly opts: ProcessRuntimeOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -109,7 +110,7 @@ export class ProcessRuntime {
   }
 
   private changed(uid: string): void {
-    if (this.timers.has(uid)) return;
+    if (this.closed || this.timers.has(uid)) return;
     const ms = this.opts.statusDebounceMs ?? 50;
     this.timers.set(
       uid,
@@ -251,7 +252,8 @@ export class ProcessRuntime {
 
   /**
    * Kills every pod (each with its own terminationGracePeriodSeconds unless
-   * `gracePeriodSeconds` is given) and stops. Idempotent.
+   * `gracePeriodSeconds` is given), reports their final statuses and stops reporting.
+   * Idempotent.
    */
   close(gracePeriodSeconds?: number): Promise<void> {
     this.closing ??= (async () => {
@@ -264,6 +266,9 @@ export class ProcessRuntime {
       );
       for (const t of this.timers.values()) this.clock.clearTimeout(t);
       this.timers.clear();
+      // The final statuses (every container terminated) go out now, nothing after.
+      for (const uid of this.pods.keys()) this.flush(uid);
+      this.closed = true;
     })();
     return this.closing;
   }

@@ -14,6 +14,7 @@ import { ControllerHost } from './controllers/controller-host.js';
 import { CrdController } from './controllers/crd-controller.js';
 import { deploymentController, replicaSetController } from './controllers/workload-controllers.js';
 import { schedulerController } from './controllers/scheduler-controller.js';
+import { EndpointsController } from './controllers/endpoints-controller.js';
 import { NodeAgent } from './node-agent/agent.js';
 import { GarbageCollector } from './controllers/garbage-collector.js';
 import { NamespaceController } from './controllers/namespace-controller.js';
@@ -78,6 +79,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   crds.start();
   const controllers = new ControllerHost(api);
   let agent: NodeAgent | undefined;
+  let endpoints: EndpointsController | undefined;
   if (options.controllers !== false) {
     controllers.start(replicaSetController(api));
     controllers.start(deploymentController(api));
@@ -86,6 +88,12 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     await agent.start();
     controllers.start(schedulerController(api));
     controllers.start(agent.podController());
+    const runtime = agent.runtime;
+    endpoints = new EndpointsController(api, (pod, containerPort) => {
+      const uid = String((pod.metadata as { uid?: string }).uid);
+      return runtime.portMap(uid).find((m) => m.containerPort === containerPort)?.hostPort ?? containerPort;
+    });
+    controllers.start(endpoints.spec());
   }
   let server: Awaited<ReturnType<typeof startApiServer>> | undefined;
   let kubeconfigPath: string | undefined;
@@ -110,6 +118,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       closing ??= (async () => {
         await server?.close();
         await controllers.stop();
+        await endpoints?.close();
         await agent?.close();
         namespaces.close();
         gc.close();

@@ -102,7 +102,22 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     const host = options.host ?? '127.0.0.1';
     const tls = await loadOrCreateServingCert(options.dataDir, [host]);
     caCert = tls.cert;
-    server = await startApiServer({ api, token, host, port: options.port ?? 6443, tls });
+    const logsOf = agent?.runtime;
+    server = await startApiServer({
+      api,
+      token,
+      host,
+      port: options.port ?? 6443,
+      tls,
+      podLogs: logsOf
+        ? (pod, o) => {
+            const uid = String((pod.metadata as { uid?: string }).uid);
+            return o.follow
+              ? logsOf.logs(uid, o.container, { previous: o.previous, tailLines: o.tailLines, follow: true })
+              : logsOf.logs(uid, o.container, { previous: o.previous, tailLines: o.tailLines });
+          }
+        : undefined,
+    });
     kubeconfigPath = path.join(options.dataDir, 'kubeconfig');
     writeKubeconfig(kubeconfigPath, { server: server.url, token, caCert });
   }

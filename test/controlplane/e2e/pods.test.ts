@@ -7,7 +7,15 @@ import test from 'ava';
 import * as k8s from '@kubernetes/client-node';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { eventually, removeDir, startTestControlPlane, type TestControlPlane } from '../helpers.js';
+import { spawn } from 'node:child_process';
+import {
+  eventually,
+  hasKubectl,
+  rawRequest,
+  removeDir,
+  startTestControlPlane,
+  type TestControlPlane,
+} from '../helpers.js';
 
 const web = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'web.mjs');
 let env: TestControlPlane;
@@ -65,6 +73,25 @@ test.serial('the node is registered and pods of a Deployment run and become Read
     t.is(p.status?.phase, 'Running');
     t.is(p.spec?.nodeName, nodes.items[0].metadata?.name);
     t.true(p.status?.containerStatuses?.[0].ready);
+  }
+});
+
+test.serial('pods/log serves what the container printed (kubectl logs)', async (t) => {
+  const pods = await core.listNamespacedPod({ namespace: 'run' });
+  const name = pods.items[0].metadata!.name!;
+  const res = await rawRequest(env, 'GET', `/api/v1/namespaces/run/pods/${name}/log`, {
+    token: 'test-token',
+  });
+  t.is(res.status, 200);
+  t.regex(res.body, /listening on \d+/);
+  if (hasKubectl) {
+    const out = await new Promise<string>((resolve) => {
+      const c = spawn('kubectl', ['--kubeconfig', env.kubeconfigPath, '-n', 'run', 'logs', name, '--tail=1']);
+      let text = '';
+      c.stdout.on('data', (d) => (text += d));
+      c.on('close', () => resolve(text));
+    });
+    t.regex(out, /^listening on \d+\n$/);
   }
 });
 

@@ -133,6 +133,7 @@ export function createApiHandlerWithWatches(options: ApiHandlerOptions): ApiHand
       );
     const ctx: ResourceContext = {
       api: o.api,
+      podLogs: o.podLogs,
       maxBodyBytes: o.maxBodyBytes,
       now: o.now,
       onUnexpected,

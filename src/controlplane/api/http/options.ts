@@ -1,6 +1,7 @@
 /** Options of the Kubernetes-compatible HTTP layer, with their defaults beside them. */
 import { arch, platform } from 'node:os';
 import type { Api } from '../types.js';
+import type { PodLogSource } from './pod-logs.js';
 
 /** What `/version` reports (k8s.io/apimachinery/pkg/version.Info). */
 export interface VersionInfo {
@@ -33,6 +34,8 @@ export interface ApiHandlerOptions {
   logger?: ApiHttpLogger;
   /** the clock for AGE cells of tables (default: the system clock) */
   now?: () => Date;
+  /** serves `kubectl logs` (pods/log); unset: logs are not available */
+  podLogs?: PodLogSource;
 }
 
 /** kube-apiserver's default --max-request-body-bytes is 3 MiB. */
@@ -65,6 +68,7 @@ export interface ResolvedOptions {
   version: VersionInfo;
   logger: ApiHttpLogger | undefined;
   now: () => Date;
+  podLogs: PodLogSource | undefined;
 }
 
 export function resolveOptions(options: ApiHandlerOptions): ResolvedOptions {
@@ -75,5 +79,6 @@ export function resolveOptions(options: ApiHandlerOptions): ResolvedOptions {
     version: versionInfo(options.version),
     logger: options.logger,
     now: options.now ?? (() => new Date()),
+    podLogs: options.podLogs,
   };
 }

@@ -3,6 +3,7 @@
  * update, patch, delete, deletecollection), checked against the type, then one Api call.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { servePodLogs, type PodLogSource } from './pod-logs.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../../../core/index.js';
 import { badRequest } from '../errors.js';
 import type { Api, ApiWatchEvent, Gvr, ResourceType } from '../types.js';
@@ -17,6 +18,8 @@ import { serveWatch } from './watch.js';
 
 export interface ResourceContext {
   api: Api;
+  /** serves pods/log (the node agent's logs); unset: logs are not available */
+  podLogs?: PodLogSource;
   maxBodyBytes: number;
   now: () => Date;
   track: (end: () => void) => () => void;
@@ -39,7 +42,7 @@ function requireVerb(type: ResourceType, verb: string): void {
 }
 
 function subresourceOf(type: ResourceType, sub: string | undefined): 'status' | 'scale' | undefined {
-  if (sub === undefined) return undefined;
+  if (sub === undefined || (sub === 'log' && type.group === '' && type.resource === 'pods')) return undefined;
   if (sub === 'status' && type.status) return 'status';
   if (sub === 'scale' && type.scale) return 'scale';
   throw routeNotFound();
@@ -72,6 +75,16 @@ export async function serveResource(
   if (r.subresource && r.name === undefined) throw routeNotFound();
 
   const method = req.method ?? 'GET';
+  if (
+    path.subresource === 'log' &&
+    type.group === '' &&
+    type.resource === 'pods' &&
+    path.name !== undefined
+  ) {
+    if (method !== 'GET') throw methodNotAllowed();
+    const pod = ctx.api.get(gvr, r.namespace, path.name);
+    return servePodLogs(pod, query, res, ctx.podLogs, ctx.track);
+  }
   if (path.watchPrefix) {
     if (method !== 'GET' || r.subresource) throw methodNotAllowed();
     return startWatch(ctx, r);

@@ -15,6 +15,7 @@ import { CrdController } from './controllers/crd-controller.js';
 import { deploymentController, replicaSetController } from './controllers/workload-controllers.js';
 import { schedulerController } from './controllers/scheduler-controller.js';
 import { EndpointsController } from './controllers/endpoints-controller.js';
+import { apiEventRecorder } from './controllers/event-sink.js';
 import { NodeAgent } from './node-agent/agent.js';
 import { GarbageCollector } from './controllers/garbage-collector.js';
 import { NamespaceController } from './controllers/namespace-controller.js';
@@ -86,7 +87,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     // pods are scheduled only where a node agent runs them
     agent = new NodeAgent({ registry: api, dataDir: options.dataDir });
     await agent.start();
-    controllers.start(schedulerController(api));
+    controllers.start(schedulerController(api, apiEventRecorder(api, 'default-scheduler')));
     controllers.start(agent.podController());
     const runtime = agent.runtime;
     endpoints = new EndpointsController(api, (pod, containerPort) => {

@@ -124,3 +124,34 @@ test.serial('deleting the Deployment stops and removes its pods', async (t) => {
   );
   t.pass();
 });
+
+test.serial(
+  'an unschedulable pod stays Pending with the scheduler reason and a FailedScheduling event',
+  async (t) => {
+    await core.createNamespacedPod({
+      namespace: 'run',
+      body: {
+        metadata: { name: 'too-big' },
+        spec: { containers: [{ name: 'c', image: 'x', resources: { requests: { cpu: '10000' } } }] },
+      },
+    });
+    const pod = await eventually(async () => {
+      const p = await core.readNamespacedPod({ name: 'too-big', namespace: 'run' });
+      return p.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False')
+        ? p
+        : undefined;
+    }, 20_000);
+    const cond = pod.status!.conditions!.find((c) => c.type === 'PodScheduled')!;
+    t.is(cond.reason, 'Unschedulable');
+    t.regex(cond.message!, /^0\/1 nodes are available: 1 Insufficient cpu\./);
+    const events = await eventually(async () => {
+      const list = await core.listNamespacedEvent({
+        namespace: 'run',
+        fieldSelector: 'involvedObject.name=too-big',
+      });
+      return list.items.length > 0 ? list.items : undefined;
+    }, 20_000);
+    t.is(events[0].reason, 'FailedScheduling');
+    t.is(events[0].type, 'Warning');
+  },
+);

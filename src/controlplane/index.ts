@@ -83,7 +83,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   let endpoints: EndpointsController | undefined;
   if (options.controllers !== false) {
     controllers.start(replicaSetController(api));
-    controllers.start(deploymentController(api));
+    controllers.start(deploymentController(api, apiEventRecorder(api, 'deployment-controller')));
     // pods are scheduled only where a node agent runs them
     agent = new NodeAgent({ registry: api, dataDir: options.dataDir });
     await agent.start();

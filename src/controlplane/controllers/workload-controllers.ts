@@ -5,7 +5,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { JsonObject } from '../../core/index.js';
-import type { ReconcileResult } from '../../runtime/index.js';
+import type { EventRecorder, ReconcileResult } from '../../runtime/index.js';
 import { ApiError } from '../api/errors.js';
 import type { Registry } from '../api/registry/registry.js';
 import { controllerKeyOf, keyOf, splitKey, type ControllerSpec } from './controller-host.js';
@@ -107,7 +107,7 @@ export function replicaSetController(registry: Registry): ControllerSpec {
   };
 }
 
-export function deploymentController(registry: Registry): ControllerSpec {
+export function deploymentController(registry: Registry, events?: EventRecorder): ControllerSpec {
   return {
     name: 'deployment-controller',
     primary: DEPLOYMENTS,
@@ -160,6 +160,7 @@ export function deploymentController(registry: Registry): ControllerSpec {
         const meta = next.metadata as JsonObject;
         meta.annotations = { ...(meta.annotations as Record<string, string>), ...op.annotations };
         await registry.update(RSS, namespace, op.name, next, manager).catch(ignoreNotFound);
+        if (op.event) events?.event(d, 'Normal', 'ScalingReplicaSet', op.event);
       }
       for (const rs of plan.delete) await registry.delete(RSS, namespace, rs, {}).catch(ignoreNotFound);
       const annotations = (d.metadata as JsonObject).annotations ?? {};

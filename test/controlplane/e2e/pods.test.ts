@@ -114,6 +114,15 @@ test.serial('a rolling update replaces the pods with the new version', async (t)
     return list.items.length === 2 ? list.items : undefined;
   }, 30_000);
   for (const p of pods) t.is(p.spec?.containers[0].env?.[0].value, 'v2');
+  const events = await core.listNamespacedEvent({
+    namespace: 'run',
+    fieldSelector: 'involvedObject.name=web',
+  });
+  t.true(
+    events.items.some(
+      (e) => e.reason === 'ScalingReplicaSet' && /^Scaled (up|down) replica set web-/.test(e.message ?? ''),
+    ),
+  );
 });
 
 test.serial('deleting the Deployment stops and removes its pods', async (t) => {

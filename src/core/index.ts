@@ -4,3 +4,4 @@ export * from './kinds.js';
 export * from './yaml.js';
 export * from './patch-meta.js';
 export * from './label-selector.js';
+export * from './quantity.js';

@@ -4,7 +4,7 @@
  * the Node object describing this machine. Binding, events and conditions live with the
  * caller.
  */
-export { parseQuantity, quantityCeil } from './quantity.js';
+export { parseQuantity, quantityCeil } from '../../core/index.js';
 export { podRequests } from './resources.js';
 export type { ScheduleResult } from './schedule.js';
 export { schedule } from './schedule.js';

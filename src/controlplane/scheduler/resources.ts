@@ -12,7 +12,7 @@
  */
 import type { JsonObject } from '../../core/index.js';
 import { obj, objs, str } from './json.js';
-import { quantityCeil } from './quantity.js';
+import { quantityCeil } from '../../core/index.js';
 
 /** Resource name → amount in scheduler units (millicores for cpu). */
 export type Amounts = Record<string, number>;

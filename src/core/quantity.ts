@@ -13,7 +13,7 @@
  *
  * Hand-written: no maintained npm package parses quantities with apimachinery's rules.
  */
-import { CapstanError } from '../../core/index.js';
+import { CapstanError } from './errors.js';
 
 /** value = num / den, den > 0. */
 interface Exact {

@@ -18,3 +18,4 @@ export {
   type ContainerState,
   type PodPhase,
 } from './pod-status.js';
+export * from './simulated/index.js';

@@ -110,6 +110,7 @@ export class PodWorker {
         const slot = this.slots.get(spec.name);
         if (slot) {
           slot.spec = spec;
+          slot.rec.image = spec.image; // a spec change restarts the container with the new image
           continue;
         }
         const reason = init || hasInit ? 'PodInitializing' : 'ContainerCreating';

@@ -20,6 +20,8 @@ Commands:
                   --host ADDR        listen address (default 127.0.0.1)
                   --port N           API port (default 6443; 0 picks a free one)
                   --token T          bearer token (default: generated once, kept in DIR)
+                  --runtime R        process (default: containers run as child processes)
+                                     or simulated (no processes, for trials and scale)
                   --control-plane-only   run only the control plane
   kubeconfig    print the kubeconfig 'serve' wrote (--data-dir DIR)
   help          show this text

@@ -19,7 +19,14 @@ export async function runServe(args: string[], log: NodeJS.WritableStream): Prom
     port: { type: 'string', default: '6443' },
     token: { type: 'string' },
     'control-plane-only': { type: 'boolean', default: false },
+    runtime: { type: 'string', default: 'process' },
   });
+  if (values.runtime !== 'process' && values.runtime !== 'simulated') {
+    throw new CapstanError(
+      'CLI_USAGE',
+      `serve: --runtime must be process or simulated, got '${String(values.runtime)}'`,
+    );
+  }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new CapstanError('CLI_USAGE', `serve: --port must be a port number, got '${String(values.port)}'`);
@@ -30,6 +37,7 @@ export async function runServe(args: string[], log: NodeJS.WritableStream): Prom
     port,
     token: (values.token as string | undefined) ?? process.env.CAPSTAN_TOKEN,
     controlPlaneOnly: values['control-plane-only'] as boolean,
+    runtime: values.runtime as 'process' | 'simulated',
   });
   const cp = daemon.controlPlane;
   log.write(`capstan: control plane serving at ${cp.url} (data in ${daemon.dataDir})\n`);

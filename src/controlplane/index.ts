@@ -40,6 +40,10 @@ export interface ControlPlaneOptions {
   token?: string;
   /** run the controllers, the scheduler and the node agent (pods as processes); default true */
   controllers?: boolean;
+  /** how the node runs pods: `process` (default) or `simulated` (no processes) */
+  runtime?: 'process' | 'simulated';
+  /** for the simulated runtime: pods turn Ready after this long, and the node takes this many pods */
+  simulated?: { readyAfterMs?: number; maxPods?: number };
 }
 
 export interface ControlPlane {
@@ -85,7 +89,13 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     controllers.start(replicaSetController(api));
     controllers.start(deploymentController(api, apiEventRecorder(api, 'deployment-controller')));
     // pods are scheduled only where a node agent runs them
-    agent = new NodeAgent({ registry: api, dataDir: options.dataDir });
+    agent = new NodeAgent({
+      registry: api,
+      dataDir: options.dataDir,
+      runtime: options.runtime,
+      simulatedReadyAfterMs: options.simulated?.readyAfterMs,
+      maxPods: options.runtime === 'simulated' ? (options.simulated?.maxPods ?? 10_000) : undefined,
+    });
     await agent.start();
     controllers.start(schedulerController(api, apiEventRecorder(api, 'default-scheduler')));
     controllers.start(agent.podController());

@@ -14,6 +14,8 @@ export interface DaemonOptions {
   token?: string;
   /** run only the embedded control plane (no reconciler) */
   controlPlaneOnly?: boolean;
+  /** how the node runs pods: `process` (default) or `simulated` */
+  runtime?: 'process' | 'simulated';
 }
 
 export interface Daemon {
@@ -33,6 +35,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     host: options.host,
     port: options.port,
     token: options.token,
+    runtime: options.runtime,
   });
   return { controlPlane, dataDir, close: () => controlPlane.close() };
 }

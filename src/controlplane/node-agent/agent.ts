@@ -11,7 +11,7 @@ import type { ReconcileResult } from '../../runtime/index.js';
 import { ApiError } from '../api/errors.js';
 import type { Registry } from '../api/registry/registry.js';
 import { keyOf, splitKey, type ControllerSpec } from '../controllers/controller-host.js';
-import { ProcessRuntime, type ImageCommand } from '../kubelet/index.js';
+import { ProcessRuntime, SimulatedRuntime, type ImageCommand } from '../kubelet/index.js';
 import { nodeForThisMachine } from '../scheduler/index.js';
 import { PodConfigError, resolvePod } from './pod-inputs.js';
 
@@ -25,11 +25,20 @@ export interface NodeAgentOptions {
   dataDir: string;
   nodeName?: string;
   imageCommands?: ImageCommand[];
+  /** `process` (default): containers run as child processes; `simulated`: no processes (like KWOK) */
+  runtime?: 'process' | 'simulated';
+  /** simulated pods turn Ready after this long (default 1000 ms) */
+  simulatedReadyAfterMs?: number;
+  /** pods the node takes (default 110, as a kubelet) */
+  maxPods?: number;
 }
+
+/** What the agent needs of a runtime: both runtimes have this surface. */
+type PodRuntime = ProcessRuntime | SimulatedRuntime;
 
 export class NodeAgent {
   readonly nodeName: string;
-  readonly runtime: ProcessRuntime;
+  readonly runtime: PodRuntime;
   private readonly registry: Registry;
   /** pod uid → its key, for status reports */
   private readonly keys = new Map<string, string>();
@@ -44,12 +53,16 @@ export class NodeAgent {
         .toLowerCase()
         .replace(/[^a-z0-9.-]/g, '-') ||
         'capstan-node');
-    this.runtime = new ProcessRuntime({
-      dataDir: path.join(options.dataDir, 'kubelet'),
-      imageCommands: options.imageCommands,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
-      onPodStatus: (uid, status) => void this.reportStatus(uid, status),
-    });
+    const onPodStatus = (uid: string, status: JsonObject) => void this.reportStatus(uid, status);
+    this.runtime =
+      options.runtime === 'simulated'
+        ? new SimulatedRuntime({ readyAfterMs: options.simulatedReadyAfterMs, onPodStatus })
+        : new ProcessRuntime({
+            dataDir: path.join(options.dataDir, 'kubelet'),
+            imageCommands: options.imageCommands,
+            env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+            onPodStatus,
+          });
   }
 
   /** Registers (or refreshes) the Node and starts renewing its Lease. */
@@ -58,7 +71,9 @@ export class NodeAgent {
       name: this.nodeName,
       cpus: os.cpus().length,
       memoryBytes: os.totalmem(),
-      labels: {},
+      maxPods: this.options.maxPods ?? 110,
+      // simulated pods are marked wherever they are shown: here on their node
+      labels: this.options.runtime === 'simulated' ? { 'capstan.dev/runtime': 'simulated' } : {},
       now: this.registry.now(),
     });
     // status is a subresource: a create drops it, so it is written separately

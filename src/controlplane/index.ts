@@ -17,6 +17,7 @@ import { schedulerController } from './controllers/scheduler-controller.js';
 import { EndpointsController } from './controllers/endpoints-controller.js';
 import { apiEventRecorder } from './controllers/event-sink.js';
 import { cronJobController, jobController } from './controllers/batch-controllers.js';
+import { daemonSetController, statefulSetController } from './controllers/set-controllers.js';
 import { NodeAgent } from './node-agent/agent.js';
 import { GarbageCollector } from './controllers/garbage-collector.js';
 import { NamespaceController } from './controllers/namespace-controller.js';
@@ -90,6 +91,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     controllers.start(replicaSetController(api));
     controllers.start(deploymentController(api, apiEventRecorder(api, 'deployment-controller')));
     controllers.start(jobController(api));
+    controllers.start(statefulSetController(api));
+    controllers.start(daemonSetController(api));
     controllers.start(cronJobController(api, apiEventRecorder(api, 'cronjob-controller')));
     // pods are scheduled only where a node agent runs them
     agent = new NodeAgent({

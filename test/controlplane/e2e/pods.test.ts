@@ -164,3 +164,56 @@ test.serial(
     t.is(events[0].type, 'Warning');
   },
 );
+
+test.serial('a liveness failure restarts the container; a crashing container backs off', async (t) => {
+  await core.createNamespacedPod({
+    namespace: 'run',
+    body: {
+      metadata: { name: 'unlive' },
+      spec: {
+        containers: [
+          {
+            name: 'web',
+            image: 'capstan.dev/test/web:1',
+            command: [process.execPath, web],
+            env: [{ name: 'NOT_LIVE', value: '1' }],
+            ports: [{ name: 'http', containerPort: 8080 }],
+            livenessProbe: {
+              httpGet: { path: '/live', port: 'http' },
+              periodSeconds: 1,
+              failureThreshold: 1,
+            },
+          },
+        ],
+      },
+    },
+  });
+  await core.createNamespacedPod({
+    namespace: 'run',
+    body: {
+      metadata: { name: 'crasher' },
+      spec: {
+        containers: [
+          {
+            name: 'c',
+            image: 'capstan.dev/test/crash',
+            command: [process.execPath, '-e', 'process.exit(3)'],
+          },
+        ],
+      },
+    },
+  });
+  const restarted = await eventually(async () => {
+    const p = await core.readNamespacedPod({ name: 'unlive', namespace: 'run' });
+    return (p.status?.containerStatuses?.[0].restartCount ?? 0) >= 1 ? p : undefined;
+  }, 30_000);
+  t.true(restarted.status!.containerStatuses![0].restartCount >= 1);
+  const crashing = await eventually(async () => {
+    const p = await core.readNamespacedPod({ name: 'crasher', namespace: 'run' });
+    return p.status?.containerStatuses?.[0].state?.waiting?.reason === 'CrashLoopBackOff' ? p : undefined;
+  }, 30_000);
+  const cs = crashing.status!.containerStatuses![0];
+  t.true(cs.restartCount >= 1);
+  t.is(cs.lastState?.terminated?.exitCode, 3);
+  t.regex(cs.state!.waiting!.message!, /^back-off \d+s restarting failed container=c pod=crasher_run/);
+});

@@ -15,6 +15,7 @@ import { CrdController } from './controllers/crd-controller.js';
 import { deploymentController, replicaSetController } from './controllers/workload-controllers.js';
 import { schedulerController } from './controllers/scheduler-controller.js';
 import { EndpointsController } from './controllers/endpoints-controller.js';
+import { IngressController } from './controllers/ingress-controller.js';
 import { apiEventRecorder } from './controllers/event-sink.js';
 import { cronJobController, jobController } from './controllers/batch-controllers.js';
 import { daemonSetController, statefulSetController } from './controllers/set-controllers.js';
@@ -44,6 +45,8 @@ export interface ControlPlaneOptions {
   controllers?: boolean;
   /** how the node runs pods: `process` (default) or `simulated` (no processes) */
   runtime?: 'process' | 'simulated';
+  /** the host port Ingresses are served on (default 0: a free port, reported as `ingressPort`) */
+  ingressPort?: number;
   /** for the simulated runtime: pods turn Ready after this long, and the node takes this many pods */
   simulated?: { readyAfterMs?: number; maxPods?: number };
 }
@@ -58,6 +61,8 @@ export interface ControlPlane {
   kubeconfigPath?: string;
   /** PEM of the serving certificate (clients trust it as their CA) */
   caCert?: string;
+  /** the host port Ingresses answer on, when the controllers run */
+  ingressPort?: number;
   close(): Promise<void>;
 }
 
@@ -87,6 +92,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const controllers = new ControllerHost(api);
   let agent: NodeAgent | undefined;
   let endpoints: EndpointsController | undefined;
+  let ingress: IngressController | undefined;
+  let ingressPort: number | undefined;
   if (options.controllers !== false) {
     controllers.start(replicaSetController(api));
     controllers.start(deploymentController(api, apiEventRecorder(api, 'deployment-controller')));
@@ -111,6 +118,9 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       return runtime.portMap(uid).find((m) => m.containerPort === containerPort)?.hostPort ?? containerPort;
     });
     controllers.start(endpoints.spec());
+    ingress = new IngressController(api, options.ingressPort ?? 0);
+    ingressPort = await ingress.start();
+    controllers.start(ingress.spec());
   }
   let server: Awaited<ReturnType<typeof startApiServer>> | undefined;
   let kubeconfigPath: string | undefined;
@@ -146,11 +156,13 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     token,
     kubeconfigPath,
     caCert,
+    ingressPort,
     close() {
       closing ??= (async () => {
         await server?.close();
         await controllers.stop();
         await endpoints?.close();
+        await ingress?.close();
         await agent?.close();
         namespaces.close();
         gc.close();

@@ -51,7 +51,7 @@ function get(port: number): Promise<string> {
   });
 }
 
-test('connections go to ready pods only, round-robin', async (t) => {
+test.serial('connections go to ready pods only, round-robin', async (t) => {
   const PODS = { group: '', version: 'v1', resource: 'pods' };
   await env.cp.api.create(PODS, 'svc', pod('ready-a', false));
   await env.cp.api.create(PODS, 'svc', pod('ready-b', false));
@@ -71,4 +71,54 @@ test('connections go to ready pods only, round-robin', async (t) => {
   const seen = new Set<string>();
   for (let i = 0; i < 6; i++) seen.add(/pod=(\S+)/.exec(await get(port))![1]);
   t.deepEqual([...seen].sort(), ['ready-a', 'ready-b']);
+});
+
+function getVia(port: number, host: string, urlPath: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path: urlPath, headers: { host }, agent: false }, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      })
+      .on('error', reject);
+  });
+}
+
+test.serial('an Ingress routes by host and path to the Service, and reports where it answers', async (t) => {
+  await env.cp.api.create({ group: 'networking.k8s.io', version: 'v1', resource: 'ingresses' }, 'svc', {
+    metadata: { name: 'web', namespace: 'svc' },
+    spec: {
+      rules: [
+        {
+          host: 'web.example.test',
+          http: {
+            paths: [
+              {
+                path: '/',
+                pathType: 'Prefix',
+                backend: { service: { name: 'web', port: { name: 'http' } } },
+              },
+            ],
+          },
+        },
+      ],
+    },
+  });
+  const ing = (await eventually(() => {
+    const got = env.cp.api.get(
+      { group: 'networking.k8s.io', version: 'v1', resource: 'ingresses' },
+      'svc',
+      'web',
+    ) as any;
+    return got.status?.loadBalancer?.ingress?.[0]?.ip === '127.0.0.1' ? got : undefined;
+  }, 30_000)) as any;
+  const port = ing.status.loadBalancer.ingress[0].ports[0].port;
+  t.is(port, env.cp.ingressPort);
+  const hit = await eventually(async () => {
+    const r = await getVia(port, 'web.example.test', '/anything');
+    return r.status === 200 ? r : undefined;
+  }, 30_000);
+  t.regex(hit.body, /pod=ready-[ab]/);
+  t.is((await getVia(port, 'other.example.test', '/')).status, 404);
 });

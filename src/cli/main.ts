@@ -22,6 +22,7 @@ Commands:
                   --token T          bearer token (default: generated once, kept in DIR)
                   --runtime R        process (default: containers run as child processes)
                                      or simulated (no processes, for trials and scale)
+                  --ingress-port N   host port Ingresses answer on (default 0: a free one)
                   --control-plane-only   run only the control plane
   kubeconfig    print the kubeconfig 'serve' wrote (--data-dir DIR)
   help          show this text

@@ -20,6 +20,7 @@ export async function runServe(args: string[], log: NodeJS.WritableStream): Prom
     token: { type: 'string' },
     'control-plane-only': { type: 'boolean', default: false },
     runtime: { type: 'string', default: 'process' },
+    'ingress-port': { type: 'string', default: '0' },
   });
   if (values.runtime !== 'process' && values.runtime !== 'simulated') {
     throw new CapstanError(
@@ -38,6 +39,7 @@ export async function runServe(args: string[], log: NodeJS.WritableStream): Prom
     token: (values.token as string | undefined) ?? process.env.CAPSTAN_TOKEN,
     controlPlaneOnly: values['control-plane-only'] as boolean,
     runtime: values.runtime as 'process' | 'simulated',
+    ingressPort: Number(values['ingress-port']),
   });
   const cp = daemon.controlPlane;
   log.write(`capstan: control plane serving at ${cp.url} (data in ${daemon.dataDir})\n`);

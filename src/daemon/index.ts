@@ -16,6 +16,8 @@ export interface DaemonOptions {
   controlPlaneOnly?: boolean;
   /** how the node runs pods: `process` (default) or `simulated` */
   runtime?: 'process' | 'simulated';
+  /** the host port Ingresses answer on (0: a free one) */
+  ingressPort?: number;
 }
 
 export interface Daemon {
@@ -36,6 +38,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     port: options.port,
     token: options.token,
     runtime: options.runtime,
+    ingressPort: options.ingressPort,
   });
   return { controlPlane, dataDir, close: () => controlPlane.close() };
 }

@@ -76,6 +76,31 @@ test.serial('the node is registered and pods of a Deployment run and become Read
   }
 });
 
+function kubectl(...args: string[]): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    const c = spawn('kubectl', ['--kubeconfig', env.kubeconfigPath, ...args]);
+    let out = '';
+    c.stdout.on('data', (d) => (out += d));
+    c.stderr.on('data', (d) => (out += d));
+    c.on('close', (code) => resolve({ code: code ?? -1, out }));
+  });
+}
+
+(hasKubectl ? test.serial : test.skip)(
+  'kubectl rollout status waits for the rollout; rollout restart makes a new revision',
+  async (t) => {
+    const status = await kubectl('-n', 'run', 'rollout', 'status', 'deploy/web', '--timeout=60s');
+    t.is(status.code, 0, status.out);
+    t.regex(status.out, /successfully rolled out/);
+    const restart = await kubectl('-n', 'run', 'rollout', 'restart', 'deploy/web');
+    t.is(restart.code, 0, restart.out);
+    const again = await kubectl('-n', 'run', 'rollout', 'status', 'deploy/web', '--timeout=60s');
+    t.is(again.code, 0, again.out);
+    const rs = await apps.listNamespacedReplicaSet({ namespace: 'run' });
+    t.true(rs.items.some((r) => r.metadata?.annotations?.['deployment.kubernetes.io/revision'] === '2'));
+  },
+);
+
 test.serial('pods/log serves what the container printed (kubectl logs)', async (t) => {
   const pods = await core.listNamespacedPod({ namespace: 'run' });
   const name = pods.items[0].metadata!.name!;
@@ -105,8 +130,12 @@ test.serial('a rolling update replaces the pods with the new version', async (t)
   await eventually(async () => {
     const got = await apps.readNamespacedDeployment({ name: 'web', namespace: 'run' });
     const s = got.status;
+    // `kubectl rollout restart` may have made a generation before this one
     return (
-      s?.observedGeneration === 2 && s.updatedReplicas === 2 && s.availableReplicas === 2 && s.replicas === 2
+      s?.observedGeneration === got.metadata?.generation &&
+      s?.updatedReplicas === 2 &&
+      s.availableReplicas === 2 &&
+      s.replicas === 2
     );
   }, 60_000);
   const pods = await eventually(async () => {

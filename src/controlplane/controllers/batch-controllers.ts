@@ -2,60 +2,18 @@
  * The Job and CronJob controllers: read the store, ask the pure planners in batch/
  * what to do, and write it through the registry — pods or Jobs first, then status.
  */
-import { isDeepStrictEqual } from 'node:util';
 import type { JsonObject } from '../../core/index.js';
 import type { EventRecorder, ReconcileResult } from '../../runtime/index.js';
-import { ApiError } from '../api/errors.js';
 import type { Registry } from '../api/registry/registry.js';
 import { newJobPod, planCronJob, planJob, type CronJob, type Job, type Pod } from './batch/index.js';
 import { controllerKeyOf, keyOf, splitKey, type ControllerSpec } from './controller-host.js';
+import { controlledBy, tolerate, writeStatus } from './controller-util.js';
 
 const PODS = { group: '', version: 'v1', resource: 'pods' };
 const JOBS = { group: 'batch', version: 'v1', resource: 'jobs' };
 const CRONJOBS = { group: 'batch', version: 'v1', resource: 'cronjobs' };
 
-const ignoreGone = (e: unknown) => {
-  if (e instanceof ApiError && (e.reason === 'NotFound' || e.reason === 'Conflict')) return undefined;
-  throw e;
-};
-
-function owned(
-  registry: Registry,
-  resource: 'pods' | 'jobs',
-  group: string,
-  namespace: string,
-  uid: unknown,
-): JsonObject[] {
-  return registry.store
-    .list({ group, resource, namespace })
-    .items.map((o) => o.value)
-    .filter((o) =>
-      ((o.metadata as JsonObject).ownerReferences as JsonObject[] | undefined)?.some(
-        (r) => r.controller && r.uid === uid,
-      ),
-    );
-}
-
-async function writeStatus(
-  registry: Registry,
-  gvr: typeof JOBS,
-  namespace: string,
-  name: string,
-  status: unknown,
-  manager: string,
-): Promise<void> {
-  const current = registry.store.get({ group: gvr.group, resource: gvr.resource, namespace, name })?.value;
-  if (!current || isDeepStrictEqual(current.status ?? {}, status)) return;
-  await registry
-    .update(
-      gvr,
-      namespace,
-      name,
-      { ...current, status: status as JsonObject },
-      { subresource: 'status', fieldManager: manager },
-    )
-    .catch(ignoreGone);
-}
+const ignoreGone = tolerate('NotFound', 'Conflict');
 
 export function jobController(registry: Registry): ControllerSpec {
   return {
@@ -69,7 +27,7 @@ export function jobController(registry: Registry): ControllerSpec {
       const { namespace, name } = splitKey(key);
       const job = registry.store.get({ group: 'batch', resource: 'jobs', namespace, name })?.value;
       if (!job) return;
-      const pods = owned(registry, 'pods', '', namespace, (job.metadata as JsonObject).uid);
+      const pods = controlledBy(registry, '', 'pods', namespace, (job.metadata as JsonObject).uid);
       const plan = planJob(job as unknown as Job, pods as unknown as Pod[], registry.now());
       const manager = { fieldManager: 'job-controller' };
       const indexes = plan.createIndexes ?? Array.from({ length: plan.create }, () => undefined);
@@ -100,7 +58,7 @@ export function cronJobController(registry: Registry, events?: EventRecorder): C
       const { namespace, name } = splitKey(key);
       const cj = registry.store.get({ group: 'batch', resource: 'cronjobs', namespace, name })?.value;
       if (!cj) return;
-      const jobs = owned(registry, 'jobs', 'batch', namespace, (cj.metadata as JsonObject).uid);
+      const jobs = controlledBy(registry, 'batch', 'jobs', namespace, (cj.metadata as JsonObject).uid);
       const plan = planCronJob(cj as unknown as CronJob, jobs as unknown as Job[], registry.now());
       const manager = { fieldManager: 'cronjob-controller' };
       const status = structuredClone(plan.status) as JsonObject;
@@ -108,8 +66,7 @@ export function cronJobController(registry: Registry, events?: EventRecorder): C
         const created = await registry
           .create(JOBS, namespace, plan.create as unknown as JsonObject, manager)
           .catch((e) => {
-            if (e instanceof ApiError && e.reason === 'AlreadyExists') return undefined;
-            throw e;
+            return tolerate('AlreadyExists')(e);
           });
         // the planner cannot know the new Job's uid: fill it into the active reference
         const uid = (created?.metadata as JsonObject | undefined)?.uid;

@@ -3,12 +3,11 @@
  * to do, and write it through the registry — revisions and claims before the pods that
  * need them, deletions next, status last.
  */
-import { isDeepStrictEqual } from 'node:util';
 import type { JsonObject } from '../../core/index.js';
 import type { ReconcileResult } from '../../runtime/index.js';
-import { ApiError } from '../api/errors.js';
 import type { Registry } from '../api/registry/registry.js';
 import { controllerKeyOf, keyOf, splitKey, type ControllerSpec } from './controller-host.js';
+import { controlledBy, tolerate, writeStatus } from './controller-util.js';
 import { planDaemonSet, type DaemonSet } from './daemonset/index.js';
 import { planStatefulSet, type StatefulSet } from './statefulset/index.js';
 
@@ -18,51 +17,6 @@ const REVISIONS = { group: 'apps', version: 'v1', resource: 'controllerrevisions
 const STS = { group: 'apps', version: 'v1', resource: 'statefulsets' };
 const DS = { group: 'apps', version: 'v1', resource: 'daemonsets' };
 const REQUEUE_MS = 1000;
-
-const tolerate =
-  (...reasons: string[]) =>
-  (e: unknown) => {
-    if (e instanceof ApiError && reasons.includes(e.reason)) return undefined;
-    throw e;
-  };
-
-function ownedBy(
-  registry: Registry,
-  group: string,
-  resource: string,
-  namespace: string,
-  uid: unknown,
-): JsonObject[] {
-  return registry.store
-    .list({ group, resource, namespace })
-    .items.map((o) => o.value)
-    .filter((o) =>
-      ((o.metadata as JsonObject).ownerReferences as JsonObject[] | undefined)?.some(
-        (r) => r.controller && r.uid === uid,
-      ),
-    );
-}
-
-async function writeStatus(
-  registry: Registry,
-  gvr: typeof STS,
-  namespace: string,
-  name: string,
-  status: unknown,
-  manager: string,
-) {
-  const current = registry.store.get({ group: gvr.group, resource: gvr.resource, namespace, name })?.value;
-  if (!current || isDeepStrictEqual(current.status ?? {}, status)) return;
-  await registry
-    .update(
-      gvr,
-      namespace,
-      name,
-      { ...current, status: status as JsonObject },
-      { subresource: 'status', fieldManager: manager },
-    )
-    .catch(tolerate('NotFound', 'Conflict'));
-}
 
 const asJson = (o: unknown) => o as JsonObject;
 
@@ -79,8 +33,8 @@ export function statefulSetController(registry: Registry): ControllerSpec {
       const sts = registry.store.get({ group: 'apps', resource: 'statefulsets', namespace, name })?.value;
       if (!sts) return;
       const uid = (sts.metadata as JsonObject).uid;
-      const pods = ownedBy(registry, '', 'pods', namespace, uid);
-      const revisions = ownedBy(registry, 'apps', 'controllerrevisions', namespace, uid);
+      const pods = controlledBy(registry, '', 'pods', namespace, uid);
+      const revisions = controlledBy(registry, 'apps', 'controllerrevisions', namespace, uid);
       const pvcs = registry.store
         .list({ group: '', resource: 'persistentvolumeclaims', namespace })
         .items.map((o) => o.value);
@@ -137,7 +91,7 @@ export function daemonSetController(registry: Registry): ControllerSpec {
       const { namespace, name } = splitKey(key);
       const ds = registry.store.get({ group: 'apps', resource: 'daemonsets', namespace, name })?.value;
       if (!ds) return;
-      const pods = ownedBy(registry, '', 'pods', namespace, (ds.metadata as JsonObject).uid);
+      const pods = controlledBy(registry, '', 'pods', namespace, (ds.metadata as JsonObject).uid);
       const nodes = registry.store.list({ group: '', resource: 'nodes' }).items.map((o) => o.value);
       const plan = planDaemonSet(ds as unknown as DaemonSet, nodes, pods as never, registry.now());
       const m = { fieldManager: 'daemonset-controller' };

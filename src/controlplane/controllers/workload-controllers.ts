@@ -9,6 +9,7 @@ import type { EventRecorder, ReconcileResult } from '../../runtime/index.js';
 import { ApiError } from '../api/errors.js';
 import type { Registry } from '../api/registry/registry.js';
 import { controllerKeyOf, keyOf, splitKey, type ControllerSpec } from './controller-host.js';
+import { controlledBy, tolerate, writeStatus } from './controller-util.js';
 import {
   newPodFor,
   planDeploymentSync,
@@ -24,47 +25,7 @@ const PODS = { group: '', version: 'v1', resource: 'pods' };
 const RSS = { group: 'apps', version: 'v1', resource: 'replicasets' };
 const DEPLOYMENTS = { group: 'apps', version: 'v1', resource: 'deployments' };
 
-const ignoreNotFound = (e: unknown) => {
-  if (e instanceof ApiError && e.reason === 'NotFound') return undefined;
-  throw e;
-};
-
-function ownedBy(obj: JsonObject, uid: unknown): boolean {
-  const refs = (obj.metadata as { ownerReferences?: Array<{ uid?: string; controller?: boolean }> })
-    .ownerReferences;
-  return refs?.some((r) => r.controller && r.uid === uid) ?? false;
-}
-
-function listIn(
-  registry: Registry,
-  gvr: { group: string; resource: string },
-  namespace: string,
-): JsonObject[] {
-  return registry.store
-    .list({ group: gvr.group, resource: gvr.resource, namespace })
-    .items.map((o) => o.value);
-}
-
-/** Writes `status` through the status subresource when it differs from the stored one. */
-async function writeStatus(
-  registry: Registry,
-  gvr: typeof RSS,
-  obj: JsonObject,
-  status: unknown,
-  manager: string,
-): Promise<void> {
-  if (isDeepStrictEqual(obj.status ?? {}, status)) return;
-  const meta = obj.metadata as { namespace?: string; name: string };
-  await registry
-    .update(
-      gvr,
-      meta.namespace,
-      meta.name,
-      { ...obj, status: status as JsonObject },
-      { subresource: 'status', fieldManager: manager },
-    )
-    .catch(ignoreNotFound);
-}
+const ignoreNotFound = tolerate('NotFound');
 
 export function replicaSetController(registry: Registry): ControllerSpec {
   return {
@@ -79,9 +40,7 @@ export function replicaSetController(registry: Registry): ControllerSpec {
       const found = registry.store.get({ group: 'apps', resource: 'replicasets', namespace, name });
       if (!found) return;
       const rs = found.value;
-      const pods = listIn(registry, PODS, namespace).filter((p) =>
-        ownedBy(p, (rs.metadata as JsonObject).uid),
-      );
+      const pods = controlledBy(registry, '', 'pods', namespace, (rs.metadata as JsonObject).uid);
       if (!(rs.metadata as JsonObject).deletionTimestamp) {
         const plan = planReplicaSet(rs as unknown as ReplicaSet, pods as unknown as Pod[], {
           now: registry.now(),
@@ -98,11 +57,9 @@ export function replicaSetController(registry: Registry): ControllerSpec {
         }
         for (const pod of plan.delete) await registry.delete(PODS, namespace, pod, {}).catch(ignoreNotFound);
       }
-      const now = listIn(registry, PODS, namespace).filter((p) =>
-        ownedBy(p, (rs.metadata as JsonObject).uid),
-      );
+      const now = controlledBy(registry, '', 'pods', namespace, (rs.metadata as JsonObject).uid);
       const status = replicaSetStatus(rs as unknown as ReplicaSet, now as unknown as Pod[], registry.now());
-      await writeStatus(registry, RSS, rs, status, 'replicaset-controller');
+      await writeStatus(registry, RSS, namespace, name, status, 'replicaset-controller');
     },
   };
 }
@@ -121,13 +78,16 @@ export function deploymentController(registry: Registry, events?: EventRecorder)
       if (!found) return;
       const d = found.value;
       const uid = (d.metadata as JsonObject).uid;
-      const rsList = listIn(registry, RSS, namespace).filter((rs) => ownedBy(rs, uid));
+      const rsList = controlledBy(registry, 'apps', 'replicasets', namespace, uid);
       const rsUids = new Set(rsList.map((rs) => (rs.metadata as JsonObject).uid));
-      const pods = listIn(registry, PODS, namespace).filter((p) =>
-        ((p.metadata as JsonObject).ownerReferences as JsonObject[] | undefined)?.some((r) =>
-          rsUids.has(r.uid),
-        ),
-      );
+      const pods = registry.store
+        .list({ group: '', resource: 'pods', namespace })
+        .items.map((o) => o.value)
+        .filter((p) =>
+          ((p.metadata as JsonObject).ownerReferences as JsonObject[] | undefined)?.some((r) =>
+            rsUids.has(r.uid),
+          ),
+        );
       const plan = planDeploymentSync(
         d as unknown as Deployment,
         rsList as unknown as ReplicaSet[],
@@ -174,7 +134,7 @@ export function deploymentController(registry: Registry, events?: EventRecorder)
       }
       const latest = registry.store.get({ group: 'apps', resource: 'deployments', namespace, name });
       if (latest)
-        await writeStatus(registry, DEPLOYMENTS, latest.value, plan.status, 'deployment-controller');
+        await writeStatus(registry, DEPLOYMENTS, namespace, name, plan.status, 'deployment-controller');
       // a rollout in progress is looked at again when its progress deadline passes
       const withStatus = { ...(d as unknown as Deployment), status: plan.status };
       const wait = secondsUntilDeadline(withStatus, plan.status, registry.now());

@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
+import { CapstanError } from '../../core/index.js';
 
 /** The last `n` lines of `text` (all of it when `n` is undefined). */
 export function tail(text: string, n?: number): string {
@@ -91,4 +92,37 @@ export function followLog(file: string, opts: FollowOptions): Readable {
     timer = setTimeout(() => void poll().catch((e: Error) => stream.destroy(e)), pollMs);
   }
   return stream;
+}
+
+/**
+ * The run a log request reads, with the kubelet's errors for an unknown container or a
+ * `previous` run that does not exist. Both runtimes answer log requests through this.
+ */
+export function logRun<S extends { rec: { restartCount: number } }>(
+  slots: ReadonlyMap<string, S>,
+  podName: string,
+  uid: string,
+  container: string,
+  previous: boolean | undefined,
+): { slot: S; run: number } {
+  const slot = slots.get(container);
+  if (!slot) {
+    throw new CapstanError(
+      'KUBELET_CONTAINER_NOT_FOUND',
+      `container ${container} is not valid for pod ${podName}`,
+      {
+        uid,
+        container,
+      },
+    );
+  }
+  const count = slot.rec.restartCount;
+  if (previous && count === 0) {
+    throw new CapstanError(
+      'KUBELET_PREVIOUS_NOT_FOUND',
+      `previous terminated container "${container}" in pod "${podName}" not found`,
+      { uid, container },
+    );
+  }
+  return { slot, run: previous ? count - 1 : count };
 }

@@ -11,7 +11,7 @@ import { CapstanError, isJsonObject, type JsonObject } from '../../core/index.js
 import { CrashBackoff, DEFAULT_BACKOFF } from './backoff.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import type { ImageCommand } from './command.js';
-import { followLog, readLog } from './logs.js';
+import { followLog, readLog, logRun } from './logs.js';
 import { PodWorker, type ResolvedPod, type RuntimeEvent } from './pod-worker.js';
 import type { PortMapping } from './ports.js';
 import { sampleTrees } from './usage.js';
@@ -194,24 +194,8 @@ export class ProcessRuntime {
   logs(uid: string, container: string, opts?: LogOptions & { follow?: false }): Promise<string>;
   async logs(uid: string, container: string, opts: LogOptions = {}): Promise<string | Readable> {
     const w = this.worker(uid);
-    const slot = w.slots.get(container);
-    if (!slot) {
-      throw new CapstanError(
-        'KUBELET_CONTAINER_NOT_FOUND',
-        `container ${container} is not valid for pod ${w.view.name}`,
-        { uid, container },
-      );
-    }
-    const count = slot.rec.restartCount;
-    if (opts.previous && count === 0) {
-      throw new CapstanError(
-        'KUBELET_PREVIOUS_NOT_FOUND',
-        `previous terminated container "${container}" in pod "${w.view.name}" not found`,
-        { uid, container },
-      );
-    }
-    const n = opts.previous ? count - 1 : count;
-    const file = path.join(slot.dir, `${n}.log`);
+    const { slot, run } = logRun(w.slots, w.view.name, uid, container, opts.previous);
+    const file = path.join(slot.dir, `${run}.log`);
     if (!opts.follow) return readLog(file, opts.tailLines);
     const proc = slot.proc;
     // A previous run, or one that never started, has nothing more to write.

@@ -13,25 +13,11 @@ export function fixture(name: string): string[] {
   return [process.execPath, path.join(here, 'fixtures', name)];
 }
 
-/** Polls `check` until it returns a truthy value; throws after `ms` with the last error. */
-export async function eventually<T>(
-  check: () => T | Promise<T>,
-  ms = 20_000,
-  every = 20,
-): Promise<Exclude<T, undefined | null | false | 0 | ''>> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v as Exclude<T, undefined | null | false | 0 | ''>;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`eventually: not met in ${ms} ms${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, every));
-  }
+import { eventually as poll } from '../../helpers/eventually.js';
+
+/** `eventually` with a longer default: processes take a while to start. */
+export function eventually<T>(check: () => T | Promise<T>, ms = 20_000, every = 20) {
+  return poll(check, ms, every);
 }
 
 /** A runtime over a fresh temp directory, recording every status it reports. */

@@ -9,6 +9,7 @@
  */
 import { Readable } from 'node:stream';
 import { CapstanError, isJsonObject, type JsonObject } from '../../../core/index.js';
+import { logRun } from '../logs.js';
 import { CrashBackoff, DEFAULT_BACKOFF } from '../backoff.js';
 import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 import type { ResolvedPod, RuntimeEvent } from '../pod-worker.js';
@@ -181,23 +182,8 @@ export class SimulatedRuntime {
   logs(uid: string, container: string, opts?: LogOptions & { follow?: false }): Promise<string>;
   async logs(uid: string, container: string, opts: LogOptions = {}): Promise<string | Readable> {
     const p = this.pod(uid);
-    const slot = p.slots.get(container);
-    if (!slot) {
-      throw new CapstanError(
-        'KUBELET_CONTAINER_NOT_FOUND',
-        `container ${container} is not valid for pod ${p.view.name}`,
-        { uid, container },
-      );
-    }
-    const count = slot.rec.restartCount;
-    if (opts.previous && count === 0) {
-      throw new CapstanError(
-        'KUBELET_PREVIOUS_NOT_FOUND',
-        `previous terminated container "${container}" in pod "${p.view.name}" not found`,
-        { uid, container },
-      );
-    }
-    const text = simulatedLog(p, slot, opts.previous ? count - 1 : count, opts.tailLines);
+    const { slot, run } = logRun(p.slots, p.view.name, uid, container, opts.previous);
+    const text = simulatedLog(p, slot, run, opts.tailLines);
     return opts.follow ? Readable.from([text]) : text;
   }
 

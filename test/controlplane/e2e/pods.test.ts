@@ -102,8 +102,16 @@ function kubectl(...args: string[]): Promise<{ code: number; out: string }> {
 );
 
 test.serial('pods/log serves what the container printed (kubectl logs)', async (t) => {
-  const pods = await core.listNamespacedPod({ namespace: 'run' });
-  const name = pods.items[0].metadata!.name!;
+  // a running pod (after `rollout restart`, the old ones may still be going away)
+  const name = await eventually(async () => {
+    const pods = await core.listNamespacedPod({ namespace: 'run' });
+    const p = pods.items.find(
+      (x) =>
+        !x.metadata?.deletionTimestamp &&
+        x.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+    );
+    return p?.metadata?.name;
+  }, 30_000);
   const res = await rawRequest(env, 'GET', `/api/v1/namespaces/run/pods/${name}/log`, {
     token: 'test-token',
   });

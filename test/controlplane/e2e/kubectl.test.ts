@@ -8,7 +8,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseYamlDocument } from '../../../src/core/index.js';
-import { hasKubectl, removeDir, startTestControlPlane, type TestControlPlane } from '../helpers.js';
+import {
+  eventually,
+  hasKubectl,
+  removeDir,
+  startTestControlPlane,
+  type TestControlPlane,
+} from '../helpers.js';
 
 const maybe = hasKubectl ? test.serial : test.skip;
 let env: TestControlPlane;
@@ -180,6 +186,34 @@ maybe('rollout history lists the revisions and rollout undo restores the previou
     'out',
   ) as any;
   t.is(obj.spec.template.spec.containers[0].image, 'nginx:1.25');
+});
+
+maybe('rollout pause holds a template change back; rollout resume rolls it out', async (t) => {
+  const replicaSets = async () =>
+    (await ok(t, kubectl('-n', 'k', 'get', 'rs', '-l', 'app=web', '-o', 'name'), 'get rs'))
+      .trim()
+      .split('\n');
+  const progressing = async () => {
+    const d = parseYamlDocument(
+      await ok(t, kubectl('-n', 'k', 'get', 'deploy', 'web', '-o', 'yaml'), 'get'),
+      'out',
+    ) as any;
+    return d.status.conditions.find((c: { type: string }) => c.type === 'Progressing');
+  };
+  t.regex(await ok(t, kubectl('-n', 'k', 'rollout', 'pause', 'deploy/web'), 'pause'), /web paused/);
+  const before = await replicaSets();
+  await ok(t, kubectl('-n', 'k', 'set', 'image', 'deploy/web', 'app=nginx:1.27'), 'set image');
+  await eventually(async () => (await progressing())?.reason === 'DeploymentPaused', 20_000, 200);
+  t.deepEqual(await replicaSets(), before, 'no new ReplicaSet while paused');
+  const undo = await kubectl('-n', 'k', 'rollout', 'undo', 'deploy/web');
+  t.not(undo.code, 0);
+  t.regex(undo.err, /paused/, 'undo of a paused deployment is refused');
+
+  t.regex(await ok(t, kubectl('-n', 'k', 'rollout', 'resume', 'deploy/web'), 'resume'), /web resumed/);
+  await eventually(async () => (await replicaSets()).length === before.length + 1, 20_000, 200);
+  await eventually(async () => (await progressing())?.reason !== 'DeploymentPaused', 20_000, 200);
+  const rs = await ok(t, kubectl('-n', 'k', 'get', 'rs', '-l', 'app=web', '-o', 'yaml'), 'get rs');
+  t.regex(rs, /image: nginx:1\.27/);
 });
 
 maybe('apply --server-side, diff and create namespace/configmap/secret', async (t) => {

@@ -89,7 +89,7 @@ const githubPush = (ref = 'refs/heads/main', files = ['k8s/deployment.yaml']) =>
   commits: [{ id: SHA, added: [], modified: files, removed: [] }],
 });
 
-function github(body: object, event = 'push', delivery = randomUUID()) {
+function github(body: object, event = 'push', delivery: string = randomUUID()) {
   const text = JSON.stringify(body);
   return {
     headers: {

@@ -1,0 +1,75 @@
+import test from 'ava';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { StateStore } from '../../../src/daemon/state/state-store.js';
+
+const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'capstan-state-'));
+
+test('pull requests: upserted by repository and number, kept across a reopen', (t) => {
+  const dir = tempDir();
+  let store = new StateStore(dir);
+  const base = {
+    repo: 'git.example.com/acme/shop',
+    number: 7,
+    provider: 'github',
+    headBranch: 'feat',
+    baseBranch: 'main',
+  };
+  store.recordPullRequest({
+    ...base,
+    state: 'open',
+    lastAction: 'opened',
+    title: 'T',
+    headSha: 'a1',
+    updatedAt: 1,
+  });
+  store.recordPullRequest({ ...base, state: 'open', lastAction: 'synchronize', headSha: 'b2', updatedAt: 2 });
+  store.close();
+  store = new StateStore(dir);
+  const [pr] = store.pullRequests();
+  t.like(pr, {
+    number: 7,
+    state: 'open',
+    lastAction: 'synchronize',
+    headSha: 'b2',
+    title: 'T',
+    updatedAt: 2,
+  });
+  store.recordPullRequest({ ...base, state: 'merged', lastAction: 'merged', updatedAt: 3 });
+  t.is(store.pullRequests({ state: 'open' }).length, 0);
+  t.is(store.pullRequests({ state: 'merged' }).length, 1);
+  store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('syncs: started then finished, newest first, per application', (t) => {
+  const dir = tempDir();
+  const store = new StateStore(dir);
+  const a = store.startSync({
+    app: 'a',
+    requestedRevision: 'main',
+    reason: 'poll',
+    priority: 'poll',
+    attempt: 1,
+    startedAt: 10,
+  });
+  const b = store.startSync({
+    app: 'b',
+    requestedRevision: 'main',
+    reason: 'manual',
+    priority: 'manual',
+    attempt: 1,
+    startedAt: 11,
+  });
+  store.finishSync(a, { finishedAt: 12, result: 'Succeeded', revision: 'abc', objects: 3 });
+  store.finishSync(b, { finishedAt: 13, result: 'Failed', message: 'render failed' });
+  t.deepEqual(
+    store.syncs().map((s) => s.app),
+    ['b', 'a'],
+  );
+  t.like(store.syncs('a')[0], { revision: 'abc', objects: 3, result: 'Succeeded', finishedAt: 12 });
+  t.like(store.syncs('b')[0], { result: 'Failed', message: 'render failed', revision: undefined });
+  store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});

@@ -5,3 +5,4 @@ export * from './yaml.js';
 export * from './patch-meta.js';
 export * from './label-selector.js';
 export * from './quantity.js';
+export * from './config.js';

@@ -4,6 +4,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import type { ImageCommandConfig, NodeConfig } from '../core/index.js';
 import { startControlPlane, type ControlPlane } from '../controlplane/index.js';
 
 export interface DaemonOptions {
@@ -14,10 +15,14 @@ export interface DaemonOptions {
   token?: string;
   /** run only the embedded control plane (no reconciler) */
   controlPlaneOnly?: boolean;
-  /** how the node runs pods: `process` (default) or `simulated` */
+  /** how nodes that do not name a runtime run pods: `process` (default) or `simulated` */
   runtime?: 'process' | 'simulated';
   /** the host port Ingresses answer on (0: a free one) */
   ingressPort?: number;
+  /** the control plane's nodes (default: one for this machine) */
+  nodes?: NodeConfig[];
+  /** commands standing in for image entrypoints on process nodes */
+  imageCommands?: ImageCommandConfig[];
 }
 
 export interface Daemon {
@@ -39,6 +44,8 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     token: options.token,
     runtime: options.runtime,
     ingressPort: options.ingressPort,
+    nodes: options.nodes,
+    imageCommands: options.imageCommands,
   });
   return { controlPlane, dataDir, close: () => controlPlane.close() };
 }

@@ -1,12 +1,12 @@
 /**
- * The node agent (the kubelet's API side) for this machine: registers the Node, renews
- * its Lease, runs the pods bound to it through the process runtime, reports their status,
- * and finishes their graceful deletion. Level-triggered through the controller host:
- * a pod key is reconciled from what the store holds now.
+ * The node agent (the kubelet's API side) for one node: registers the Node, renews its
+ * Lease, runs the pods bound to it through its runtime (processes on this machine, or
+ * simulated), reports their status, and finishes their graceful deletion. Level-triggered
+ * through the controller host: a pod key is reconciled from what the store holds now.
+ * Several agents may run side by side, one per configured node (see nodes.ts).
  */
 import os from 'node:os';
-import path from 'node:path';
-import type { JsonObject } from '../../core/index.js';
+import type { JsonObject, NodeTaint } from '../../core/index.js';
 import type { ReconcileResult } from '../../runtime/index.js';
 import { ApiError } from '../api/errors.js';
 import type { Registry } from '../api/registry/registry.js';
@@ -19,10 +19,24 @@ const PODS = { group: '', version: 'v1', resource: 'pods' };
 const NODES = { group: '', version: 'v1', resource: 'nodes' };
 const LEASES = { group: 'coordination.k8s.io', version: 'v1', resource: 'leases' };
 const LEASE_RENEW_MS = 10_000;
+/** Owns the labels and taints a node has from configuration (server-side apply drops removed ones). */
+const CONFIG_MANAGER = 'capstan-node-config';
+
+/** This machine's host name as a Node name (lower case, RFC 1123 characters only). */
+export function thisMachineNodeName(): string {
+  return (
+    os
+      .hostname()
+      .toLowerCase()
+      .replace(/[^a-z0-9.-]/g, '-') || 'capstan-node'
+  );
+}
 
 export interface NodeAgentOptions {
   registry: Registry;
+  /** this node's own directory: its pods' logs, volumes and claims live under it */
   dataDir: string;
+  /** default: this machine's host name */
   nodeName?: string;
   imageCommands?: ImageCommand[];
   /** `process` (default): containers run as child processes; `simulated`: no processes (like KWOK) */
@@ -31,6 +45,13 @@ export interface NodeAgentOptions {
   simulatedReadyAfterMs?: number;
   /** pods the node takes (default 110, as a kubelet) */
   maxPods?: number;
+  /** CPUs the node offers, fractions allowed (default: this machine's) */
+  cpus?: number;
+  /** memory the node offers (default: this machine's) */
+  memoryBytes?: number;
+  /** labels and taints from configuration, applied at every start (removed ones go) */
+  labels?: Record<string, string>;
+  taints?: NodeTaint[];
 }
 
 /** What the agent needs of a runtime: both runtimes have this surface. */
@@ -39,6 +60,8 @@ type PodRuntime = ProcessRuntime | SimulatedRuntime;
 export class NodeAgent {
   readonly nodeName: string;
   readonly runtime: PodRuntime;
+  /** which runtime `runtime` is */
+  readonly runtimeKind: 'process' | 'simulated';
   private readonly registry: Registry;
   /** pod uid → its key, for status reports */
   private readonly keys = new Map<string, string>();
@@ -46,19 +69,14 @@ export class NodeAgent {
 
   constructor(private readonly options: NodeAgentOptions) {
     this.registry = options.registry;
-    this.nodeName =
-      options.nodeName ??
-      (os
-        .hostname()
-        .toLowerCase()
-        .replace(/[^a-z0-9.-]/g, '-') ||
-        'capstan-node');
+    this.nodeName = options.nodeName ?? thisMachineNodeName();
+    this.runtimeKind = options.runtime ?? 'process';
     const onPodStatus = (uid: string, status: JsonObject) => void this.reportStatus(uid, status);
     this.runtime =
       options.runtime === 'simulated'
         ? new SimulatedRuntime({ readyAfterMs: options.simulatedReadyAfterMs, onPodStatus })
         : new ProcessRuntime({
-            dataDir: path.join(options.dataDir, 'kubelet'),
+            dataDir: options.dataDir,
             imageCommands: options.imageCommands,
             env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
             onPodStatus,
@@ -69,8 +87,8 @@ export class NodeAgent {
   async start(): Promise<void> {
     const node = nodeForThisMachine({
       name: this.nodeName,
-      cpus: os.cpus().length,
-      memoryBytes: os.totalmem(),
+      cpus: this.options.cpus ?? os.cpus().length,
+      memoryBytes: this.options.memoryBytes ?? os.totalmem(),
       maxPods: this.options.maxPods ?? 110,
       // simulated pods are marked wherever they are shown: here on their node
       labels: this.options.runtime === 'simulated' ? { 'capstan.dev/runtime': 'simulated' } : {},
@@ -80,6 +98,7 @@ export class NodeAgent {
     const key = { group: '', resource: 'nodes', namespace: '', name: this.nodeName };
     if (!this.registry.store.get(key))
       await this.registry.create(NODES, undefined, node, { fieldManager: 'kubelet' });
+    await this.applyConfiguredFields();
     const stored = this.registry.store.get(key)!;
     await this.registry.update(
       NODES,
@@ -97,7 +116,7 @@ export class NodeAgent {
   podController(): ControllerSpec {
     const mine = (o: JsonObject) => (o.spec as JsonObject | undefined)?.nodeName === this.nodeName;
     return {
-      name: 'kubelet',
+      name: `kubelet/${this.nodeName}`,
       primary: { group: '', resource: 'pods' },
       watches: [{ group: '', resource: 'pods', keys: (o) => (mine(o) ? [keyOf(o)] : []) }],
       workers: 4,
@@ -108,6 +127,34 @@ export class NodeAgent {
   async close(): Promise<void> {
     if (this.leaseTimer) clearInterval(this.leaseTimer);
     await this.runtime.close();
+  }
+
+  /**
+   * Labels and taints from configuration, through server-side apply under their own field
+   * manager: a label or taint dropped from the configuration is removed at the next start,
+   * while those set with kubectl stay. Skipped when there is nothing configured now or before.
+   */
+  private async applyConfiguredFields(): Promise<void> {
+    const labels = this.options.labels ?? {};
+    const taints = this.options.taints ?? [];
+    const current = this.registry.store.get({
+      group: '',
+      resource: 'nodes',
+      namespace: '',
+      name: this.nodeName,
+    });
+    const managed = ((current?.value.metadata as JsonObject | undefined)?.managedFields ??
+      []) as JsonObject[];
+    const before = managed.some((m) => m.manager === CONFIG_MANAGER);
+    if (!before && Object.keys(labels).length === 0 && taints.length === 0) return;
+    const metadata: JsonObject = { name: this.nodeName };
+    if (Object.keys(labels).length > 0) metadata.labels = { ...labels };
+    const body: JsonObject = { apiVersion: 'v1', kind: 'Node', metadata };
+    if (taints.length > 0) body.spec = { taints: taints.map((t) => ({ ...t })) };
+    await this.registry.patch(NODES, undefined, this.nodeName, 'apply', body, {
+      fieldManager: CONFIG_MANAGER,
+      force: true,
+    });
   }
 
   private async syncPod(key: string): Promise<ReconcileResult> {
@@ -143,7 +190,7 @@ export class NodeAgent {
       const resolved = resolvePod(
         pod,
         (resource, ns, n) => this.registry.store.get({ group: '', resource, namespace: ns, name: n })?.value,
-        path.join(this.options.dataDir, 'kubelet'),
+        this.options.dataDir,
       );
       await this.runtime.syncPod(pod, resolved);
     } catch (e) {

@@ -54,6 +54,25 @@ export interface ResourceType {
   selectableFields?: (obj: JsonObject) => Record<string, string>;
   /** set for kinds defined by a CustomResourceDefinition */
   custom?: boolean;
+  /**
+   * Set for kinds whose objects are computed on request instead of stored (metrics.k8s.io,
+   * as metrics-server serves them): get and list ask it, every other verb is refused with
+   * 405 MethodNotAllowed, and `verbs` should say `get` and `list` only.
+   */
+  computed?: ComputedObjects;
+}
+
+/** The source of a computed (never stored) kind. */
+export interface ComputedObjects {
+  /** One object; throws ApiError (NotFound, …) when there is none. */
+  get(namespace: string | undefined, name: string): JsonObject;
+  /**
+   * The objects of a namespace (undefined: all namespaces) whose source object (the pod,
+   * the node) `select` accepts: the label and field selectors of the request, which read
+   * only metadata, so they give the same answer on the source as on what is computed
+   * from it — and nothing is computed for what they leave out.
+   */
+  list(namespace: string | undefined, select: (source: JsonObject) => boolean): JsonObject[];
 }
 
 /** Identifies a resource in a request. */

@@ -5,6 +5,7 @@ export {
   type LogOptions,
   type PodUsage,
 } from './process-runtime.js';
+export { MIN_RATE_WINDOW_MS, type ContainerUsage } from './usage.js';
 export type { ResolvedPod, RuntimeEvent } from './pod-worker.js';
 export type { PortMapping } from './ports.js';
 export type { ImageCommand } from './command.js';

@@ -14,7 +14,8 @@ import type { ImageCommand } from './command.js';
 import { followLog, readLog, logRun } from './logs.js';
 import { PodWorker, type ResolvedPod, type RuntimeEvent } from './pod-worker.js';
 import type { PortMapping } from './ports.js';
-import { sampleTrees } from './usage.js';
+import { CpuRateTracker } from './cpu-rate.js';
+import { readProcessTable, treeUsage, type ContainerUsage, type ProcessTable } from './usage.js';
 
 /** Options of `ProcessRuntime`. */
 export interface ProcessRuntimeOptions {
@@ -51,12 +52,6 @@ export interface PodUsage {
   memoryBytes: number;
 }
 
-interface UsageSample {
-  cpuNs: number;
-  atNs: bigint;
-  rate: number;
-}
-
 /** Runs Pods as local processes. */
 export class ProcessRuntime {
   private readonly clock: Clock;
@@ -64,7 +59,7 @@ export class ProcessRuntime {
   private readonly pods = new Map<string, { worker: PodWorker; chain: Promise<void> }>();
   private readonly timers = new Map<string, TimerHandle>();
   private readonly emitted = new Map<string, string>();
-  private readonly samples = new Map<string, UsageSample>();
+  private readonly cpuRates = new CpuRateTracker();
   private closing?: Promise<void>;
   private closed = false;
 
@@ -164,7 +159,7 @@ export class ProcessRuntime {
     if (timer) this.clock.clearTimeout(timer);
     this.timers.delete(uid);
     this.emitted.delete(uid);
-    this.samples.delete(uid);
+    this.cpuRates.forget(`${uid}/`);
     this.backoff.forget(`${uid}/`);
     await fs.promises.rm(path.join(this.opts.dataDir, 'pods', uid), { recursive: true, force: true });
   }
@@ -204,34 +199,53 @@ export class ProcessRuntime {
   }
 
   /**
-   * CPU rate and resident memory of the pod's processes (see usage.ts for how they are
-   * read). The rate is measured between calls at least 1 s apart; the first call gives
-   * the average since the processes started.
+   * CPU rate and resident memory of the pod's processes: the sum of `containerUsage`.
+   * Errors for a pod this runtime does not run.
    */
   usage(uid: string): PodUsage {
-    const w = this.worker(uid);
-    const roots: number[] = [];
-    let firstStart = Infinity;
-    for (const s of w.slots.values()) {
-      if (s.proc && !s.proc.done && s.proc.pid) {
-        roots.push(s.proc.pid);
-        firstStart = Math.min(firstStart, s.proc.startedAt);
+    this.worker(uid);
+    const containers = this.containerUsage([uid]).get(uid) ?? [];
+    return {
+      cpuNanoCores: containers.reduce((n, c) => n + c.cpuNanoCores, 0),
+      memoryBytes: containers.reduce((n, c) => n + c.memoryBytes, 0),
+    };
+  }
+
+  /**
+   * Usage of each running container (init containers first, in spec order) of every pod
+   * in `uids` that this runtime runs; pods it does not run are left out. One read of
+   * /proc serves them all (see usage.ts). Each container's CPU rate is measured between
+   * calls at least 1 s apart; the first call for a run gives its average since it started
+   * (see cpu-rate.ts).
+   */
+  containerUsage(uids: readonly string[]): Map<string, ContainerUsage[]> {
+    const out = new Map<string, ContainerUsage[]>();
+    // read when a running container needs it: a node without pods costs nothing
+    let table: ProcessTable | undefined | null = null;
+    let atNs = 0n;
+    for (const uid of uids) {
+      const w = this.pods.get(uid)?.worker;
+      if (!w?.view) continue;
+      const containers: ContainerUsage[] = [];
+      for (const [name, slot] of w.slots) {
+        const proc = slot.proc;
+        if (!proc || proc.done || !proc.pid) continue;
+        if (table === null) {
+          table = readProcessTable();
+          atNs = process.hrtime.bigint();
+        }
+        const tree = treeUsage(table, proc.pid);
+        const cpu = this.cpuRates.rate(`${uid}/${name}`, proc.containerID, tree.cpuNs, tree.ranNs, atNs);
+        containers.push({
+          name,
+          cpuNanoCores: cpu.cpuNanoCores,
+          memoryBytes: tree.memoryBytes,
+          windowMs: cpu.windowMs,
+        });
       }
+      out.set(uid, containers);
     }
-    const { cpuNs, memoryBytes } = sampleTrees(roots);
-    const atNs = process.hrtime.bigint();
-    const prev = this.samples.get(uid);
-    let rate: number;
-    if (!prev) {
-      const ranMs = roots.length ? Math.max(1, this.clock.now() - firstStart) : 1;
-      rate = roots.length ? cpuNs / (ranMs / 1000) : 0;
-    } else if (atNs - prev.atNs >= 1_000_000_000n) {
-      rate = Math.max(0, cpuNs - prev.cpuNs) / (Number(atNs - prev.atNs) / 1e9);
-    } else {
-      return { cpuNanoCores: prev.rate, memoryBytes };
-    }
-    this.samples.set(uid, { cpuNs, atNs, rate });
-    return { cpuNanoCores: Math.round(rate), memoryBytes };
+    return out;
   }
 
   /**

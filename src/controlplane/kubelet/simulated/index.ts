@@ -6,4 +6,5 @@ export {
   IGNORE_SIGTERM_ANNOTATION,
   type SimulatedFailure,
 } from './annotations.js';
+export { SIMULATED_CPU_ANNOTATION, SIMULATED_MEMORY_ANNOTATION } from './declared-usage.js';
 export { SIMULATED_IMAGE_ID, simulatedContainerID } from './simulated-pod.js';

@@ -6,6 +6,7 @@
  * sit behind the kubelet. Annotations steer each pod (see annotations.ts); every
  * container status is marked `imageID: "simulated://"`,
  * `containerID: "simulated://<uid>/<name>"`, while the pod conditions stay standard.
+ * Resource usage is what the pod declares in annotations (declared-usage.ts).
  */
 import { Readable } from 'node:stream';
 import { CapstanError, isJsonObject, type JsonObject } from '../../../core/index.js';
@@ -15,6 +16,8 @@ import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 import type { ResolvedPod, RuntimeEvent } from '../pod-worker.js';
 import type { PortMapping } from '../ports.js';
 import type { LogOptions, PodUsage } from '../process-runtime.js';
+import { MIN_RATE_WINDOW_MS, type ContainerUsage } from '../usage.js';
+import { declaredShare, readDeclaredUsage, type DeclaredUsage } from './declared-usage.js';
 import { simulatedLog } from './simulated-log.js';
 import { SimulatedPod } from './simulated-pod.js';
 
@@ -41,7 +44,10 @@ const FIRST_PORT = 30_000;
 export class SimulatedRuntime {
   private readonly clock: Clock;
   private readonly backoff: CrashBackoff;
-  private readonly pods = new Map<string, { pod: SimulatedPod; ports: PortMapping[] }>();
+  private readonly pods = new Map<
+    string,
+    { pod: SimulatedPod; ports: PortMapping[]; usage: DeclaredUsage }
+  >();
   private readonly timers = new Map<string, TimerHandle>();
   private readonly emitted = new Map<string, string>();
   private nextPort = FIRST_PORT;
@@ -78,12 +84,13 @@ export class SimulatedRuntime {
         changed: () => this.changed(uid),
         event: (e) => this.opts.onEvent?.(e),
       });
-      entry = { pod: sim, ports: [] };
+      entry = { pod: sim, ports: [], usage: readDeclaredUsage(pod) };
       this.pods.set(uid, entry);
       entry.pod.update(pod);
       entry.ports = this.allocatePorts(entry.pod);
       return;
     }
+    entry.usage = readDeclaredUsage(pod);
     entry.pod.update(pod);
   }
 
@@ -187,10 +194,41 @@ export class SimulatedRuntime {
     return opts.follow ? Readable.from([text]) : text;
   }
 
-  /** Always zero: no process, no usage. Errors for an unknown pod, as ProcessRuntime does. */
+  /**
+   * The pod's declared usage (zero when it declares none): the sum of `containerUsage`.
+   * Errors for an unknown pod, as ProcessRuntime does.
+   */
   usage(uid: string): PodUsage {
     this.pod(uid);
-    return { cpuNanoCores: 0, memoryBytes: 0 };
+    const containers = this.containerUsage([uid]).get(uid) ?? [];
+    return {
+      cpuNanoCores: containers.reduce((n, c) => n + c.cpuNanoCores, 0),
+      memoryBytes: containers.reduce((n, c) => n + c.memoryBytes, 0),
+    };
+  }
+
+  /**
+   * Each running app container's declared share (declared-usage.ts) for every pod in
+   * `uids` this runtime runs, as ProcessRuntime.containerUsage reports measured usage. The
+   * window is the process runtime's shortest: a declared rate holds over any window.
+   */
+  containerUsage(uids: readonly string[]): Map<string, ContainerUsage[]> {
+    const out = new Map<string, ContainerUsage[]>();
+    for (const uid of uids) {
+      const entry = this.pods.get(uid);
+      if (!entry) continue;
+      const names = entry.pod.view.containers.map((c) => c.name);
+      const running = names.filter((n) => entry.pod.slots.get(n)?.rec.state.kind === 'running');
+      out.set(
+        uid,
+        running.map((name) => ({
+          name,
+          ...declaredShare(entry.usage, names, name),
+          windowMs: MIN_RATE_WINDOW_MS,
+        })),
+      );
+    }
+    return out;
   }
 
   /**

@@ -27,7 +27,6 @@ import type {
   WatchOptions,
   WriteOptions,
 } from '../types.js';
-import { ClusterIpAllocator } from './cluster-ip.js';
 import { asVersion, checkNamespace, checkTypeMeta, copy, keyOf } from './convert.js';
 import { compileFieldSelector } from './field-selector.js';
 import { generateName, metaOf, prepareCreateMeta, prepareUpdateMeta, timestamp } from './object-meta.js';
@@ -37,6 +36,8 @@ import { apiVersionOf, TypeRegistry } from './type-registry.js';
 import { startWatch } from './watching.js';
 import { deleteObject, deleteCollection, type DeleteHooks } from './deleting.js';
 import { recordCreate, recordUpdate } from './managed-fields.js';
+import { ServiceAllocator } from './service-allocation.js';
+import { computedGet, computedList, refuseComputed } from './computed.js';
 
 export interface RegistryOptions {
   store: Store;
@@ -55,17 +56,15 @@ export class Registry implements Api {
   readonly store: Store;
   readonly types: TypeRegistry;
   readonly now: () => Date;
-  private readonly ips = new ClusterIpAllocator();
+  /** cluster IPs and node ports of Services */
+  private readonly services = new ServiceAllocator();
   private readonly listeners: ChangeListener[] = [];
 
   constructor(options: RegistryOptions) {
     this.store = options.store;
     this.types = options.types;
     this.now = options.now ?? (() => new Date());
-    for (const svc of this.store.list({ group: '', resource: 'services' }).items) {
-      const ip = (svc.value.spec as { clusterIP?: string } | undefined)?.clusterIP;
-      if (ip && ip !== 'None') this.ips.reserve(ip);
-    }
+    this.services.restore(this.store.list({ group: '', resource: 'services' }).items.map((o) => o.value));
     this.reloadCrds();
   }
 
@@ -93,8 +92,16 @@ export class Registry implements Api {
     return t;
   }
 
+  /** The type of a request that writes or watches: computed kinds answer only get and list. */
+  private storedTypeOf(gvr: Gvr): ResourceType {
+    const type = this.typeOf(gvr);
+    refuseComputed(type);
+    return type;
+  }
+
   get(gvr: Gvr, namespace: string | undefined, name: string, subresource?: 'status' | 'scale'): JsonObject {
     const type = this.typeOf(gvr);
+    if (type.computed) return computedGet(type, type.computed, namespace, name, subresource);
     const found = this.store.get(keyOf(type, namespace, name));
     if (!found) throw notFound(type.group, type.resource, name);
     if (subresource === 'scale') return toScale(type, found.value);
@@ -105,6 +112,7 @@ export class Registry implements Api {
     const type = this.typeOf(gvr);
     const labels = compileLabels(options.labelSelector);
     const fields = compileFieldSelector(type, options.fieldSelector);
+    if (type.computed) return computedList(type, type.computed, namespace, (o) => labels(o) && fields(o));
     const limit = options.limit && options.limit > 0 ? options.limit : 0;
     let after: string | undefined;
     if (options.continue) {
@@ -147,7 +155,7 @@ export class Registry implements Api {
     body: JsonObject,
     options: WriteOptions = {},
   ): Promise<JsonObject> {
-    const type = this.typeOf(gvr);
+    const type = this.storedTypeOf(gvr);
     if (options.subresource) {
       throw new ApiError(
         405,
@@ -188,13 +196,13 @@ export class Registry implements Api {
     prepareCreateMeta(type, obj, this.now());
     if (type.status) delete obj.status;
     type.defaults?.(obj);
-    // the cluster IP is part of what validation checks
-    const ip = this.allocateClusterIp(type, obj);
+    // the cluster IP and node ports are part of what validation checks
+    const allocation = isServices(type) ? this.services.allocateCreate(obj) : undefined;
     try {
       this.validate(type, obj, undefined, name);
       if (!applied) recordCreate(obj, options.fieldManager, type, this.now());
       if (options.dryRun) {
-        if (ip) this.ips.release(ip);
+        allocation?.revert();
         if (this.store.get(keyOf(type, ns, name))) throw alreadyExists(type.group, type.resource, name);
         return obj;
       }
@@ -202,7 +210,7 @@ export class Registry implements Api {
       this.committed(type, undefined, stored.value);
       return asVersion(type, stored.value);
     } catch (e) {
-      if (ip) this.ips.release(ip);
+      allocation?.revert();
       throw this.storeError(e, type, name);
     }
   }
@@ -214,7 +222,7 @@ export class Registry implements Api {
     body: JsonObject,
     options: WriteOptions = {},
   ): Promise<JsonObject> {
-    const type = this.typeOf(gvr);
+    const type = this.storedTypeOf(gvr);
     const old = this.store.get(keyOf(type, namespace, name));
     if (!old) throw notFound(type.group, type.resource, name);
     if (options.subresource === 'scale') {
@@ -253,7 +261,7 @@ export class Registry implements Api {
     body: JsonValue,
     options: WriteOptions = {},
   ): Promise<JsonObject> {
-    const type = this.typeOf(gvr);
+    const type = this.storedTypeOf(gvr);
     if (patchType === 'strategic' && type.custom) {
       throw new ApiError(
         415,
@@ -294,7 +302,7 @@ export class Registry implements Api {
     name: string,
     options: DeleteOptions = {},
   ): Promise<JsonObject> {
-    const type = this.typeOf(gvr);
+    const type = this.storedTypeOf(gvr);
     return deleteObject(this.hooks(), type, namespace, name, options);
   }
 
@@ -304,7 +312,7 @@ export class Registry implements Api {
     list: ListOptions,
     options: DeleteOptions = {},
   ): Promise<JsonObject> {
-    const type = this.typeOf(gvr);
+    const type = this.storedTypeOf(gvr);
     return deleteCollection(this.hooks(), type, namespace, list, options);
   }
 
@@ -314,7 +322,7 @@ export class Registry implements Api {
     options: WatchOptions,
     onEvent: (e: ApiWatchEvent) => void,
   ): ApiWatch {
-    const type = this.typeOf(gvr);
+    const type = this.storedTypeOf(gvr);
     return startWatch(
       this.store,
       type,
@@ -353,6 +361,9 @@ export class Registry implements Api {
     }
     const name = String(metaOf(old.value).name);
     prepareUpdateMeta(type, obj, old.value);
+    // a Service's spec: wipe what a type change made obsolete, keep what was allocated
+    const serviceSpec = isServices(type) && options.subresource !== 'status';
+    if (serviceSpec) this.services.prepareUpdate(obj, old.value);
     // a namespace's spec.finalizers change only through its finalize path (the namespace
     // controller); defaults must not put `kubernetes` back either
     const nsFinalizers = this.isNamespaces(type)
@@ -363,7 +374,28 @@ export class Registry implements Api {
       if (!isJsonObject(obj.spec)) obj.spec = {};
       (obj.spec as JsonObject).finalizers = nsFinalizers;
     }
-    this.keepClusterIp(type, obj, old.value);
+    const allocation = serviceSpec ? this.services.allocateUpdate(obj, old.value) : undefined;
+    let written: JsonObject;
+    try {
+      written = await this.storeUpdate(type, old, obj, options, managedByApply, name);
+    } catch (e) {
+      allocation?.revert();
+      throw e;
+    }
+    if (options.dryRun) allocation?.revert();
+    else allocation?.commit();
+    return written;
+  }
+
+  /** validates, records the manager and stores (or deletes) an updated object */
+  private async storeUpdate(
+    type: ResourceType,
+    old: StoredObject,
+    obj: JsonObject,
+    options: WriteOptions,
+    managedByApply: boolean,
+    name: string,
+  ): Promise<JsonObject> {
     this.validate(type, obj, old.value, name);
     if (!managedByApply)
       recordUpdate(old.value, obj, options.fieldManager, type, this.now(), options.subresource);
@@ -436,10 +468,7 @@ export class Registry implements Api {
   }
 
   committed(type: ResourceType, before: JsonObject | undefined, after: JsonObject | undefined): void {
-    if (type.group === '' && type.resource === 'services' && before && !after) {
-      const ip = (before.spec as { clusterIP?: string } | undefined)?.clusterIP;
-      if (ip && ip !== 'None') this.ips.release(ip);
-    }
+    if (isServices(type) && before && !after) this.services.released(before);
     if (type.group === 'apiextensions.k8s.io' && type.resource === 'customresourcedefinitions')
       this.reloadCrds();
     for (const l of this.listeners) {
@@ -494,44 +523,6 @@ export class Registry implements Api {
     }
   }
 
-  private allocateClusterIp(type: ResourceType, obj: JsonObject): string | undefined {
-    if (type.group !== '' || type.resource !== 'services') return undefined;
-    const spec = (isJsonObject(obj.spec) ? obj.spec : (obj.spec = {})) as Record<string, JsonValue>;
-    if (spec.type === 'ExternalName') return undefined;
-    const requested = spec.clusterIP;
-    if (requested === 'None') {
-      spec.clusterIPs = ['None'];
-      return undefined;
-    }
-    if (typeof requested === 'string' && requested !== '') {
-      if (!this.ips.inRange(requested) || !this.ips.reserve(requested)) {
-        throw invalid('', 'Service', String(metaOf(obj).name), [
-          {
-            reason: 'FieldValueInvalid',
-            message: `Invalid value: "${requested}": provided IP is already allocated or not in the valid range (10.96.0.0/12)`,
-            field: 'spec.clusterIPs',
-          },
-        ]);
-      }
-      spec.clusterIPs = [requested];
-      return requested;
-    }
-    const ip = this.ips.allocate();
-    spec.clusterIP = ip;
-    spec.clusterIPs = [ip];
-    return ip;
-  }
-
-  private keepClusterIp(type: ResourceType, obj: JsonObject, old: JsonObject): void {
-    if (type.group !== '' || type.resource !== 'services') return;
-    const oldSpec = old.spec as { clusterIP?: JsonValue; clusterIPs?: JsonValue } | undefined;
-    const spec = (isJsonObject(obj.spec) ? obj.spec : (obj.spec = {})) as Record<string, JsonValue>;
-    if ((spec.clusterIP === undefined || spec.clusterIP === '') && oldSpec?.clusterIP !== undefined) {
-      spec.clusterIP = oldSpec.clusterIP;
-      if (oldSpec.clusterIPs !== undefined) spec.clusterIPs = oldSpec.clusterIPs;
-    }
-  }
-
   private reloadCrds(): void {
     const crds = this.store.list({
       group: 'apiextensions.k8s.io',
@@ -547,6 +538,10 @@ export class Registry implements Api {
         }),
     );
   }
+}
+
+function isServices(type: ResourceType): boolean {
+  return type.group === '' && type.resource === 'services';
 }
 
 function compileLabels(selector: string | undefined): (obj: JsonObject) => boolean {

@@ -2,8 +2,10 @@
  * The Endpoints of a Service, computed from its pods as the endpoints controller does:
  * pods in the Service's namespace whose labels match its selector and that have an IP;
  * ready pods go to `addresses`, the others to `notReadyAddresses`; terminating pods are
- * left out. With the process runtime every pod listens on its own host port, so pods are
- * grouped into subsets by their resolved port numbers.
+ * left out. `publishNotReadyAddresses` lists every such pod, terminating ones included, as
+ * ready (endpoints_controller.go, ShouldPodBeInEndpoints). With the process runtime every
+ * pod listens on its own host port, so pods are grouped into subsets by their resolved port
+ * numbers. The pod selection and port resolution here are shared with the EndpointSlices.
  */
 import { isJsonObject, type JsonObject, type JsonValue } from '../../../core/index.js';
 
@@ -41,10 +43,65 @@ function containerPortFor(
   return undefined;
 }
 
-/** Whether the Service has a selector (Services without one keep hand-made Endpoints). */
+/**
+ * Whether the Service has a selector (Services without one keep hand-made Endpoints);
+ * ExternalName Services never get endpoints (https://issues.k8s.io/105986).
+ */
 export function selectsPods(service: JsonObject): boolean {
-  const selector = (service.spec as JsonObject | undefined)?.selector;
-  return isJsonObject(selector) && Object.keys(selector).length > 0;
+  const spec = service.spec as JsonObject | undefined;
+  return (
+    isJsonObject(spec?.selector) && Object.keys(spec.selector).length > 0 && spec.type !== 'ExternalName'
+  );
+}
+
+/** spec.publishNotReadyAddresses: every selected pod counts as ready. */
+export function publishesNotReady(service: JsonObject): boolean {
+  return (service.spec as JsonObject | undefined)?.publishNotReadyAddresses === true;
+}
+
+/**
+ * The pods of `service`: same namespace, labels matching its selector, an IP, not finished;
+ * terminating ones only with `includeTerminating` (ShouldPodBeInEndpoints).
+ */
+export function selectedPods(
+  service: JsonObject,
+  pods: readonly JsonObject[],
+  includeTerminating: boolean,
+): JsonObject[] {
+  const selector = ((service.spec as JsonObject | undefined)?.selector ?? {}) as Record<string, string>;
+  const ns = (service.metadata as JsonObject).namespace;
+  return pods.filter((pod) => {
+    const meta = pod.metadata as JsonObject;
+    if (meta.namespace !== ns || (meta.deletionTimestamp && !includeTerminating)) return false;
+    if (!labelsMatch(selector, meta.labels as Record<string, string> | undefined)) return false;
+    const status = pod.status as JsonObject | undefined;
+    if (typeof status?.podIP !== 'string' || status.podIP === '') return false;
+    return status.phase !== 'Succeeded' && status.phase !== 'Failed';
+  });
+}
+
+/**
+ * The ports of `service` on `pod`: {name?, port, protocol, appProtocol?} per Service port
+ * whose target port the pod has, resolved to where the pod is reached. `undefined` when the
+ * Service has ports and none of them resolves (the pod is left out).
+ */
+export function podPorts(
+  service: JsonObject,
+  pod: JsonObject,
+  resolve: PortResolver = identity,
+): JsonObject[] | undefined {
+  const spec = (service.spec ?? {}) as JsonObject;
+  const servicePorts = ((spec.ports ?? []) as JsonObject[]).filter((p) => typeof p.port === 'number');
+  const ports: JsonObject[] = [];
+  for (const sp of servicePorts) {
+    const cp = containerPortFor(pod, sp.targetPort, sp.port as number);
+    if (cp === undefined) continue;
+    const port: JsonObject = { port: resolve(pod, cp), protocol: (sp.protocol as string) ?? 'TCP' };
+    if (typeof sp.name === 'string' && sp.name !== '') port.name = sp.name;
+    if (typeof sp.appProtocol === 'string') port.appProtocol = sp.appProtocol;
+    ports.push(port);
+  }
+  return ports.length === 0 && servicePorts.length > 0 ? undefined : ports;
 }
 
 /** The `subsets` of the Service's Endpoints. */
@@ -53,29 +110,14 @@ export function endpointSubsets(
   pods: readonly JsonObject[],
   resolve: PortResolver = identity,
 ): JsonObject[] {
-  const spec = (service.spec ?? {}) as JsonObject;
-  const selector = (spec.selector ?? {}) as Record<string, string>;
   const ns = (service.metadata as JsonObject).namespace;
-  const servicePorts = ((spec.ports ?? []) as JsonObject[]).filter((p) => typeof p.port === 'number');
+  const publishAll = publishesNotReady(service);
   const groups = new Map<string, { ports: JsonObject[]; ready: JsonObject[]; notReady: JsonObject[] }>();
-  for (const pod of pods) {
+  for (const pod of selectedPods(service, pods, publishAll)) {
     const meta = pod.metadata as JsonObject;
-    if (meta.namespace !== ns || meta.deletionTimestamp) continue;
-    if (!labelsMatch(selector, meta.labels as Record<string, string> | undefined)) continue;
-    const ip = (pod.status as JsonObject | undefined)?.podIP;
-    if (typeof ip !== 'string' || ip === '') continue;
-    const phase = (pod.status as JsonObject | undefined)?.phase;
-    if (phase === 'Succeeded' || phase === 'Failed') continue;
-    const ports: JsonObject[] = [];
-    for (const sp of servicePorts) {
-      const cp = containerPortFor(pod, sp.targetPort, sp.port as number);
-      if (cp === undefined) continue;
-      const port: JsonObject = { port: resolve(pod, cp), protocol: (sp.protocol as string) ?? 'TCP' };
-      if (typeof sp.name === 'string' && sp.name !== '') port.name = sp.name;
-      if (typeof sp.appProtocol === 'string') port.appProtocol = sp.appProtocol;
-      ports.push(port);
-    }
-    if (ports.length === 0 && servicePorts.length > 0) continue;
+    const ip = (pod.status as JsonObject).podIP as string;
+    const ports = podPorts(service, pod, resolve);
+    if (!ports) continue;
     const key = JSON.stringify(ports);
     let group = groups.get(key);
     if (!group) groups.set(key, (group = { ports, ready: [], notReady: [] }));
@@ -85,7 +127,7 @@ export function endpointSubsets(
     };
     const nodeName = (pod.spec as JsonObject | undefined)?.nodeName;
     if (typeof nodeName === 'string') address.nodeName = nodeName;
-    (isPodReady(pod) ? group.ready : group.notReady).push(address);
+    (publishAll || isPodReady(pod) ? group.ready : group.notReady).push(address);
   }
   const byName = (a: JsonObject, b: JsonObject) =>
     String((a.targetRef as JsonObject).name).localeCompare(String((b.targetRef as JsonObject).name));

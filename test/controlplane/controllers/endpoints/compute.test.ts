@@ -2,6 +2,7 @@ import test from 'ava';
 import {
   endpointSubsets,
   readyBackends,
+  selectsPods,
 } from '../../../../src/controlplane/controllers/endpoints/compute.js';
 
 const service = {
@@ -56,4 +57,23 @@ test('pods of other namespaces, other labels, terminating or without an IP are l
     ['ok'],
   );
   t.deepEqual(subsets[0].ports, [{ name: 'http', port: 8080, protocol: 'TCP' }]);
+});
+
+test('publishNotReadyAddresses lists every selected pod as ready, terminating ones too', (t) => {
+  const publishing = { ...service, spec: { ...service.spec, publishNotReadyAddresses: true } };
+  const subsets = endpointSubsets(publishing, [
+    pod('a', false),
+    pod('b', true, { deletionTimestamp: '2026-01-01T00:00:00Z' }),
+  ]);
+  t.deepEqual(
+    subsets.flatMap((s: any) => (s.addresses ?? []).map((a: any) => a.targetRef.name)),
+    ['a', 'b'],
+  );
+  t.false(subsets.some((s) => s.notReadyAddresses));
+});
+
+test('ExternalName Services select no pods', (t) => {
+  const ext = { ...service, spec: { ...service.spec, type: 'ExternalName', externalName: 'x.example' } };
+  t.false(selectsPods(ext));
+  t.true(selectsPods(service));
 });

@@ -219,6 +219,19 @@ function validateTrafficPolicies(spec: JsonObject): FieldCause[] {
   } else if (!external) out.push(required('spec.externalTrafficPolicy'));
   else if (external !== 'Cluster' && external !== 'Local')
     out.push(notSupported('spec.externalTrafficPolicy', external, ['Cluster', 'Local']));
+  // apiservice.NeedsHealthCheck: the API server allocates the port, so it is always set by now
+  const healthCheck = typeof spec.healthCheckNodePort === 'number' ? spec.healthCheckNodePort : 0;
+  if (spec.type === 'LoadBalancer' && external === 'Local') {
+    if (healthCheck <= 0)
+      out.push(required('spec.healthCheckNodePort', "must be set when externalTrafficPolicy is 'Local'"));
+  } else if (healthCheck !== 0)
+    out.push(
+      invalid(
+        'spec.healthCheckNodePort',
+        healthCheck,
+        "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'",
+      ),
+    );
   const internal = spec.internalTrafficPolicy;
   if (
     (internal === undefined || internal === null) &&

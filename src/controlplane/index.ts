@@ -15,21 +15,31 @@ import { CrdController } from './controllers/crd-controller.js';
 import { deploymentController, replicaSetController } from './controllers/workload-controllers.js';
 import { schedulerController } from './controllers/scheduler-controller.js';
 import { EndpointsController } from './controllers/endpoints-controller.js';
+import { endpointSliceController } from './controllers/endpointslice-controller.js';
 import { IngressController } from './controllers/ingress-controller.js';
 import { apiEventRecorder } from './controllers/event-sink.js';
 import { cronJobController, jobController } from './controllers/batch-controllers.js';
+import {
+  hpaController,
+  registryPodMetricsReader,
+  type HpaControllerOptions,
+} from './controllers/hpa-controller.js';
 import { daemonSetController, statefulSetController } from './controllers/set-controllers.js';
-import { NodeAgent } from './node-agent/agent.js';
+import type { JsonObject, NodeConfig } from '../core/index.js';
+import type { NodeAgent } from './node-agent/agent.js';
+import { defaultNode, NodeAgents } from './node-agent/nodes.js';
 import { GarbageCollector } from './controllers/garbage-collector.js';
 import { NamespaceController } from './controllers/namespace-controller.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { openStore } from './store/index.js';
 import { loadOrCreateServingCert } from './tls.js';
+import { metricsResourceTypes, ResourceMetrics } from './metrics/index.js';
 import type { Store } from './store/types.js';
 
 export type { Api, ApiWatchEvent, Gvr, ResourceType } from './api/types.js';
 export { ApiError } from './api/errors.js';
 export { kubeconfigYaml, writeKubeconfig } from './kubeconfig.js';
+export type { NodeAgent } from './node-agent/agent.js';
 
 export interface ControlPlaneOptions {
   /** where the database, token and kubeconfig live */
@@ -43,12 +53,21 @@ export interface ControlPlaneOptions {
   token?: string;
   /** run the controllers, the scheduler and the node agent (pods as processes); default true */
   controllers?: boolean;
-  /** how the node runs pods: `process` (default) or `simulated` (no processes) */
+  /** how nodes that do not name a runtime run pods: `process` (default) or `simulated` (no processes) */
   runtime?: 'process' | 'simulated';
   /** the host port Ingresses are served on (default 0: a free port, reported as `ingressPort`) */
   ingressPort?: number;
-  /** for the simulated runtime: pods turn Ready after this long, and the node takes this many pods */
+  /**
+   * simulated nodes: pods turn Ready after this long (unless the node sets `readyAfterMs`);
+   * the default node, when simulated, takes `maxPods` pods (default 10,000)
+   */
   simulated?: { readyAfterMs?: number; maxPods?: number };
+  /** the nodes to run, each with its own agent; default: one node for this machine */
+  nodes?: NodeConfig[];
+  /** commands standing in for image entrypoints on every process node (first match wins) */
+  imageCommands?: { pattern: string; command: string[] }[];
+  /** the HorizontalPodAutoscaler controller: sync period, settings; `metrics` replaces the metrics.k8s.io reader (tests) */
+  autoscaler?: Partial<Omit<HpaControllerOptions, 'events' | 'clock'>>;
 }
 
 export interface ControlPlane {
@@ -63,6 +82,8 @@ export interface ControlPlane {
   caCert?: string;
   /** the host port Ingresses answer on, when the controllers run */
   ingressPort?: number;
+  /** the node agents, one per node (`nodeName`, `runtime`); empty without the controllers */
+  agents: readonly NodeAgent[];
   close(): Promise<void>;
 }
 
@@ -73,7 +94,16 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const token = options.token ?? loadOrCreateToken(options.dataDir);
   const store = openStore({ dataDir: options.dataDir });
-  const api = new Registry({ store, types: new TypeRegistry(builtinResourceTypes(), resourceTypesFromCrd) });
+  // metrics.k8s.io is computed on request from the runtimes of the node agents (`agents`,
+  // set below once they run; none without the controllers)
+  const metrics = new ResourceMetrics({ store, nodes: () => agents });
+  const api = new Registry({
+    store,
+    types: new TypeRegistry(
+      [...builtinResourceTypes(), ...metricsResourceTypes(metrics)],
+      resourceTypesFromCrd,
+    ),
+  });
   const gc = new GarbageCollector(api);
   const namespaces = new NamespaceController(api);
   const crds = new CrdController(api);
@@ -90,7 +120,9 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   namespaces.start();
   crds.start();
   const controllers = new ControllerHost(api);
-  let agent: NodeAgent | undefined;
+  let nodes: NodeAgents | undefined;
+  /** one agent per node (each with `nodeName` and `runtime`); none without the controllers */
+  let agents: readonly NodeAgent[] = [];
   let endpoints: EndpointsController | undefined;
   let ingress: IngressController | undefined;
   let ingressPort: number | undefined;
@@ -101,23 +133,34 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     controllers.start(statefulSetController(api));
     controllers.start(daemonSetController(api));
     controllers.start(cronJobController(api, apiEventRecorder(api, 'cronjob-controller')));
+    controllers.start(
+      hpaController(api, {
+        ...options.autoscaler,
+        metrics: options.autoscaler?.metrics ?? registryPodMetricsReader(api),
+        events: apiEventRecorder(api, 'horizontal-pod-autoscaler'),
+      }),
+    );
     // pods are scheduled only where a node agent runs them
-    agent = new NodeAgent({
+    const runtime = options.runtime ?? 'process';
+    nodes = new NodeAgents({
       registry: api,
       dataDir: options.dataDir,
-      runtime: options.runtime,
+      nodes: options.nodes ?? [defaultNode(runtime, options.simulated?.maxPods)],
+      defaultRuntime: runtime,
+      imageCommands: options.imageCommands,
       simulatedReadyAfterMs: options.simulated?.readyAfterMs,
-      maxPods: options.runtime === 'simulated' ? (options.simulated?.maxPods ?? 10_000) : undefined,
     });
-    await agent.start();
+    agents = nodes.agents;
+    await nodes.start();
     controllers.start(schedulerController(api, apiEventRecorder(api, 'default-scheduler')));
-    controllers.start(agent.podController());
-    const runtime = agent.runtime;
-    endpoints = new EndpointsController(api, (pod, containerPort) => {
-      const uid = String((pod.metadata as { uid?: string }).uid);
-      return runtime.portMap(uid).find((m) => m.containerPort === containerPort)?.hostPort ?? containerPort;
+    for (const spec of nodes.controllers()) controllers.start(spec);
+    const byNode = nodes;
+    const resolvePort = (pod: JsonObject, containerPort: number) => byNode.hostPort(pod, containerPort);
+    endpoints = new EndpointsController(api, resolvePort, {
+      events: apiEventRecorder(api, 'service-controller'),
     });
     controllers.start(endpoints.spec());
+    controllers.start(endpointSliceController(api, resolvePort));
     ingress = new IngressController(api, options.ingressPort ?? 0);
     ingressPort = await ingress.start();
     controllers.start(ingress.spec());
@@ -129,21 +172,15 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     const host = options.host ?? '127.0.0.1';
     const tls = await loadOrCreateServingCert(options.dataDir, [host]);
     caCert = tls.cert;
-    const logsOf = agent?.runtime;
+    const logsOf = nodes;
     server = await startApiServer({
       api,
       token,
       host,
       port: options.port ?? 6443,
       tls,
-      podLogs: logsOf
-        ? (pod, o) => {
-            const uid = String((pod.metadata as { uid?: string }).uid);
-            return o.follow
-              ? logsOf.logs(uid, o.container, { previous: o.previous, tailLines: o.tailLines, follow: true })
-              : logsOf.logs(uid, o.container, { previous: o.previous, tailLines: o.tailLines });
-          }
-        : undefined,
+      // from the agent of the pod's node (spec.nodeName)
+      podLogs: logsOf ? (pod, o) => logsOf.logs(pod, o) : undefined,
     });
     kubeconfigPath = path.join(options.dataDir, 'kubeconfig');
     writeKubeconfig(kubeconfigPath, { server: server.url, token, caCert });
@@ -157,13 +194,14 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     kubeconfigPath,
     caCert,
     ingressPort,
+    agents,
     close() {
       closing ??= (async () => {
         await server?.close();
         await controllers.stop();
         await endpoints?.close();
         await ingress?.close();
-        await agent?.close();
+        await nodes?.close();
         namespaces.close();
         gc.close();
         await store.close();

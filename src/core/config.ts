@@ -30,9 +30,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CapstanError, isCapstanError } from './errors.js';
+import { CapstanError } from './errors.js';
 import type { JsonValue } from './object.js';
-import { parseQuantity } from './quantity.js';
+import { durationMs, Fields, keyPath, show } from './config-fields.js';
+import { DAEMON_CONFIG_FIELDS, readDaemonConfig, type DaemonConfig } from './config-daemon.js';
 import { parseYamlDocument } from './yaml.js';
 
 export const CONFIG_API_VERSION = 'capstan.dev/v1alpha1';
@@ -83,6 +84,8 @@ export interface CapstanConfig {
   /** absolute */
   dataDir?: string;
   controlPlane: ControlPlaneConfig;
+  /** the daemon: server, queue, webhooks, applications */
+  daemon: DaemonConfig;
 }
 
 const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;
@@ -96,97 +99,6 @@ const AGENT_LABELS = [
 ];
 const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-
-type Obj = Record<string, JsonValue>;
-
-/** Field-by-field reading with the file and path in every error. */
-class Fields {
-  constructor(readonly file: string) {}
-
-  fail(at: string, message: string, code = 'CONFIG_INVALID'): never {
-    const where = at ? `${this.file}: ${at}` : this.file;
-    throw new CapstanError(code, `${where}: ${message}`, { file: this.file, field: at });
-  }
-
-  /** A mapping with only `known` keys; `null` (an empty YAML key) reads as an empty mapping. */
-  object(v: JsonValue | undefined, at: string, known: readonly string[]): Obj {
-    if (v === null || v === undefined) return {};
-    if (typeof v !== 'object' || Array.isArray(v)) this.fail(at, `must be a mapping, got ${show(v)}`);
-    for (const k of Object.keys(v)) {
-      if (!known.includes(k)) {
-        this.fail(
-          at,
-          `unknown field ${JSON.stringify(k)} (known fields: ${known.join(', ')})`,
-          'CONFIG_UNKNOWN_FIELD',
-        );
-      }
-    }
-    return v;
-  }
-
-  list(v: JsonValue | undefined, at: string): JsonValue[] {
-    if (v === null || v === undefined) return [];
-    if (!Array.isArray(v)) this.fail(at, `must be a list, got ${show(v)}`);
-    return v;
-  }
-
-  string(v: JsonValue | undefined, at: string): string | undefined {
-    if (v === null || v === undefined) return undefined;
-    if (typeof v !== 'string' || v === '') this.fail(at, `must be a non-empty string, got ${show(v)}`);
-    return v;
-  }
-
-  required(v: JsonValue | undefined, at: string): string {
-    const s = this.string(v, at);
-    if (s === undefined) this.fail(at, 'is required');
-    return s;
-  }
-
-  oneOf<T extends string>(v: JsonValue | undefined, at: string, values: readonly T[]): T | undefined {
-    if (v === null || v === undefined) return undefined;
-    if (typeof v !== 'string' || !values.includes(v as T)) {
-      this.fail(at, `must be one of ${values.join(', ')}, got ${show(v)}`);
-    }
-    return v as T;
-  }
-
-  port(v: JsonValue | undefined, at: string): number | undefined {
-    if (v === null || v === undefined) return undefined;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 65535) {
-      this.fail(at, `must be a port number from 0 to 65535 (0 picks a free port), got ${show(v)}`);
-    }
-    return v;
-  }
-
-  /** A Kubernetes quantity (`2`, `500m`, `4Gi`) as a plain number; must be above zero. */
-  quantity(v: JsonValue | undefined, at: string, example: string): number | undefined {
-    if (v === null || v === undefined) return undefined;
-    if (typeof v !== 'string' && typeof v !== 'number') {
-      this.fail(at, `must be a quantity such as ${example}, got ${show(v)}`);
-    }
-    let n: number;
-    try {
-      n = parseQuantity(v);
-    } catch (e) {
-      if (!isCapstanError(e)) throw e;
-      this.fail(at, `${e.message}; write a quantity such as ${example}`);
-    }
-    if (!(n > 0)) this.fail(at, `must be more than zero, got ${show(v)}`);
-    return n;
-  }
-}
-
-function show(v: JsonValue | undefined): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  return JSON.stringify(v);
-}
-
-/** `labels.tier`, or `labels["kubernetes.io/role"]` where a dot would mislead. */
-function keyPath(at: string, key: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(key) ? `${at}.${key}` : `${at}[${JSON.stringify(key)}]`;
-}
 
 /** Kubernetes IsQualifiedName (label and taint keys): `[prefix/]name`. */
 function qualifiedNameProblem(key: string): string | undefined {
@@ -205,23 +117,6 @@ function qualifiedNameProblem(key: string): string | undefined {
 function labelValueProblem(value: string): string | undefined {
   if (value === '' || (value.length <= 63 && NAME_PART.test(value))) return undefined;
   return "a label value must be empty or 1-63 characters of letters, digits, '-', '_' or '.', starting and ending with a letter or digit";
-}
-
-/**
- * A Go-style duration (`500ms`, `2s`, `1m30s`) in milliseconds.
- * Worked example: `1m30s` → 60,000 + 30,000 = 90,000.
- */
-function durationMs(f: Fields, v: JsonValue | undefined, at: string): number | undefined {
-  if (v === null || v === undefined) return undefined;
-  const text = typeof v === 'string' ? v : '';
-  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  if (text === '0' || v === 0) return 0;
-  if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(text)) {
-    f.fail(at, `must be a duration such as 500ms, 2s or 1m30s, got ${show(v)}`);
-  }
-  let ms = 0;
-  for (const [, n, , unit] of text.matchAll(/(\d+(\.\d+)?)(ms|s|m|h)/g)) ms += Number(n) * units[unit];
-  return Math.round(ms);
 }
 
 function readLabels(f: Fields, v: JsonValue | undefined, at: string): Record<string, string> {
@@ -376,7 +271,7 @@ export function parseConfig(text: string, file: string): CapstanConfig {
       `the file is empty; a configuration starts with apiVersion: ${CONFIG_API_VERSION} and kind: ${CONFIG_KIND}`,
     );
   }
-  const top = f.object(doc, '', ['apiVersion', 'kind', 'dataDir', 'controlPlane']);
+  const top = f.object(doc, '', ['apiVersion', 'kind', 'dataDir', 'controlPlane', ...DAEMON_CONFIG_FIELDS]);
   if (top.apiVersion !== CONFIG_API_VERSION) {
     f.fail(
       'apiVersion',
@@ -398,6 +293,7 @@ export function parseConfig(text: string, file: string): CapstanConfig {
     file,
     ...(dataDir !== undefined ? { dataDir: resolvePath(dataDir, file) } : {}),
     controlPlane: readControlPlane(f, top.controlPlane),
+    daemon: readDaemonConfig(f, top),
   };
 }
 

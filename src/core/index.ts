@@ -6,3 +6,4 @@ export * from './patch-meta.js';
 export * from './label-selector.js';
 export * from './quantity.js';
 export * from './config.js';
+export * from './config-daemon.js';

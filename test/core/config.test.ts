@@ -11,6 +11,8 @@ import { CapstanError, loadConfigFile, parseConfig } from '../../src/core/index.
 const HEAD = 'apiVersion: capstan.dev/v1alpha1\nkind: CapstanConfig\n';
 const FILE = '/etc/capstan/capstan.yaml';
 
+const NO_DAEMON = { server: {}, queue: {}, webhooks: { secrets: {} }, applications: [] };
+
 test('a full configuration reads as typed values', (t) => {
   const config = parseConfig(
     `${HEAD}dataDir: state
@@ -70,12 +72,13 @@ controlPlane:
         { pattern: '/^registry\\.local\\//', command: ['sleep', '3600'] },
       ],
     },
+    daemon: NO_DAEMON,
   });
 });
 
 test('a minimal configuration keeps the default node (no nodes field)', (t) => {
   const config = parseConfig(HEAD, 'c.yaml');
-  t.deepEqual(config, { file: 'c.yaml', controlPlane: { imageCommands: [] } });
+  t.deepEqual(config, { file: 'c.yaml', controlPlane: { imageCommands: [] }, daemon: NO_DAEMON });
   t.is(parseConfig(`${HEAD}controlPlane:\n  nodes:\n`, 'c.yaml').controlPlane.nodes, undefined);
 });
 
@@ -101,7 +104,7 @@ const errors: [string, string, string, string][] = [
     'unknown top-level field',
     'controlplane: {}\n',
     'CONFIG_UNKNOWN_FIELD',
-    'unknown field "controlplane" (known fields: apiVersion, kind, dataDir, controlPlane)',
+    'unknown field "controlplane" (known fields: apiVersion, kind, dataDir, controlPlane, server, queue, pollInterval, webhooks, applications)',
   ],
   [
     'unknown node field',

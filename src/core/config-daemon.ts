@@ -1,0 +1,173 @@
+/**
+ * The daemon's part of the configuration file: its HTTP server, the sync queue, webhook
+ * secrets and the applications it syncs.
+ *
+ *   server: { host: 127.0.0.1, port: 7070 }       # the daemon's API and webhooks
+ *   queue: { redisUrl: redis://127.0.0.1:6379, concurrency: 4 }   # no redisUrl: in process
+ *   pollInterval: 3m
+ *   webhooks:
+ *     github: { secretEnv: GITHUB_WEBHOOK_SECRET }  # or { secretFile: /run/secrets/github }
+ *   applications:
+ *     - name: shop
+ *       source: { repoURL: https://git.example.com/acme/shop.git, targetRevision: main, path: overlays/prod }
+ *       triggerPaths: [".", /shared]
+ *       pollInterval: 1m
+ *       credentials: { usernameEnv: GIT_USER, passwordEnv: GIT_PASSWORD }   # or { file: ./git-creds.json }
+ *
+ * Secrets are never written in the file itself: only where to read them.
+ */
+import path from 'node:path';
+import { durationMs, Fields, show } from './config-fields.js';
+import type { JsonValue } from './object.js';
+
+export const WEBHOOK_PROVIDERS = ['github', 'gitlab', 'gitea', 'bitbucket', 'generic'] as const;
+export type WebhookProviderName = (typeof WEBHOOK_PROVIDERS)[number];
+
+/** Where a secret is read from: a file (trimmed) or an environment variable. */
+export type SecretRef = { file: string } | { env: string };
+
+export type GitCredentialsRef =
+  { file: string } | { env: { username?: string; password?: string; token?: string; bearerToken?: string } };
+
+export interface ApplicationConfig {
+  name: string;
+  source: { repoURL: string; targetRevision: string; path: string };
+  triggerPaths?: string[];
+  pollIntervalMs?: number;
+  credentials?: GitCredentialsRef;
+}
+
+export interface DaemonConfig {
+  server: { host?: string; port?: number };
+  queue: { redisUrl?: string; concurrency?: number };
+  pollIntervalMs?: number;
+  webhooks: { secrets: Partial<Record<WebhookProviderName, SecretRef>>; maxBodyBytes?: number };
+  applications: ApplicationConfig[];
+}
+
+export const DAEMON_CONFIG_FIELDS = ['server', 'queue', 'pollInterval', 'webhooks', 'applications'] as const;
+
+const APP_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+function readSecretRef(f: Fields, v: JsonValue | undefined, at: string): SecretRef {
+  const m = f.object(v, at, ['secretFile', 'secretEnv']);
+  const file = f.string(m.secretFile, `${at}.secretFile`);
+  const env = f.string(m.secretEnv, `${at}.secretEnv`);
+  if ((file === undefined) === (env === undefined)) {
+    f.fail(
+      at,
+      'give exactly one of secretFile (a file holding the secret) or secretEnv (a variable holding it)',
+    );
+  }
+  return file !== undefined
+    ? { file: path.resolve(path.dirname(path.resolve(f.file)), file) }
+    : { env: env! };
+}
+
+function readCredentials(f: Fields, v: JsonValue | undefined, at: string): GitCredentialsRef | undefined {
+  if (v === null || v === undefined) return undefined;
+  const m = f.object(v, at, ['file', 'usernameEnv', 'passwordEnv', 'tokenEnv', 'bearerTokenEnv']);
+  const file = f.string(m.file, `${at}.file`);
+  const env = {
+    username: f.string(m.usernameEnv, `${at}.usernameEnv`),
+    password: f.string(m.passwordEnv, `${at}.passwordEnv`),
+    token: f.string(m.tokenEnv, `${at}.tokenEnv`),
+    bearerToken: f.string(m.bearerTokenEnv, `${at}.bearerTokenEnv`),
+  };
+  const envSet = Object.values(env).some((x) => x !== undefined);
+  if (file !== undefined && envSet) f.fail(at, 'give either file or the *Env variables, not both');
+  if (file !== undefined) return { file: path.resolve(path.dirname(path.resolve(f.file)), file) };
+  if (!envSet) f.fail(at, 'give file, or usernameEnv and passwordEnv, or tokenEnv, or bearerTokenEnv');
+  if ((env.username === undefined) !== (env.password === undefined) && env.token === undefined)
+    f.fail(at, 'usernameEnv and passwordEnv go together');
+  return {
+    env: Object.fromEntries(Object.entries(env).filter(([, x]) => x !== undefined)) as Record<string, string>,
+  };
+}
+
+function readApplication(f: Fields, v: JsonValue, at: string): ApplicationConfig {
+  const m = f.object(v, at, ['name', 'source', 'triggerPaths', 'pollInterval', 'credentials']);
+  const name = f.required(m.name, `${at}.name`);
+  if (name.length > 63 || !APP_NAME.test(name))
+    f.fail(
+      `${at}.name`,
+      `invalid name ${JSON.stringify(name)}: lowercase letters, digits and '-' (e.g. shop-prod)`,
+    );
+  const s = f.object(m.source, `${at}.source`, ['repoURL', 'targetRevision', 'path']);
+  let repoURL = f.required(s.repoURL, `${at}.source.repoURL`);
+  if (repoURL.startsWith('./') || repoURL.startsWith('../'))
+    repoURL = path.resolve(path.dirname(path.resolve(f.file)), repoURL);
+  const sourcePath = f.string(s.path, `${at}.source.path`) ?? '.';
+  if (path.isAbsolute(sourcePath) || path.normalize(sourcePath).startsWith('..'))
+    f.fail(`${at}.source.path`, `must be a directory inside the repository, got ${show(s.path ?? null)}`);
+  const triggerPaths =
+    m.triggerPaths === undefined ? undefined : f.list(m.triggerPaths, `${at}.triggerPaths`);
+  triggerPaths?.forEach((p, i) => {
+    if (typeof p !== 'string' || p === '')
+      f.fail(`${at}.triggerPaths[${i}]`, `must be a path, got ${show(p)}`);
+  });
+  const pollIntervalMs = durationMs(f, m.pollInterval, `${at}.pollInterval`);
+  if (pollIntervalMs === 0) f.fail(`${at}.pollInterval`, 'must be more than zero');
+  const credentials = readCredentials(f, m.credentials, `${at}.credentials`);
+  return {
+    name,
+    source: {
+      repoURL,
+      targetRevision: f.string(s.targetRevision, `${at}.source.targetRevision`) ?? 'HEAD',
+      path: sourcePath,
+    },
+    ...(triggerPaths ? { triggerPaths: triggerPaths as string[] } : {}),
+    ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}),
+    ...(credentials ? { credentials } : {}),
+  };
+}
+
+/** Reads the daemon's fields of the top-level mapping `top`. */
+export function readDaemonConfig(f: Fields, top: Record<string, JsonValue>): DaemonConfig {
+  const server = f.object(top.server, 'server', ['host', 'port']);
+  const queue = f.object(top.queue, 'queue', ['redisUrl', 'concurrency']);
+  const redisUrl = f.string(queue.redisUrl, 'queue.redisUrl');
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl))
+    f.fail('queue.redisUrl', `must be a redis:// or rediss:// URL, got ${show(redisUrl)}`);
+  const concurrency = queue.concurrency;
+  if (
+    concurrency !== undefined &&
+    (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < 1)
+  )
+    f.fail('queue.concurrency', `must be a whole number of 1 or more, got ${show(concurrency)}`);
+  const hooks = f.object(top.webhooks, 'webhooks', [...WEBHOOK_PROVIDERS, 'maxBodyBytes']);
+  const secrets: DaemonConfig['webhooks']['secrets'] = {};
+  for (const p of WEBHOOK_PROVIDERS)
+    if (hooks[p] !== undefined) secrets[p] = readSecretRef(f, hooks[p], `webhooks.${p}`);
+  const maxBodyBytes = hooks.maxBodyBytes;
+  if (
+    maxBodyBytes !== undefined &&
+    (typeof maxBodyBytes !== 'number' || !Number.isInteger(maxBodyBytes) || maxBodyBytes < 1)
+  )
+    f.fail('webhooks.maxBodyBytes', `must be a whole number of bytes, got ${show(maxBodyBytes)}`);
+  const applications = f
+    .list(top.applications, 'applications')
+    .map((a, i) => readApplication(f, a, `applications[${i}]`));
+  applications.forEach((a, i) => {
+    const first = applications.findIndex((o) => o.name === a.name);
+    if (first !== i)
+      f.fail(
+        `applications[${i}].name`,
+        `duplicate application name ${JSON.stringify(a.name)} (also at applications[${first}])`,
+      );
+  });
+  const pollIntervalMs = durationMs(f, top.pollInterval, 'pollInterval');
+  if (pollIntervalMs === 0) f.fail('pollInterval', 'must be more than zero');
+  const host = f.string(server.host, 'server.host');
+  const port = f.port(server.port, 'server.port');
+  return {
+    server: { ...(host !== undefined ? { host } : {}), ...(port !== undefined ? { port } : {}) },
+    queue: {
+      ...(redisUrl !== undefined ? { redisUrl } : {}),
+      ...(concurrency !== undefined ? { concurrency: concurrency as number } : {}),
+    },
+    ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}),
+    webhooks: { secrets, ...(maxBodyBytes !== undefined ? { maxBodyBytes: maxBodyBytes as number } : {}) },
+    applications,
+  };
+}

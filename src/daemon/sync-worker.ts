@@ -1,0 +1,94 @@
+/**
+ * One sync, as the queue hands it over: fetch the application's newest revision, render
+ * its path, hand the objects to the next step, and record the run in the history. A
+ * failure that a retry can cure (the Git server is unreachable) is thrown, so the queue
+ * retries it with backoff; one that needs a new commit or a user (malformed YAML, a
+ * kustomization reaching outside the repository, bad credentials) is recorded and not
+ * retried.
+ */
+import path from 'node:path';
+import { CapstanError, isCapstanError, type KubeObject } from '../core/index.js';
+import { isTransientGitError, redactText } from '../git/index.js';
+import { render } from '../render/index.js';
+import type { AppSource } from './app-source.js';
+import type { Application } from './applications.js';
+import type { SyncJob } from './queue/index.js';
+import type { StateStore } from './state/state-store.js';
+
+/** What a sync produced: the next step (applying, from the sync engine) takes it from here. */
+export interface RenderedRevision {
+  app: Application;
+  revision: string;
+  subject?: string;
+  author?: string;
+  objects: KubeObject[];
+}
+
+export interface SyncWorkerOptions {
+  application: (name: string) => { app: Application; source: AppSource } | undefined;
+  state: StateStore;
+  /** the step after rendering; its failure fails the sync */
+  deliver?: (rendered: RenderedRevision, signal: AbortSignal) => Promise<void>;
+  now?: () => number;
+}
+
+export class SyncWorker {
+  private readonly now: () => number;
+
+  constructor(private readonly options: SyncWorkerOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  readonly handle = async (job: SyncJob, signal: AbortSignal): Promise<void> => {
+    const entry = this.options.application(job.app);
+    // an application removed from the configuration since the request: nothing to do
+    if (!entry) return;
+    const { app, source } = entry;
+    const state = this.options.state;
+    const id = state.startSync({
+      app: app.name,
+      requestedRevision: job.revision,
+      reason: job.reason,
+      priority: job.priority,
+      attempt: job.attempt,
+      startedAt: this.now(),
+    });
+    let revision: string | undefined;
+    try {
+      const fetched = await source.fetch();
+      revision = fetched.revision;
+      try {
+        signal.throwIfAborted();
+        const dir = path.join(fetched.root, app.source.path || '.');
+        const { objects } = render(dir, { repoRoot: fetched.root, displayRoot: fetched.root });
+        await this.options.deliver?.(
+          { app, revision, subject: fetched.subject, author: fetched.author, objects },
+          signal,
+        );
+        state.finishSync(id, {
+          finishedAt: this.now(),
+          result: 'Succeeded',
+          revision,
+          objects: objects.length,
+          message: fetched.subject,
+        });
+      } finally {
+        await fetched.release();
+      }
+    } catch (e) {
+      const message = describe(e);
+      state.finishSync(id, { finishedAt: this.now(), result: 'Failed', revision, message });
+      if (retryable(e) || signal.aborted) throw e;
+    }
+  };
+}
+
+/** Git transport failures and unexpected errors are retried; a user's mistake is not. */
+function retryable(e: unknown): boolean {
+  return !isCapstanError(e) || isTransientGitError(e);
+}
+
+function describe(e: unknown): string {
+  const text = e instanceof CapstanError ? `${e.message} [${e.code}]` : String((e as Error)?.message ?? e);
+  return redactText(text, []);
+}

@@ -1,0 +1,111 @@
+import test from 'ava';
+import { parseConfig } from '../../src/core/index.js';
+
+const HEAD = 'apiVersion: capstan.dev/v1alpha1\nkind: CapstanConfig\n';
+const FILE = '/etc/capstan/capstan.yaml';
+
+test('the daemon part: server, queue, webhooks, applications', (t) => {
+  const { daemon } = parseConfig(
+    `${HEAD}server: { host: 0.0.0.0, port: 7070 }
+queue: { redisUrl: "redis://127.0.0.1:6379", concurrency: 2 }
+pollInterval: 1m
+webhooks:
+  github: { secretEnv: GH_SECRET }
+  gitlab: { secretFile: secrets/gitlab }
+  maxBodyBytes: 1048576
+applications:
+  - name: shop
+    source: { repoURL: "https://git.example.com/acme/shop.git", targetRevision: main, path: overlays/prod }
+    triggerPaths: [".", /shared]
+    pollInterval: 30s
+    credentials: { usernameEnv: GIT_USER, passwordEnv: GIT_PASSWORD }
+  - name: local-dev
+    source: { repoURL: ./work/app }
+    credentials: { file: creds.json }
+`,
+    FILE,
+  );
+  t.deepEqual(daemon, {
+    server: { host: '0.0.0.0', port: 7070 },
+    queue: { redisUrl: 'redis://127.0.0.1:6379', concurrency: 2 },
+    pollIntervalMs: 60_000,
+    webhooks: {
+      secrets: { github: { env: 'GH_SECRET' }, gitlab: { file: '/etc/capstan/secrets/gitlab' } },
+      maxBodyBytes: 1048576,
+    },
+    applications: [
+      {
+        name: 'shop',
+        source: {
+          repoURL: 'https://git.example.com/acme/shop.git',
+          targetRevision: 'main',
+          path: 'overlays/prod',
+        },
+        triggerPaths: ['.', '/shared'],
+        pollIntervalMs: 30_000,
+        credentials: { env: { username: 'GIT_USER', password: 'GIT_PASSWORD' } },
+      },
+      {
+        name: 'local-dev',
+        source: { repoURL: '/etc/capstan/work/app', targetRevision: 'HEAD', path: '.' },
+        credentials: { file: '/etc/capstan/creds.json' },
+      },
+    ],
+  });
+});
+
+for (const [title, body, message] of [
+  [
+    'a secret written in the file',
+    'webhooks:\n  github: { secret: abc }\n',
+    /webhooks.github: unknown field "secret"/,
+  ],
+  [
+    'both secretFile and secretEnv',
+    'webhooks:\n  github: { secretFile: a, secretEnv: B }\n',
+    /exactly one of secretFile/,
+  ],
+  ['an unknown provider', 'webhooks:\n  sourcehut: { secretEnv: X }\n', /unknown field "sourcehut"/],
+  [
+    'a bad Redis URL',
+    'queue: { redisUrl: "localhost:6379" }\n',
+    /queue.redisUrl: must be a redis:\/\/ or rediss:\/\/ URL/,
+  ],
+  [
+    'zero concurrency',
+    'queue: { concurrency: 0 }\n',
+    /queue.concurrency: must be a whole number of 1 or more/,
+  ],
+  [
+    'an application without a repository',
+    'applications:\n  - name: a\n    source: {}\n',
+    /applications\[0\].source.repoURL: is required/,
+  ],
+  [
+    'a bad application name',
+    'applications:\n  - name: Shop_1\n    source: { repoURL: /x }\n',
+    /applications\[0\].name: invalid name "Shop_1"/,
+  ],
+  [
+    'a duplicate application',
+    'applications:\n  - { name: a, source: { repoURL: /x } }\n  - { name: a, source: { repoURL: /y } }\n',
+    /applications\[1\].name: duplicate application name "a"/,
+  ],
+  [
+    'a path outside the repository',
+    'applications:\n  - { name: a, source: { repoURL: /x, path: ../up } }\n',
+    /source.path: must be a directory inside the repository/,
+  ],
+  ['a zero poll interval', 'pollInterval: "0"\n', /pollInterval: must be more than zero/],
+  [
+    'a lone usernameEnv',
+    'applications:\n  - { name: a, source: { repoURL: /x }, credentials: { usernameEnv: U } }\n',
+    /usernameEnv and passwordEnv go together/,
+  ],
+] as const) {
+  test(`refused: ${title}`, (t) => {
+    const e = t.throws(() => parseConfig(HEAD + body, FILE));
+    t.regex(e!.message, message);
+    t.true(e!.message.startsWith(FILE));
+  });
+}

@@ -16,16 +16,19 @@ Commands:
                                      working tree, if any)
                   -o, --output FMT   yaml (default) or json
   serve         run the daemon with its embedded control plane
-                  --config FILE      a CapstanConfig file: nodes, image commands, and
-                                     defaults for the flags below (or $CAPSTAN_CONFIG)
+                  --config FILE      a CapstanConfig file: nodes, image commands,
+                                     applications, webhooks, queue, and defaults for
+                                     the flags below (or $CAPSTAN_CONFIG)
                   --data-dir DIR     state (default: $CAPSTAN_DATA_DIR or ~/.capstan)
                   --host ADDR        listen address (default 127.0.0.1)
-                  --port N           API port (default 6443; 0 picks a free one)
+                  --port N           Kubernetes API port (default 6443; 0: a free one)
                   --token T          bearer token (default: generated once, kept in DIR)
                   --runtime R        process (default: containers run as child processes)
                                      or simulated (no processes, for trials and scale);
                                      for nodes the config does not give a runtime
                   --ingress-port N   host port Ingresses answer on (default 0: a free one)
+                  --api-host ADDR    the daemon's API and webhooks (default 127.0.0.1)
+                  --api-port N       (default 7070; 0 picks a free one)
                   --control-plane-only   run only the control plane
   kubeconfig    print the kubeconfig 'serve' wrote (--data-dir DIR)
   help          show this text

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CapstanError, loadConfigFile, type CapstanConfig } from '../core/index.js';
 import { defaultDataDir, kubeconfigPathFor, startDaemon, type DaemonOptions } from '../daemon/index.js';
+import { startServer, type Server } from '../server/index.js';
 
 function parse<O extends NonNullable<ParseArgsConfig['options']>>(
   args: string[],
@@ -25,6 +26,8 @@ const SERVE_OPTIONS = {
   'control-plane-only': { type: 'boolean', default: false },
   runtime: { type: 'string' },
   'ingress-port': { type: 'string' },
+  'api-host': { type: 'string' },
+  'api-port': { type: 'string' },
 } as const;
 
 function portFlag(flag: string, value: string | undefined): number | undefined {
@@ -44,7 +47,7 @@ function portFlag(flag: string, value: string | undefined): number | undefined {
 export function serveOptions(
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
-): { options: DaemonOptions; config?: CapstanConfig } {
+): { options: DaemonOptions; server: { host: string; port: number }; config?: CapstanConfig } {
   const { values } = parse(args, 'serve', SERVE_OPTIONS);
   const runtime = values.runtime;
   if (runtime !== undefined && runtime !== 'process' && runtime !== 'simulated') {
@@ -65,13 +68,33 @@ export function serveOptions(
     ingressPort: ingressPort ?? cp?.ingressPort ?? 0,
     nodes: cp?.nodes,
     imageCommands: cp?.imageCommands,
+    // --control-plane-only: no applications, no API server
+    config: values['control-plane-only'] ? undefined : config?.daemon,
   };
-  return { options, config };
+  const server = {
+    host: values['api-host'] ?? config?.daemon.server.host ?? '127.0.0.1',
+    port: portFlag('api-port', values['api-port']) ?? config?.daemon.server.port ?? 7070,
+  };
+  return { options, server, config };
 }
 
 export async function runServe(args: string[], log: NodeJS.WritableStream): Promise<number> {
-  const { options, config } = serveOptions(args);
-  const daemon = await startDaemon(options);
+  const { options, server: where, config } = serveOptions(args);
+  const daemon = await startDaemon({ ...options, log: (line) => log.write(`capstan: ${line}\n`) });
+  let server: Server | undefined;
+  if (!options.controlPlaneOnly) {
+    try {
+      server = await startServer({ daemon, token: daemon.controlPlane.token, ...where });
+    } catch (e) {
+      await daemon.close();
+      const err = e as NodeJS.ErrnoException;
+      throw new CapstanError(
+        'SERVER_LISTEN_FAILED',
+        `serve: cannot listen on ${where.host}:${where.port} for the API and webhooks: ${err.code ?? err.message}` +
+          (err.code === 'EADDRINUSE' ? ' (another process holds the port; choose one with --api-port)' : ''),
+      );
+    }
+  }
   // listening before the lines below: whoever reads them may signal at once
   const stopped = new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -86,8 +109,13 @@ export async function runServe(args: string[], log: NodeJS.WritableStream): Prom
   log.write(
     `capstan: kubeconfig written to ${cp.kubeconfigPath}; try: kubectl --kubeconfig ${cp.kubeconfigPath} get ns\n`,
   );
+  if (server) {
+    const apps = daemon.sync.applications().length;
+    log.write(`capstan: API and webhooks at ${server.url} (${apps} application${apps === 1 ? '' : 's'})\n`);
+  }
   await stopped;
   log.write('capstan: shutting down\n');
+  await server?.close();
   await daemon.close();
   return 0;
 }

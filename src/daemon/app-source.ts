@@ -5,13 +5,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  GitSource,
-  LocalSource,
-  Poller,
-  type CredentialSource,
-  type SnapshotStore,
-} from '../git/index.js';
+import { GitSource, LocalSource, Poller, type CredentialSource, type SnapshotStore } from '../git/index.js';
 import type { Application } from './applications.js';
 
 /** A revision's files, held until `release()`. */
@@ -48,7 +42,8 @@ export interface AppSourceContext {
 /** `/abs/dir`, `./rel/dir` or `file:///abs/dir`: a local directory. */
 export function localDirOf(repoURL: string): string | undefined {
   if (repoURL.startsWith('file://')) return fileURLToPath(repoURL);
-  if (repoURL.startsWith('/') || repoURL.startsWith('./') || repoURL.startsWith('../')) return path.resolve(repoURL);
+  if (repoURL.startsWith('/') || repoURL.startsWith('./') || repoURL.startsWith('../'))
+    return path.resolve(repoURL);
   return undefined;
 }
 
@@ -87,11 +82,15 @@ class RemoteAppSource implements AppSource {
     };
   }
 
-  async watch(onChange: (revision: string, reason: string) => void, onError: (e: unknown) => void): Promise<void> {
+  async watch(
+    onChange: (revision: string, reason: string) => void,
+    onError: (e: unknown) => void,
+  ): Promise<void> {
     this.poller = new Poller({
       check: async () => (await this.git.check()).commit,
       intervalMs: (this.app.pollIntervalSeconds ?? 0) * 1000 || this.ctx.pollIntervalMs,
-      onRevision: (revision) => onChange(revision, `poll: ${this.git.revision} is at ${revision.slice(0, 7)}`),
+      onRevision: (revision) =>
+        onChange(revision, `poll: ${this.git.revision} is at ${revision.slice(0, 7)}`),
       onError: (e) => onError(e),
     });
     this.poller.start();
@@ -121,11 +120,19 @@ class LocalAppSource implements AppSource {
     return { revision: `local:${hash}`, root: this.local.dir, release: async () => undefined };
   }
 
-  async watch(onChange: (revision: string, reason: string) => void, onError: (e: unknown) => void): Promise<void> {
+  async watch(
+    onChange: (revision: string, reason: string) => void,
+    onError: (e: unknown) => void,
+  ): Promise<void> {
     this.local.on('changed', (paths) => {
       void this.local
         .revision()
-        .then((r) => onChange(`local:${r}`, `local edit: ${paths.slice(0, 3).join(', ')}${paths.length > 3 ? ', …' : ''}`))
+        .then((r) =>
+          onChange(
+            `local:${r}`,
+            `local edit: ${paths.slice(0, 3).join(', ')}${paths.length > 3 ? ', …' : ''}`,
+          ),
+        )
         .catch(onError);
     });
     this.local.on('error', onError);

@@ -1,11 +1,18 @@
 /**
- * The Capstan daemon. Today it runs the embedded control plane; later issues add the
- * reconciler, sources and triggers to it. Its only public face.
+ * The Capstan daemon: the embedded control plane, and the path from triggers (webhooks,
+ * polling, local edits) through the sync queue to the worker that fetches and renders each
+ * application. Its only public face.
  */
 import os from 'node:os';
 import path from 'node:path';
-import type { ImageCommandConfig, NodeConfig } from '../core/index.js';
+import type { DaemonConfig, ImageCommandConfig, NodeConfig } from '../core/index.js';
 import { startControlPlane, type ControlPlane } from '../controlplane/index.js';
+import { SyncService } from './sync-service.js';
+
+export { SyncService, type ApplicationStatus } from './sync-service.js';
+export type { Application } from './applications.js';
+export type { SyncPriority, SyncQueueSnapshot } from './queue/index.js';
+export type { SyncRecord, PullRequestRecord } from './state/state-store.js';
 
 export interface DaemonOptions {
   /** default: $CAPSTAN_DATA_DIR, else ~/.capstan */
@@ -23,10 +30,15 @@ export interface DaemonOptions {
   nodes?: NodeConfig[];
   /** commands standing in for image entrypoints on process nodes */
   imageCommands?: ImageCommandConfig[];
+  /** applications, queue and webhooks (default: none, in process) */
+  config?: DaemonConfig;
+  /** where the daemon reports what has no caller (a source that cannot be polled) */
+  log?: (line: string) => void;
 }
 
 export interface Daemon {
   controlPlane: ControlPlane;
+  sync: SyncService;
   dataDir: string;
   close(): Promise<void>;
 }
@@ -47,7 +59,26 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     nodes: options.nodes,
     imageCommands: options.imageCommands,
   });
-  return { controlPlane, dataDir, close: () => controlPlane.close() };
+  let sync: SyncService;
+  try {
+    sync = await SyncService.start({
+      dataDir,
+      config: options.config ?? { server: {}, queue: {}, webhooks: { secrets: {} }, applications: [] },
+      log: options.log,
+    });
+  } catch (e) {
+    await controlPlane.close();
+    throw e;
+  }
+  return {
+    controlPlane,
+    sync,
+    dataDir,
+    async close() {
+      await sync.close();
+      await controlPlane.close();
+    },
+  };
 }
 
 /** Where `capstan serve` writes the kubeconfig for a data directory. */

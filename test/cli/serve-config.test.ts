@@ -29,7 +29,7 @@ interface Run {
 /** Runs `capstan serve …` until it exits, or until `until` matches its log (then SIGTERM). */
 function run(args: string[], env: NodeJS.ProcessEnv = {}, until?: RegExp): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...cli, 'serve', ...args], {
+    const child = spawn(process.execPath, [...cli, 'serve', '--api-port', '0', ...args], {
       cwd: root,
       env: { ...process.env, CAPSTAN_CONFIG: '', ...env },
       stdio: ['ignore', 'ignore', 'pipe'],

@@ -25,10 +25,14 @@ interface Served {
 
 /** Starts `capstan serve` on a free port and waits until it says where it serves. */
 async function serve(dataDir: string): Promise<Served> {
-  const child = spawn(process.execPath, [...cli, 'serve', '--data-dir', dataDir, '--port', '0'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...cli, 'serve', '--data-dir', dataDir, '--port', '0', '--api-port', '0'],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let log = '';
   child.stderr!.on('data', (d) => (log += d));
   const deadline = Date.now() + 30_000;

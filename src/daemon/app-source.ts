@@ -24,7 +24,7 @@ export interface AppSource {
   readonly display: string;
   /** the newest revision's files */
   fetch(): Promise<FetchedRevision>;
-  /** starts reporting changes: a new revision (polled or watched) */
+  /** starts reporting revisions: the current one first (reason `startup`), then each change */
   watch(onChange: (revision: string, reason: string) => void, onError: (e: unknown) => void): Promise<void>;
   /** looks again now (a webhook or a user said so); remote sources only */
   checkNow(): Promise<void>;
@@ -89,8 +89,12 @@ class RemoteAppSource implements AppSource {
     this.poller = new Poller({
       check: async () => (await this.git.check()).commit,
       intervalMs: (this.app.pollIntervalSeconds ?? 0) * 1000 || this.ctx.pollIntervalMs,
-      onRevision: (revision) =>
-        onChange(revision, `poll: ${this.git.revision} is at ${revision.slice(0, 7)}`),
+      // the first check runs at once: its revision is the one to sync at start
+      onRevision: (revision, previous) =>
+        onChange(
+          revision,
+          previous === undefined ? 'startup' : `poll: ${this.git.revision} is at ${revision.slice(0, 7)}`,
+        ),
       onError: (e) => onError(e),
     });
     this.poller.start();
@@ -137,6 +141,7 @@ class LocalAppSource implements AppSource {
     });
     this.local.on('error', onError);
     await this.local.start();
+    onChange(`local:${await this.local.revision()}`, 'startup');
   }
 
   async checkNow(): Promise<void> {}

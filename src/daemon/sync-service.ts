@@ -109,7 +109,7 @@ export class SyncService {
     });
   }
 
-  /** Starts watching the sources, processing the queue, and queues a first sync of every application. */
+  /** Starts processing the queue and watching the sources; each source's first revision queues a first sync. */
   static async start(options: SyncServiceOptions): Promise<SyncService> {
     const service = new SyncService(options);
     const worker = new SyncWorker({
@@ -122,7 +122,8 @@ export class SyncService {
       await entry.source.watch(
         (revision, reason) => {
           entry.sourceError = undefined;
-          const priority: SyncPriority = reason.startsWith('local') ? 'webhook' : 'poll';
+          // a developer's edit is as urgent as a webhook; polls and start-up come after
+          const priority: SyncPriority = reason.startsWith('local edit') ? 'webhook' : 'poll';
           void service.enqueue(entry.app.name, revision, priority, reason);
         },
         (e) => {
@@ -130,7 +131,6 @@ export class SyncService {
           service.log(`source of ${entry.app.name}: ${entry.sourceError}`);
         },
       );
-      await service.enqueue(entry.app.name, entry.app.source.targetRevision, 'poll', 'startup');
     }
     return service;
   }

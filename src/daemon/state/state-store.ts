@@ -39,7 +39,31 @@ const SCHEMA = `
     objects INTEGER
   );
   CREATE INDEX IF NOT EXISTS syncs_by_app ON syncs (app, id);
+  CREATE TABLE IF NOT EXISTS revisions (
+    app TEXT NOT NULL,
+    revision TEXT NOT NULL,
+    objects TEXT NOT NULL,
+    subject TEXT,
+    author TEXT,
+    healthy_at INTEGER,
+    PRIMARY KEY (app, revision)
+  );
+  CREATE TABLE IF NOT EXISTS app_state (
+    app TEXT PRIMARY KEY,
+    failed_revision TEXT,
+    failed_reason TEXT,
+    failed_at INTEGER
+  );
 `;
+
+/** Columns added to existing tables since the first schema (ALTER TABLE … ADD COLUMN is idempotent here). */
+const ADDED_COLUMNS: Array<[table: string, column: string, type: string]> = [
+  ['syncs', 'subject', 'TEXT'],
+  ['syncs', 'author', 'TEXT'],
+  ['syncs', 'health', 'TEXT'],
+  ['syncs', 'changed', 'INTEGER'],
+  ['syncs', 'rolled_back_to', 'TEXT'],
+];
 
 export type PullRequestState = 'open' | 'closed' | 'merged';
 
@@ -72,10 +96,48 @@ export interface SyncRecord {
   result?: 'Succeeded' | 'Failed';
   message?: string;
   objects?: number;
+  /** the commit's subject and author */
+  subject?: string;
+  author?: string;
+  /** the health the sync ended with (Healthy, Degraded, …) */
+  health?: string;
+  /** objects created, changed or pruned */
+  changed?: number;
+  /** when the sync failed and Capstan rolled back: the revision it went back to */
+  rolledBackTo?: string;
+}
+
+/** The objects one revision rendered, kept so that a rollback can re-apply them. */
+export interface RevisionRecord {
+  app: string;
+  revision: string;
+  objects: unknown[];
+  subject?: string;
+  author?: string;
+  /** when the revision was last seen healthy; undefined if never */
+  healthyAt?: number;
+}
+
+/** A revision that failed and is not retried until a new commit arrives. */
+export interface FailedRevision {
+  revision: string;
+  reason: string;
+  at: number;
 }
 
 type Row = Record<string, string | number | null>;
 const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
+
+function toRevision(r: Row): RevisionRecord {
+  return {
+    app: String(r.app),
+    revision: String(r.revision),
+    objects: JSON.parse(String(r.objects)) as unknown[],
+    subject: opt(r.subject as string | null),
+    author: opt(r.author as string | null),
+    healthyAt: opt(r.healthy_at as number | null),
+  };
+}
 
 export class StateStore {
   private readonly db: BetterSqlite3.Database;
@@ -88,6 +150,12 @@ export class StateStore {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = FULL');
       this.db.exec(SCHEMA);
+      for (const [table, column, type] of ADDED_COLUMNS) {
+        const has = (this.db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).some(
+          (c) => c.name === column,
+        );
+        if (!has) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+      }
     } catch (e) {
       throw new CapstanError(
         'STATE_OPEN_FAILED',
@@ -155,14 +223,87 @@ export class StateStore {
       revision?: string;
       message?: string;
       objects?: number;
+      subject?: string;
+      author?: string;
+      health?: string;
+      changed?: number;
+      rolledBackTo?: string;
     },
   ): void {
     this.db
       .prepare(
         `UPDATE syncs SET finished_at = @finishedAt, result = @result, revision = coalesce(@revision, revision),
-           message = @message, objects = @objects WHERE id = @id`,
+           message = @message, objects = @objects, subject = @subject, author = @author, health = @health,
+           changed = @changed, rolled_back_to = @rolledBackTo WHERE id = @id`,
       )
-      .run({ revision: null, message: null, objects: null, ...end, id });
+      .run({
+        revision: null,
+        message: null,
+        objects: null,
+        subject: null,
+        author: null,
+        health: null,
+        changed: null,
+        rolledBackTo: null,
+        ...end,
+        id,
+      });
+  }
+
+  /** Keeps what `revision` rendered (replacing an earlier copy), for rollbacks. */
+  saveRevision(r: Omit<RevisionRecord, 'healthyAt'>): void {
+    this.db
+      .prepare(
+        `INSERT INTO revisions (app, revision, objects, subject, author)
+         VALUES (@app, @revision, @objects, @subject, @author)
+         ON CONFLICT (app, revision) DO UPDATE SET objects = excluded.objects`,
+      )
+      .run({ subject: null, author: null, ...r, objects: JSON.stringify(r.objects) });
+  }
+
+  markHealthy(app: string, revision: string, at: number): void {
+    this.db
+      .prepare(`UPDATE revisions SET healthy_at = @at WHERE app = @app AND revision = @revision`)
+      .run({ app, revision, at });
+  }
+
+  revision(app: string, revision: string): RevisionRecord | undefined {
+    const r = this.db.prepare(`SELECT * FROM revisions WHERE app = ? AND revision = ?`).get(app, revision) as
+      Row | undefined;
+    return r ? toRevision(r) : undefined;
+  }
+
+  /** The revision most recently seen healthy, other than `except`. */
+  lastHealthyRevision(app: string, except?: string): RevisionRecord | undefined {
+    const r = this.db
+      .prepare(
+        `SELECT * FROM revisions WHERE app = @app AND healthy_at IS NOT NULL AND revision IS NOT @except
+         ORDER BY healthy_at DESC LIMIT 1`,
+      )
+      .get({ app, except: except ?? null }) as Row | undefined;
+    return r ? toRevision(r) : undefined;
+  }
+
+  /** Records (or clears, with undefined) the revision that failed and is not retried. */
+  setFailedRevision(app: string, failed: FailedRevision | undefined): void {
+    this.db
+      .prepare(
+        `INSERT INTO app_state (app, failed_revision, failed_reason, failed_at) VALUES (@app, @revision, @reason, @at)
+         ON CONFLICT (app) DO UPDATE SET failed_revision = excluded.failed_revision,
+           failed_reason = excluded.failed_reason, failed_at = excluded.failed_at`,
+      )
+      .run({
+        app,
+        revision: failed?.revision ?? null,
+        reason: failed?.reason ?? null,
+        at: failed?.at ?? null,
+      });
+  }
+
+  failedRevision(app: string): FailedRevision | undefined {
+    const r = this.db.prepare(`SELECT * FROM app_state WHERE app = ?`).get(app) as Row | undefined;
+    if (!r || r.failed_revision === null) return undefined;
+    return { revision: String(r.failed_revision), reason: String(r.failed_reason), at: Number(r.failed_at) };
   }
 
   /** The newest syncs first. */
@@ -183,6 +324,11 @@ export class StateStore {
       result: opt(r.result as 'Succeeded' | 'Failed' | null),
       message: opt(r.message as string | null),
       objects: opt(r.objects as number | null),
+      subject: opt(r.subject as string | null),
+      author: opt(r.author as string | null),
+      health: opt(r.health as string | null),
+      changed: opt(r.changed as number | null),
+      rolledBackTo: opt(r.rolled_back_to as string | null),
     }));
   }
 

@@ -73,3 +73,53 @@ test('syncs: started then finished, newest first, per application', (t) => {
   store.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('revisions: kept for rollback, the last healthy one found, a failed revision remembered', (t) => {
+  const dir = tempDir();
+  let store = new StateStore(dir);
+  const objects = [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } }];
+  store.saveRevision({ app: 'a', revision: 'r1', objects, subject: 'one' });
+  store.saveRevision({ app: 'a', revision: 'r2', objects: [] });
+  t.is(store.lastHealthyRevision('a'), undefined);
+  store.markHealthy('a', 'r1', 100);
+  store.markHealthy('a', 'r2', 200);
+  t.is(store.lastHealthyRevision('a')!.revision, 'r2');
+  t.is(store.lastHealthyRevision('a', 'r2')!.revision, 'r1');
+  t.deepEqual(store.revision('a', 'r1')!.objects, objects);
+  store.setFailedRevision('a', {
+    revision: 'r3',
+    reason: 'pod web-1 container web: readiness probe failing',
+    at: 300,
+  });
+  store.close();
+  store = new StateStore(dir);
+  t.like(store.failedRevision('a'), { revision: 'r3', at: 300 });
+  store.setFailedRevision('a', undefined);
+  t.is(store.failedRevision('a'), undefined);
+  const id = store.startSync({
+    app: 'a',
+    requestedRevision: 'main',
+    reason: 'r',
+    priority: 'poll',
+    attempt: 1,
+    startedAt: 1,
+  });
+  store.finishSync(id, {
+    finishedAt: 2,
+    result: 'Failed',
+    health: 'Degraded',
+    changed: 3,
+    rolledBackTo: 'r2',
+    subject: 's',
+    author: 'x',
+  });
+  t.like(store.syncs('a')[0], {
+    health: 'Degraded',
+    changed: 3,
+    rolledBackTo: 'r2',
+    subject: 's',
+    author: 'x',
+  });
+  store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});

@@ -219,7 +219,10 @@ function readImageCommand(f: Fields, v: JsonValue, at: string): ImageCommandConf
     if (typeof a !== 'string') f.fail(`${at}.command[${i}]`, `must be a string, got ${show(a)}: quote it`);
   });
   if (m.command[0] === '') f.fail(`${at}.command[0]`, 'the program to run must not be empty');
-  return { pattern, command: m.command as string[] };
+  // `./x` and `../x` are relative to the configuration file, so a repository can ship its own
+  const dir = path.dirname(path.resolve(f.file));
+  const command = (m.command as string[]).map((a) => (/^\.\.?\//.test(a) ? path.resolve(dir, a) : a));
+  return { pattern, command };
 }
 
 function readControlPlane(f: Fields, v: JsonValue | undefined): ControlPlaneConfig {

@@ -342,3 +342,16 @@ test('loadConfigFile reads a file; a missing one is CONFIG_NOT_FOUND', (t) => {
   const d = t.throws(() => loadConfigFile(dir), { instanceOf: CapstanError });
   t.is(d?.message, `${dir}: cannot read the configuration file: is a directory`);
 });
+
+test('image commands: ./ and ../ arguments are relative to the configuration file', (t) => {
+  const config = parseConfig(
+    `${HEAD}controlPlane:\n  imageCommands:\n    - pattern: "x/*"\n      command: [node, ./app/server.mjs, ../lib/x.mjs, --flag=./no]\n`,
+    '/srv/repo/capstan.yaml',
+  );
+  t.deepEqual(config.controlPlane.imageCommands[0].command, [
+    'node',
+    '/srv/repo/app/server.mjs',
+    '/srv/lib/x.mjs',
+    '--flag=./no',
+  ]);
+});

@@ -1,0 +1,13 @@
+/** The sync engine: plan, dry run, waves gated on health, prune. This file is the layer's only public face. */
+export { syncApplication, type SyncEvent, type SyncOptions, type SyncResult } from './engine.js';
+export type { KindRef } from './live.js';
+export { APP_LABEL, TRACKING_ANNOTATION, SYNC_WAVE_ANNOTATION, HOOK_ANNOTATION } from './annotations.js';
+export {
+  assessHealth,
+  describeCause,
+  worstHealth,
+  type HealthCause,
+  type HealthCode,
+  type HealthStatus,
+} from './health/index.js';
+export { describePlan, type SyncPlan } from './plan/index.js';

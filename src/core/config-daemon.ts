@@ -29,15 +29,36 @@ export type SecretRef = { file: string } | { env: string };
 export type GitCredentialsRef =
   { file: string } | { env: { username?: string; password?: string; token?: string; bearerToken?: string } };
 
+export interface SyncPolicyConfig {
+  /** delete what the application created and Git no longer has (default true) */
+  prune: boolean;
+  /** correct drift on live objects (someone ran `kubectl edit`) instead of only reporting it (default false) */
+  selfHeal: boolean;
+  /** re-apply the last healthy revision when a revision ends Degraded (default true) */
+  autoRollback: boolean;
+}
+
 export interface ApplicationConfig {
   name: string;
   source: { repoURL: string; targetRevision: string; path: string };
+  /** the namespace of objects that name none (default `default`) */
+  namespace?: string;
+  syncPolicy: SyncPolicyConfig;
+  /** how long a revision may take to become healthy (default 5 minutes) */
+  healthTimeoutMs?: number;
+  /** Argo CD's `ignoreDifferences` entries, checked by the diff layer when the daemon starts */
+  ignoreDifferences?: JsonValue[];
   triggerPaths?: string[];
   pollIntervalMs?: number;
   credentials?: GitCredentialsRef;
 }
 
+/** Where the daemon applies: its embedded control plane (default), or a cluster through a kubeconfig. */
+export type ClusterConfig =
+  { embedded: true } | { kubeconfig?: string; context?: string; inCluster?: boolean };
+
 export interface DaemonConfig {
+  cluster?: ClusterConfig;
   server: { host?: string; port?: number };
   queue: { redisUrl?: string; concurrency?: number };
   pollIntervalMs?: number;
@@ -45,7 +66,14 @@ export interface DaemonConfig {
   applications: ApplicationConfig[];
 }
 
-export const DAEMON_CONFIG_FIELDS = ['server', 'queue', 'pollInterval', 'webhooks', 'applications'] as const;
+export const DAEMON_CONFIG_FIELDS = [
+  'cluster',
+  'server',
+  'queue',
+  'pollInterval',
+  'webhooks',
+  'applications',
+] as const;
 
 const APP_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -86,7 +114,17 @@ function readCredentials(f: Fields, v: JsonValue | undefined, at: string): GitCr
 }
 
 function readApplication(f: Fields, v: JsonValue, at: string): ApplicationConfig {
-  const m = f.object(v, at, ['name', 'source', 'triggerPaths', 'pollInterval', 'credentials']);
+  const m = f.object(v, at, [
+    'name',
+    'source',
+    'namespace',
+    'syncPolicy',
+    'healthTimeout',
+    'ignoreDifferences',
+    'triggerPaths',
+    'pollInterval',
+    'credentials',
+  ]);
   const name = f.required(m.name, `${at}.name`);
   if (name.length > 63 || !APP_NAME.test(name))
     f.fail(
@@ -109,8 +147,29 @@ function readApplication(f: Fields, v: JsonValue, at: string): ApplicationConfig
   const pollIntervalMs = durationMs(f, m.pollInterval, `${at}.pollInterval`);
   if (pollIntervalMs === 0) f.fail(`${at}.pollInterval`, 'must be more than zero');
   const credentials = readCredentials(f, m.credentials, `${at}.credentials`);
+  const namespace = f.string(m.namespace, `${at}.namespace`);
+  const policy = f.object(m.syncPolicy, `${at}.syncPolicy`, ['prune', 'selfHeal', 'autoRollback']);
+  const flag = (key: string, dflt: boolean) => {
+    const value = policy[key];
+    if (value === undefined || value === null) return dflt;
+    if (typeof value !== 'boolean')
+      f.fail(`${at}.syncPolicy.${key}`, `must be true or false, got ${show(value)}`);
+    return value;
+  };
+  const healthTimeoutMs = durationMs(f, m.healthTimeout, `${at}.healthTimeout`);
+  if (healthTimeoutMs === 0) f.fail(`${at}.healthTimeout`, 'must be more than zero');
+  const ignoreDifferences =
+    m.ignoreDifferences === undefined ? undefined : f.list(m.ignoreDifferences, `${at}.ignoreDifferences`);
   return {
     name,
+    ...(namespace !== undefined ? { namespace } : {}),
+    syncPolicy: {
+      prune: flag('prune', true),
+      selfHeal: flag('selfHeal', false),
+      autoRollback: flag('autoRollback', true),
+    },
+    ...(healthTimeoutMs !== undefined ? { healthTimeoutMs } : {}),
+    ...(ignoreDifferences ? { ignoreDifferences } : {}),
     source: {
       repoURL,
       targetRevision: f.string(s.targetRevision, `${at}.source.targetRevision`) ?? 'HEAD',
@@ -122,8 +181,33 @@ function readApplication(f: Fields, v: JsonValue, at: string): ApplicationConfig
   };
 }
 
+function readCluster(f: Fields, v: JsonValue | undefined): ClusterConfig | undefined {
+  if (v === null || v === undefined) return undefined;
+  if (v === 'embedded') return { embedded: true };
+  const m = f.object(v, 'cluster', ['kubeconfig', 'context', 'inCluster']);
+  const kubeconfig = f.string(m.kubeconfig, 'cluster.kubeconfig');
+  const context = f.string(m.context, 'cluster.context');
+  if (m.inCluster !== undefined && typeof m.inCluster !== 'boolean')
+    f.fail('cluster.inCluster', `must be true or false, got ${show(m.inCluster)}`);
+  if (m.inCluster === true && kubeconfig !== undefined)
+    f.fail('cluster', 'give either kubeconfig or inCluster: true, not both');
+  if (m.inCluster !== true && kubeconfig === undefined)
+    f.fail(
+      'cluster',
+      'give kubeconfig (a file, with an optional context) or inCluster: true; or write cluster: embedded',
+    );
+  return {
+    ...(kubeconfig !== undefined
+      ? { kubeconfig: path.resolve(path.dirname(path.resolve(f.file)), kubeconfig) }
+      : {}),
+    ...(context !== undefined ? { context } : {}),
+    ...(m.inCluster === true ? { inCluster: true } : {}),
+  };
+}
+
 /** Reads the daemon's fields of the top-level mapping `top`. */
 export function readDaemonConfig(f: Fields, top: Record<string, JsonValue>): DaemonConfig {
+  const cluster = readCluster(f, top.cluster);
   const server = f.object(top.server, 'server', ['host', 'port']);
   const queue = f.object(top.queue, 'queue', ['redisUrl', 'concurrency']);
   const redisUrl = f.string(queue.redisUrl, 'queue.redisUrl');
@@ -161,6 +245,7 @@ export function readDaemonConfig(f: Fields, top: Record<string, JsonValue>): Dae
   const host = f.string(server.host, 'server.host');
   const port = f.port(server.port, 'server.port');
   return {
+    ...(cluster ? { cluster } : {}),
     server: { ...(host !== undefined ? { host } : {}), ...(port !== undefined ? { port } : {}) },
     queue: {
       ...(redisUrl !== undefined ? { redisUrl } : {}),

@@ -4,9 +4,14 @@ import { parseConfig } from '../../src/core/index.js';
 const HEAD = 'apiVersion: capstan.dev/v1alpha1\nkind: CapstanConfig\n';
 const FILE = '/etc/capstan/capstan.yaml';
 
+test('cluster: embedded by name', (t) => {
+  t.deepEqual(parseConfig(`${HEAD}cluster: embedded\n`, FILE).daemon.cluster, { embedded: true });
+});
+
 test('the daemon part: server, queue, webhooks, applications', (t) => {
   const { daemon } = parseConfig(
-    `${HEAD}server: { host: 0.0.0.0, port: 7070 }
+    `${HEAD}cluster: { kubeconfig: kube.yaml, context: prod }
+server: { host: 0.0.0.0, port: 7070 }
 queue: { redisUrl: "redis://127.0.0.1:6379", concurrency: 2 }
 pollInterval: 1m
 webhooks:
@@ -21,11 +26,16 @@ applications:
     credentials: { usernameEnv: GIT_USER, passwordEnv: GIT_PASSWORD }
   - name: local-dev
     source: { repoURL: ./work/app }
+    namespace: dev
+    syncPolicy: { prune: false, selfHeal: true }
+    healthTimeout: 1m30s
+    ignoreDifferences: [{ kind: Deployment, jsonPointers: [/spec/replicas] }]
     credentials: { file: creds.json }
 `,
     FILE,
   );
   t.deepEqual(daemon, {
+    cluster: { kubeconfig: '/etc/capstan/kube.yaml', context: 'prod' },
     server: { host: '0.0.0.0', port: 7070 },
     queue: { redisUrl: 'redis://127.0.0.1:6379', concurrency: 2 },
     pollIntervalMs: 60_000,
@@ -41,6 +51,7 @@ applications:
           targetRevision: 'main',
           path: 'overlays/prod',
         },
+        syncPolicy: { prune: true, selfHeal: false, autoRollback: true },
         triggerPaths: ['.', '/shared'],
         pollIntervalMs: 30_000,
         credentials: { env: { username: 'GIT_USER', password: 'GIT_PASSWORD' } },
@@ -48,6 +59,10 @@ applications:
       {
         name: 'local-dev',
         source: { repoURL: '/etc/capstan/work/app', targetRevision: 'HEAD', path: '.' },
+        namespace: 'dev',
+        syncPolicy: { prune: false, selfHeal: true, autoRollback: true },
+        healthTimeoutMs: 90_000,
+        ignoreDifferences: [{ kind: 'Deployment', jsonPointers: ['/spec/replicas'] }],
         credentials: { file: '/etc/capstan/creds.json' },
       },
     ],
@@ -95,6 +110,12 @@ for (const [title, body, message] of [
     'a path outside the repository',
     'applications:\n  - { name: a, source: { repoURL: /x, path: ../up } }\n',
     /source.path: must be a directory inside the repository/,
+  ],
+  ['a cluster without a kubeconfig', 'cluster: { context: prod }\n', /cluster: give kubeconfig/],
+  [
+    'a non-boolean sync policy',
+    'applications:\n  - { name: a, source: { repoURL: /x }, syncPolicy: { prune: "yes" } }\n',
+    /syncPolicy.prune: must be true or false/,
   ],
   ['a zero poll interval', 'pollInterval: "0"\n', /pollInterval: must be more than zero/],
   [

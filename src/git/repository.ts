@@ -1,0 +1,236 @@
+import fs from 'node:fs';
+import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import git, { type HttpClient } from 'isomorphic-git';
+import { gitError } from './errors.js';
+import { toRemoteError, type RemoteContext } from './remote-errors.js';
+
+/** `deepen 2147483647` is how git itself asks for the whole history (`--unshallow`). */
+const FULL_DEPTH = 2 ** 31 - 1;
+/** Points at the last commit fetched, so a fetch of a new ref still has something to offer as "have". */
+const LAST_REF = 'refs/capstan/last';
+
+/** Per-operation credentials: the headers to send and what to strip from messages. */
+export interface RemoteAuth {
+  headers: Record<string, string>;
+  context: RemoteContext;
+}
+
+export interface RepositoryOptions {
+  /** The bare Git directory this repository lives in (created when missing). */
+  gitdir: string;
+  /** The remote URL, without credentials. */
+  url: string;
+  http: HttpClient;
+  /** The redacted URL, for messages. */
+  display: string;
+  /**
+   * isomorphic-git rewrites no packs (there is no `git gc`): every fetch adds one. Past this
+   * many, a shallow repository is deleted and fetched afresh, which costs one shallow fetch
+   * and keeps object lookups (one index probe per pack) fast.
+   */
+  maxPacks?: number;
+}
+
+/** Commit metadata for status and history. */
+export interface CommitInfo {
+  commit: string;
+  /** The first line of the message. */
+  subject: string;
+  author: string;
+  committedAt: Date;
+}
+
+/**
+ * A bare, usually shallow mirror of the refs Capstan needs from one remote. Callers hold the
+ * repository's lock (see `withLock`) around every method.
+ */
+export class GitRepository {
+  readonly gitdir: string;
+  readonly #opts: RepositoryOptions;
+  /** isomorphic-git's object cache (pack indexes), shared by the calls on this repository. */
+  #cache: object = {};
+
+  constructor(options: RepositoryOptions) {
+    this.gitdir = options.gitdir;
+    this.#opts = options;
+  }
+
+  /** Creates the bare repository if needed, and starts afresh when it holds too many packs. */
+  async open(depth: number): Promise<void> {
+    const maxPacks = this.#opts.maxPacks ?? 64;
+    if (depth > 0 && (await this.#packCount()) > maxPacks) {
+      await rm(this.gitdir, { recursive: true, force: true });
+      this.#cache = {};
+    }
+    if (!fs.existsSync(path.join(this.gitdir, 'HEAD'))) {
+      await mkdir(this.gitdir, { recursive: true });
+      await git.init({ fs, dir: this.gitdir, bare: true, defaultBranch: 'main' });
+      // isomorphic-git's fetch records remote-tracking refs through the remote's refspec.
+      await git.addRemote({ fs, gitdir: this.gitdir, remote: 'origin', url: this.#opts.url, force: true });
+    }
+  }
+
+  /** Whether the commit's object is here (in any pack or loose). */
+  async hasCommit(oid: string): Promise<boolean> {
+    try {
+      await git.readCommit({ fs, gitdir: this.gitdir, oid, cache: this.#cache });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Fetches one remote ref (`refs/heads/main`, `refs/tags/v1.2.0`) to `depth` commits (0: all
+   * history), offering the commits already here so that an incremental fetch transfers only
+   * what is new, then records `commit` under the same ref locally.
+   */
+  async fetchRef(remoteRef: string, commit: string, depth: number, auth: RemoteAuth): Promise<void> {
+    // isomorphic-git offers as "have" only the local ref named by `ref`: point it at the closest
+    // commit we have (this ref's previous tip, else the last fetch), or nothing is offered and
+    // an incremental fetch downloads the whole tree again.
+    const haveRef = (await this.#resolveLocal(remoteRef)) ? remoteRef : LAST_REF;
+    await this.#fetch(
+      { ref: haveRef, remoteRef, singleBranch: true, depth: depth > 0 ? depth : undefined },
+      auth,
+    );
+    await this.#record(remoteRef, commit);
+  }
+
+  /**
+   * Finds the commit named by a SHA or SHA prefix, fetching deeper history of `searchRef` (the
+   * default branch) ten times deeper each round until the commit appears or the history is
+   * complete, then the full history of every branch and tag. Returns the full SHA, or undefined.
+   *
+   * Example: a commit 40 commits below main's tip, from a depth-1 mirror: depth 10 (not
+   * there), depth 100 (found): two fetches, each sending only the commits not yet here.
+   */
+  async findCommit(
+    prefix: string,
+    searchRef: string | undefined,
+    depth: number,
+    auth: RemoteAuth,
+  ): Promise<string | undefined> {
+    const found = await this.expand(prefix);
+    if (found) return found;
+    if (searchRef) {
+      for (let d = Math.max(depth, 1) * 10; ; d = d >= 100_000 ? FULL_DEPTH : d * 10) {
+        const before = await this.#shallows();
+        const haveRef = (await this.#resolveLocal(searchRef)) ? searchRef : LAST_REF;
+        await this.#fetch({ ref: haveRef, remoteRef: searchRef, singleBranch: true, depth: d }, auth);
+        const hit = await this.expand(prefix);
+        if (hit) return hit;
+        const after = await this.#shallows();
+        // No new shallow boundary: the server sent the whole remaining history of this branch.
+        if (d === FULL_DEPTH || ![...after].some((oid) => !before.has(oid))) break;
+      }
+    }
+    await this.#fetch(
+      { ref: LAST_REF, remoteRef: searchRef ?? 'HEAD', singleBranch: false, depth: FULL_DEPTH, tags: true },
+      auth,
+    );
+    return this.expand(prefix);
+  }
+
+  /** Expands a SHA prefix to the full SHA of a commit here; undefined when none. */
+  async expand(prefix: string): Promise<string | undefined> {
+    let oid: string;
+    try {
+      oid = await git.expandOid({ fs, gitdir: this.gitdir, oid: prefix, cache: this.#cache });
+    } catch (e) {
+      if ((e as { code?: string }).code === 'AmbiguousError') {
+        throw gitError(
+          'GIT_REVISION_AMBIGUOUS',
+          `the short SHA "${prefix}" matches several objects in ${this.#opts.display}: give more digits`,
+          { url: this.#opts.display, revision: prefix },
+        );
+      }
+      return undefined;
+    }
+    return (await this.hasCommit(oid)) ? oid : undefined;
+  }
+
+  /** Marks `commit` as synced: the next fetch offers it as common history. */
+  async markSynced(commit: string): Promise<void> {
+    await git.writeRef({ fs, gitdir: this.gitdir, ref: LAST_REF, value: commit, force: true });
+  }
+
+  /** The commit's subject line, author and date. */
+  async commitInfo(commit: string): Promise<CommitInfo> {
+    const { commit: c } = await git.readCommit({ fs, gitdir: this.gitdir, oid: commit, cache: this.#cache });
+    return {
+      commit,
+      subject: c.message.split('\n', 1)[0],
+      author: `${c.author.name} <${c.author.email}>`,
+      committedAt: new Date(c.committer.timestamp * 1000),
+    };
+  }
+
+  /** isomorphic-git's object cache, for reading trees of this repository. */
+  get cache(): object {
+    return this.#cache;
+  }
+
+  async #fetch(
+    args: {
+      ref: string;
+      remoteRef: string;
+      singleBranch: boolean;
+      depth: number | undefined;
+      tags?: boolean;
+    },
+    auth: RemoteAuth,
+  ): Promise<void> {
+    try {
+      await git.fetch({
+        fs,
+        http: this.#opts.http,
+        gitdir: this.gitdir,
+        url: this.#opts.url,
+        ref: args.ref,
+        remoteRef: args.remoteRef,
+        singleBranch: args.singleBranch,
+        depth: args.depth,
+        tags: args.tags ?? false,
+        // isomorphic-git adds to the headers object it is given: pass a copy.
+        headers: { ...auth.headers },
+        cache: this.#cache,
+      });
+    } catch (e) {
+      throw toRemoteError(e, auth.context);
+    }
+  }
+
+  async #record(ref: string, commit: string): Promise<void> {
+    await git.writeRef({ fs, gitdir: this.gitdir, ref, value: commit, force: true });
+    await git.writeRef({ fs, gitdir: this.gitdir, ref: LAST_REF, value: commit, force: true });
+  }
+
+  async #resolveLocal(ref: string): Promise<boolean> {
+    try {
+      await git.resolveRef({ fs, gitdir: this.gitdir, ref });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async #shallows(): Promise<Set<string>> {
+    try {
+      const text = await readFile(path.join(this.gitdir, 'shallow'), 'utf8');
+      return new Set(text.split('\n').filter((l) => l.length === 40));
+    } catch {
+      return new Set();
+    }
+  }
+
+  async #packCount(): Promise<number> {
+    try {
+      const names = await readdir(path.join(this.gitdir, 'objects', 'pack'));
+      return names.filter((n) => n.endsWith('.pack')).length;
+    } catch {
+      return 0;
+    }
+  }
+}

@@ -77,6 +77,7 @@ async function run(label, queue) {
     applications: heads.map((_, i) => ({
       name: `app-${i}`,
       source: { repoURL: gitServer.repoUrl(`repo-${i}.git`), targetRevision: 'main', path: '.' },
+      syncPolicy: { prune: true, selfHeal: false, autoRollback: true },
     })),
   };
   const daemon = await startDaemon({

@@ -2,6 +2,8 @@
  * An application: one path of one Git repository, synced to the cluster. The shape
  * follows Argo CD's Application `spec.source` so that its users recognise it.
  */
+import type { IgnoreDifference } from '../diff/index.js';
+
 export interface ApplicationSource {
   /** the repository's URL (HTTP(S)), or a local directory for a local source */
   repoURL: string;
@@ -14,6 +16,12 @@ export interface ApplicationSource {
 export interface Application {
   name: string;
   source: ApplicationSource;
+  /** the namespace of objects that name none (default `default`) */
+  namespace?: string;
+  syncPolicy: { prune: boolean; selfHeal: boolean; autoRollback: boolean };
+  /** how long a revision may take to become healthy, ms (default 5 minutes) */
+  healthTimeoutMs?: number;
+  ignoreDifferences?: IgnoreDifference[];
   /**
    * When set, a push syncs the application only if it changed a file under one of these
    * directories (Argo CD's `manifest-generate-paths`): relative ones are taken from

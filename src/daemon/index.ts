@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { DaemonConfig, ImageCommandConfig, NodeConfig } from '../core/index.js';
 import { startControlPlane, type ControlPlane } from '../controlplane/index.js';
+import { embeddedCluster, kubeCluster, type Cluster } from '../cluster/index.js';
 import { SyncService } from './sync-service.js';
 
 export { SyncService, type ApplicationStatus } from './sync-service.js';
@@ -34,6 +35,8 @@ export interface DaemonOptions {
   config?: DaemonConfig;
   /** where the daemon reports what has no caller (a source that cannot be polled) */
   log?: (line: string) => void;
+  /** health polling while a sync's wave settles (default 500 ms) */
+  pollMs?: number;
 }
 
 export interface Daemon {
@@ -59,14 +62,14 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     nodes: options.nodes,
     imageCommands: options.imageCommands,
   });
+  const config = options.config ?? { server: {}, queue: {}, webhooks: { secrets: {} }, applications: [] };
   let sync: SyncService;
+  let cluster: Cluster | undefined;
   try {
-    sync = await SyncService.start({
-      dataDir,
-      config: options.config ?? { server: {}, queue: {}, webhooks: { secrets: {} }, applications: [] },
-      log: options.log,
-    });
+    cluster = clusterFor(config.cluster, controlPlane);
+    sync = await SyncService.start({ dataDir, config, cluster, pollMs: options.pollMs, log: options.log });
   } catch (e) {
+    await cluster?.close();
     await controlPlane.close();
     throw e;
   }
@@ -76,9 +79,16 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     dataDir,
     async close() {
       await sync.close();
+      await cluster?.close();
       await controlPlane.close();
     },
   };
+}
+
+/** The embedded control plane unless the configuration names a kubeconfig or in-cluster credentials. */
+function clusterFor(config: DaemonConfig['cluster'], controlPlane: ControlPlane): Cluster {
+  if (!config || 'embedded' in config) return embeddedCluster(controlPlane.api);
+  return kubeCluster(config);
 }
 
 /** Where `capstan serve` writes the kubeconfig for a data directory. */

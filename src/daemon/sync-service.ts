@@ -13,7 +13,12 @@ import type { Application } from './applications.js';
 import { createSyncQueue, type SyncJob, type SyncPriority, type SyncQueue } from './queue/index.js';
 import { readSecret } from './secrets.js';
 import { StateStore } from './state/state-store.js';
-import { SyncWorker, type RenderedRevision } from './sync-worker.js';
+import { SyncWorker } from './sync-worker.js';
+import { DriftWatcher, type Drift } from './drift-watcher.js';
+import { Reconciler } from './reconciler.js';
+import type { FailedRevision } from './state/state-store.js';
+import type { Cluster } from '../cluster/index.js';
+import { validateIgnoreDifferences } from '../diff/index.js';
 import {
   MemoryReplayGuard,
   RedisReplayGuard,
@@ -26,8 +31,10 @@ export interface SyncServiceOptions {
   dataDir: string;
   config: DaemonConfig;
   env?: NodeJS.ProcessEnv;
-  /** the step after rendering (the sync engine) */
-  deliver?: (rendered: RenderedRevision, signal: AbortSignal) => Promise<void>;
+  /** where applications are applied; without one, syncs stop after rendering */
+  cluster?: Cluster;
+  /** health polling while a wave settles (default 500 ms) */
+  pollMs?: number;
   /** reports problems that have no caller to throw to (a source that cannot be polled) */
   log?: (line: string) => void;
 }
@@ -37,6 +44,10 @@ export interface ApplicationStatus {
   source: string;
   /** the last error polling or watching the source, until a check succeeds */
   sourceError?: string;
+  /** live objects that differ from what the last sync applied */
+  drift: Drift[];
+  /** a revision that ended Degraded and is not retried until a new commit arrives */
+  failedRevision?: FailedRevision;
 }
 
 interface Entry {
@@ -51,6 +62,8 @@ export class SyncService {
   readonly webhooks: WebhookHandler;
   private readonly entries = new Map<string, Entry>();
   private readonly redis?: Redis;
+  private readonly drift?: DriftWatcher;
+  private readonly reconciler?: Reconciler;
   private readonly log: (line: string) => void;
 
   private constructor(options: SyncServiceOptions) {
@@ -67,6 +80,17 @@ export class SyncService {
       const app: Application = {
         name: a.name,
         source: a.source,
+        syncPolicy: a.syncPolicy,
+        ...(a.namespace ? { namespace: a.namespace } : {}),
+        ...(a.healthTimeoutMs ? { healthTimeoutMs: a.healthTimeoutMs } : {}),
+        ...(a.ignoreDifferences
+          ? {
+              ignoreDifferences: validateIgnoreDifferences(
+                a.ignoreDifferences,
+                `applications.${a.name}.ignoreDifferences`,
+              ),
+            }
+          : {}),
         ...(a.triggerPaths ? { triggerPaths: a.triggerPaths } : {}),
         ...(a.pollIntervalMs ? { pollIntervalSeconds: a.pollIntervalMs / 1000 } : {}),
       };
@@ -77,6 +101,20 @@ export class SyncService {
         pollIntervalMs: config.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
       });
       this.entries.set(app.name, { app, source });
+    }
+    const cluster = options.cluster;
+    if (cluster) {
+      const drift = new DriftWatcher(cluster, (name, d) => this.onDrift(name, d));
+      this.drift = drift;
+      this.reconciler = new Reconciler({
+        cluster,
+        state: this.state,
+        pollMs: options.pollMs,
+        onApplied: (app, objects) =>
+          void drift
+            .track(app.name, objects, app.ignoreDifferences)
+            .catch((e) => this.log(`watching ${app.name} for drift: ${String(e)}`)),
+      });
     }
     const redisUrl = config.queue.redisUrl;
     if (redisUrl) this.redis = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
@@ -115,7 +153,9 @@ export class SyncService {
     const worker = new SyncWorker({
       application: (name) => service.entries.get(name),
       state: service.state,
-      deliver: options.deliver,
+      deliver: service.reconciler
+        ? (rendered, signal, job) => service.reconciler!.deliver(rendered, signal, job.priority === 'manual')
+        : undefined,
     });
     service.queue.process(worker.handle);
     for (const entry of service.entries.values()) {
@@ -136,11 +176,16 @@ export class SyncService {
   }
 
   applications(): ApplicationStatus[] {
-    return [...this.entries.values()].map((e) => ({
-      app: e.app,
-      source: e.source.display,
-      ...(e.sourceError ? { sourceError: e.sourceError } : {}),
-    }));
+    return [...this.entries.values()].map((e) => {
+      const failed = this.state.failedRevision(e.app.name);
+      return {
+        app: e.app,
+        source: e.source.display,
+        ...(e.sourceError ? { sourceError: e.sourceError } : {}),
+        drift: this.drift?.driftOf(e.app.name) ?? [],
+        ...(failed ? { failedRevision: failed } : {}),
+      };
+    });
   }
 
   application(name: string): ApplicationStatus | undefined {
@@ -159,7 +204,22 @@ export class SyncService {
     return true;
   }
 
+  /** A live object differs from what was applied: corrected when the application asks, else only reported. */
+  private onDrift(name: string, drift: Drift): void {
+    const entry = this.entries.get(name);
+    if (!entry) return;
+    const what = `${drift.object} drifted (${drift.fields.slice(0, 3).join(', ')}${drift.fields.length > 3 ? ', …' : ''})`;
+    if (!entry.app.syncPolicy.selfHeal) {
+      this.log(`${name}: ${what}; selfHeal is off, reporting only`);
+      return;
+    }
+    void this.enqueue(name, entry.app.source.targetRevision, 'poll', `self-heal: ${what}`).catch(
+      () => undefined,
+    );
+  }
+
   async close(): Promise<void> {
+    this.drift?.close();
     await Promise.all([...this.entries.values()].map((e) => e.source.close()));
     await this.queue.close();
     this.redis?.disconnect();

@@ -24,11 +24,20 @@ export interface RenderedRevision {
   objects: KubeObject[];
 }
 
+/** What the step after rendering made of a revision, for the sync history. */
+export interface Delivery {
+  result: 'Succeeded' | 'Failed' | 'Skipped';
+  health?: string;
+  message: string;
+  changed: number;
+  rolledBackTo?: string;
+}
+
 export interface SyncWorkerOptions {
   application: (name: string) => { app: Application; source: AppSource } | undefined;
   state: StateStore;
-  /** the step after rendering; its failure fails the sync */
-  deliver?: (rendered: RenderedRevision, signal: AbortSignal) => Promise<void>;
+  /** the step after rendering (the reconciler); a throw fails the sync and is retried */
+  deliver?: (rendered: RenderedRevision, signal: AbortSignal, job: SyncJob) => Promise<Delivery | void>;
   now?: () => number;
 }
 
@@ -61,16 +70,22 @@ export class SyncWorker {
         signal.throwIfAborted();
         const dir = path.join(fetched.root, app.source.path || '.');
         const { objects } = render(dir, { repoRoot: fetched.root, displayRoot: fetched.root });
-        await this.options.deliver?.(
+        const delivery = await this.options.deliver?.(
           { app, revision, subject: fetched.subject, author: fetched.author, objects },
           signal,
+          job,
         );
         state.finishSync(id, {
           finishedAt: this.now(),
-          result: 'Succeeded',
+          result: delivery?.result ?? 'Succeeded',
           revision,
           objects: objects.length,
-          message: fetched.subject,
+          message: delivery?.message ?? fetched.subject,
+          subject: fetched.subject,
+          author: fetched.author,
+          health: delivery?.health,
+          changed: delivery?.changed,
+          rolledBackTo: delivery?.rolledBackTo,
         });
       } finally {
         await fetched.release();

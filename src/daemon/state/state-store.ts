@@ -93,7 +93,7 @@ export interface SyncRecord {
   attempt: number;
   startedAt: number;
   finishedAt?: number;
-  result?: 'Succeeded' | 'Failed';
+  result?: 'Succeeded' | 'Failed' | 'Skipped';
   message?: string;
   objects?: number;
   /** the commit's subject and author */
@@ -219,7 +219,7 @@ export class StateStore {
     id: number,
     end: {
       finishedAt: number;
-      result: 'Succeeded' | 'Failed';
+      result: 'Succeeded' | 'Failed' | 'Skipped';
       revision?: string;
       message?: string;
       objects?: number;
@@ -321,7 +321,7 @@ export class StateStore {
       attempt: Number(r.attempt),
       startedAt: Number(r.started_at),
       finishedAt: opt(r.finished_at as number | null),
-      result: opt(r.result as 'Succeeded' | 'Failed' | null),
+      result: opt(r.result as 'Succeeded' | 'Failed' | 'Skipped' | null),
       message: opt(r.message as string | null),
       objects: opt(r.objects as number | null),
       subject: opt(r.subject as string | null),

@@ -49,6 +49,7 @@ test.before(async () => {
   process.env.TEST_HOOK_SECRET = SECRET;
   process.env.TEST_GIT_USER = AUTH.username;
   process.env.TEST_GIT_PASSWORD = AUTH.password;
+  const syncPolicy = { prune: true, selfHeal: false, autoRollback: true };
   const credentials = { env: { username: 'TEST_GIT_USER', password: 'TEST_GIT_PASSWORD' } };
   const repoURL = `${gitServer.repoUrl('shop.git')}`;
   const config: DaemonConfig = {
@@ -56,9 +57,15 @@ test.before(async () => {
     queue: {},
     webhooks: { secrets: { github: { env: 'TEST_HOOK_SECRET' } } },
     applications: [
-      { name: 'shop', source: { repoURL, targetRevision: 'main', path: 'k8s' }, credentials },
-      { name: 'shop-dev', source: { repoURL, targetRevision: 'dev', path: 'k8s' }, credentials },
-      { name: 'local', source: { repoURL: localDir, targetRevision: 'HEAD', path: '.' } },
+      { name: 'shop', source: { repoURL, targetRevision: 'main', path: 'k8s' }, credentials, syncPolicy },
+      {
+        name: 'shop-dev',
+        source: { repoURL, targetRevision: 'dev', path: 'k8s' },
+        namespace: 'kube-public',
+        credentials,
+        syncPolicy,
+      },
+      { name: 'local', source: { repoURL: localDir, targetRevision: 'HEAD', path: '.' }, syncPolicy },
     ],
   };
   daemon = await startDaemon({
@@ -141,8 +148,10 @@ test.serial('push → webhook → a sync of the right application at the new com
   t.is(res.status, 202);
   t.deepEqual(res.body.queued, ['shop']);
   const synced = await eventually(() => finished('shop').find((s) => s.revision === sha), 30_000);
-  t.like(synced, { result: 'Succeeded', requestedRevision: sha, priority: 'webhook', message: 'shop: v2' });
+  t.like(synced, { result: 'Succeeded', requestedRevision: sha, priority: 'webhook', subject: 'shop: v2' });
   t.regex(synced.reason, /github webhook: push to main/);
+  const live = daemon.controlPlane.api.get({ group: '', version: 'v1', resource: 'configmaps' }, 'default', 'shop') as any;
+  t.is(live.data.value, 'v2', 'the new commit is what runs');
   t.is(finished('shop-dev').length, before, 'the dev application was not touched');
 });
 

@@ -18,6 +18,8 @@ export interface ReconcilerOptions {
   pollMs?: number;
   /** what is live for an application after a sync or a rollback (the prepared objects), for drift watching */
   onApplied?: (app: RenderedRevision['app'], objects: KubeObject[]) => void;
+  /** a sync is about to change the application's objects: what it changes is not drift */
+  onSyncStart?: (app: string) => void;
 }
 
 const kindsOfObjects = (objects: readonly KubeObject[]): KindRef[] => {
@@ -44,6 +46,7 @@ export class Reconciler {
         changed: 0,
       };
     }
+    this.options.onSyncStart?.(app.name);
     const previous = this.previousKinds(app.name);
     state.saveRevision({
       app: app.name,

@@ -110,6 +110,7 @@ export class SyncService {
         cluster,
         state: this.state,
         pollMs: options.pollMs,
+        onSyncStart: (name) => drift.untrack(name),
         onApplied: (app, objects) =>
           void drift
             .track(app.name, objects, app.ignoreDifferences)

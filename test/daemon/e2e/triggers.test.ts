@@ -150,7 +150,11 @@ test.serial('push → webhook → a sync of the right application at the new com
   const synced = await eventually(() => finished('shop').find((s) => s.revision === sha), 30_000);
   t.like(synced, { result: 'Succeeded', requestedRevision: sha, priority: 'webhook', subject: 'shop: v2' });
   t.regex(synced.reason, /github webhook: push to main/);
-  const live = daemon.controlPlane.api.get({ group: '', version: 'v1', resource: 'configmaps' }, 'default', 'shop') as any;
+  const live = daemon.controlPlane.api.get(
+    { group: '', version: 'v1', resource: 'configmaps' },
+    'default',
+    'shop',
+  ) as any;
   t.is(live.data.value, 'v2', 'the new commit is what runs');
   t.is(finished('shop-dev').length, before, 'the dev application was not touched');
 });

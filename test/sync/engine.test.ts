@@ -8,28 +8,29 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { KubeObject } from '../../src/core/index.js';
-import { embeddedCluster, type Cluster } from '../../src/cluster/index.js';
+import { embeddedCluster, kubeCluster, type Cluster } from '../../src/cluster/index.js';
 import { startControlPlane, type ControlPlane } from '../../src/controlplane/index.js';
 import { syncApplication, type SyncEvent } from '../../src/sync/index.js';
 
 let cp: ControlPlane;
-let cluster: Cluster;
 let dir: string;
+const clusters: Record<string, Cluster> = {};
 
 test.before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'capstan-engine-'));
   cp = await startControlPlane({
     dataDir: dir,
-    http: false,
+    port: 0,
     token: 't',
     runtime: 'simulated',
     simulated: { readyAfterMs: 50 },
   });
-  cluster = embeddedCluster(cp.api);
+  clusters.embedded = embeddedCluster(cp.api);
+  clusters.kube = kubeCluster({ kubeconfig: cp.kubeconfigPath });
 });
 
 test.after.always(async () => {
-  await cluster?.close();
+  for (const c of Object.values(clusters)) await c.close();
   await cp?.close();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -87,135 +88,162 @@ const job = (
     },
   },
 });
-const exists = async (apiVersion: string, kind: string, namespace: string, name: string) =>
-  (await cluster.get({ apiVersion, kind, namespace, name })) !== undefined;
+for (const driver of ['embedded', 'kube'] as const) {
+  const p = driver === 'kube' ? 'k' : '';
+  const cluster = () => clusters[driver];
+  const exists = async (apiVersion: string, kind: string, namespace: string, name: string) =>
+    (await cluster().get({ apiVersion, kind, namespace, name })) !== undefined;
 
-test.serial('first sync applies everything and ends Healthy; a resync changes nothing', async (t) => {
-  const objects = [ns('e1'), cm('e1', 'cfg'), deployment('e1', 'web'), service('e1', 'web')];
-  const first = await syncApplication('e1', objects, { cluster, pollMs: 50 });
-  t.is(first.result, 'Succeeded', first.message);
-  t.is(first.health, 'Healthy');
-  t.is(first.applied.length, 4);
-  const live = (await cluster.get({
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    namespace: 'e1',
-    name: 'web',
-  }))!;
-  t.is(live.metadata.labels!['capstan.dev/app'], 'e1');
-  t.truthy(live.metadata.annotations!['capstan.dev/tracking-id']);
-  t.true(
-    (live.metadata.managedFields as any[]).some((m) => m.manager === 'capstan' && m.operation === 'Apply'),
+  test.serial(
+    `${driver}: first sync applies everything and ends Healthy; a resync changes nothing`,
+    async (t) => {
+      const objects = [
+        ns(`${p}e1`),
+        cm(`${p}e1`, 'cfg'),
+        deployment(`${p}e1`, 'web'),
+        service(`${p}e1`, 'web'),
+      ];
+      const first = await syncApplication(`${p}e1`, objects, { cluster: cluster(), pollMs: 50 });
+      t.is(first.result, 'Succeeded', first.message);
+      t.is(first.health, 'Healthy');
+      t.is(first.applied.length, 4);
+      const live = (await cluster().get({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        namespace: `${p}e1`,
+        name: 'web',
+      }))!;
+      t.is(live.metadata.labels!['capstan.dev/app'], `${p}e1`);
+      t.truthy(live.metadata.annotations!['capstan.dev/tracking-id']);
+      t.true(
+        (live.metadata.managedFields as any[]).some(
+          (m) => m.manager === 'capstan' && m.operation === 'Apply',
+        ),
+      );
+      const again = await syncApplication(`${p}e1`, objects, { cluster: cluster(), pollMs: 50 });
+      t.is(again.result, 'Succeeded');
+      t.deepEqual(again.applied, []);
+      t.is(again.unchanged, 4);
+    },
   );
-  const again = await syncApplication('e1', objects, { cluster, pollMs: 50 });
-  t.is(again.result, 'Succeeded');
-  t.deepEqual(again.applied, []);
-  t.is(again.unchanged, 4);
-});
 
-test.serial(
-  'a change is applied, what Git dropped is pruned, Prune=false and other apps are left',
-  async (t) => {
-    const first = await syncApplication(
-      'e2',
-      [
-        ns('e2'),
-        cm('e2', 'keep', { a: '1' }, { 'capstan.dev/sync-options': 'Prune=false' }),
-        cm('e2', 'cfg'),
-        service('e2', 'svc'),
-      ],
-      {
-        cluster,
+  test.serial(
+    `${driver}: a change is applied, what Git dropped is pruned, Prune=false and other apps are left`,
+    async (t) => {
+      const first = await syncApplication(
+        `${p}e2`,
+        [
+          ns(`${p}e2`),
+          cm(`${p}e2`, 'keep', { a: '1' }, { 'capstan.dev/sync-options': 'Prune=false' }),
+          cm(`${p}e2`, 'cfg'),
+          service(`${p}e2`, 'svc'),
+        ],
+        {
+          cluster: cluster(),
+          pollMs: 50,
+        },
+      );
+      await syncApplication(`${p}other`, [cm(`${p}e2`, 'theirs')], { cluster: cluster(), pollMs: 50 });
+      // the kinds it had objects of: Services are looked for although Git has none now
+      const r = await syncApplication(`${p}e2`, [ns(`${p}e2`), cm(`${p}e2`, 'cfg', { a: '2' })], {
+        cluster: cluster(),
         pollMs: 50,
+        previousKinds: first.kinds,
+      });
+      t.is(r.result, 'Succeeded', r.message);
+      t.deepEqual(r.applied, [`/ConfigMap/${p}e2/cfg`]);
+      t.deepEqual(r.pruned, [`/Service/${p}e2/svc`]);
+      t.false(await exists('v1', 'Service', `${p}e2`, 'svc'));
+      t.true(await exists('v1', 'ConfigMap', `${p}e2`, 'keep'), 'Prune=false');
+      t.true(await exists('v1', 'ConfigMap', `${p}e2`, 'theirs'), "another application's object");
+      t.regex(r.message, /1 kept by Prune=false/);
+    },
+  );
+
+  test.serial(`${driver}: waves and hooks run in order: PreSync, wave 0, wave 1, PostSync`, async (t) => {
+    const events: SyncEvent[] = [];
+    const objects = [
+      ns(`${p}e3`),
+      job(`${p}e3`, 'migrate', 'PreSync', 'exit-0'),
+      {
+        ...cm(`${p}e3`, 'late'),
+        metadata: { name: 'late', namespace: `${p}e3`, annotations: { 'capstan.dev/sync-wave': '1' } },
       },
-    );
-    await syncApplication('other', [cm('e2', 'theirs')], { cluster, pollMs: 50 });
-    // the kinds it had objects of: Services are looked for although Git has none now
-    const r = await syncApplication('e2', [ns('e2'), cm('e2', 'cfg', { a: '2' })], {
-      cluster,
+      cm(`${p}e3`, 'early'),
+      job(`${p}e3`, 'smoke', 'PostSync', 'exit-0', { 'capstan.dev/hook-delete-policy': 'HookSucceeded' }),
+    ];
+    const r = await syncApplication(`${p}e3`, objects, {
+      cluster: cluster(),
       pollMs: 50,
-      previousKinds: first.kinds,
+      onEvent: (e) => events.push(e),
     });
     t.is(r.result, 'Succeeded', r.message);
-    t.deepEqual(r.applied, ['/ConfigMap/e2/cfg']);
-    t.deepEqual(r.pruned, ['/Service/e2/svc']);
-    t.false(await exists('v1', 'Service', 'e2', 'svc'));
-    t.true(await exists('v1', 'ConfigMap', 'e2', 'keep'), 'Prune=false');
-    t.true(await exists('v1', 'ConfigMap', 'e2', 'theirs'), "another application's object");
-    t.regex(r.message, /1 kept by Prune=false/);
-  },
-);
+    const order = events
+      .filter((e) => e.type === 'applied' || e.type === 'hook')
+      .map((e) => ('ref' in e ? e.ref.split('/').slice(1).join('/') : ''));
+    t.deepEqual(order, [
+      `Namespace//${p}e3`,
+      `Job/${p}e3/migrate`,
+      `ConfigMap/${p}e3/early`,
+      `ConfigMap/${p}e3/late`,
+      `Job/${p}e3/smoke`,
+    ]);
+    t.true(await exists('batch/v1', 'Job', `${p}e3`, 'migrate'), 'BeforeHookCreation keeps the last run');
+    t.false(await exists('batch/v1', 'Job', `${p}e3`, 'smoke'), 'HookSucceeded deletes it');
+  });
 
-test.serial('waves and hooks run in order: PreSync, wave 0, wave 1, PostSync', async (t) => {
-  const events: SyncEvent[] = [];
-  const objects = [
-    ns('e3'),
-    job('e3', 'migrate', 'PreSync', 'exit-0'),
-    {
-      ...cm('e3', 'late'),
-      metadata: { name: 'late', namespace: 'e3', annotations: { 'capstan.dev/sync-wave': '1' } },
-    },
-    cm('e3', 'early'),
-    job('e3', 'smoke', 'PostSync', 'exit-0', { 'capstan.dev/hook-delete-policy': 'HookSucceeded' }),
-  ];
-  const r = await syncApplication('e3', objects, { cluster, pollMs: 50, onEvent: (e) => events.push(e) });
-  t.is(r.result, 'Succeeded', r.message);
-  const order = events
-    .filter((e) => e.type === 'applied' || e.type === 'hook')
-    .map((e) => ('ref' in e ? e.ref.split('/').slice(1).join('/') : ''));
-  t.deepEqual(order, [
-    'Namespace//e3',
-    'Job/e3/migrate',
-    'ConfigMap/e3/early',
-    'ConfigMap/e3/late',
-    'Job/e3/smoke',
-  ]);
-  t.true(await exists('batch/v1', 'Job', 'e3', 'migrate'), 'BeforeHookCreation keeps the last run');
-  t.false(await exists('batch/v1', 'Job', 'e3', 'smoke'), 'HookSucceeded deletes it');
-});
-
-test.serial('a dry-run failure applies nothing', async (t) => {
-  const bad = deployment('default', 'bad');
-  (bad.spec as any).replicas = -1;
-  const r = await syncApplication('e4', [cm('default', 'would-be-created'), bad], { cluster, pollMs: 50 });
-  t.is(r.result, 'Failed');
-  t.is(r.failedAt, 'dry-run');
-  t.regex(r.message, /Deployment default\/bad/);
-  t.regex(r.message, /spec\.replicas/);
-  t.false(await exists('v1', 'ConfigMap', 'default', 'would-be-created'));
-});
-
-test.serial('a rollout whose pods never become ready ends Degraded, naming the pod', async (t) => {
-  const r = await syncApplication(
-    'e5',
-    [ns('e5'), deployment('e5', 'web', { 'capstan.dev/simulate-fail': 'readiness' })],
-    {
-      cluster,
+  test.serial(`${driver}: a dry-run failure applies nothing`, async (t) => {
+    const bad = deployment('default', 'bad');
+    (bad.spec as any).replicas = -1;
+    const r = await syncApplication(`${p}e4`, [cm('default', 'would-be-created'), bad], {
+      cluster: cluster(),
       pollMs: 50,
-      healthTimeoutMs: 1500,
+    });
+    t.is(r.result, 'Failed');
+    t.is(r.failedAt, 'dry-run');
+    t.regex(r.message, /Deployment default\/bad/);
+    t.regex(r.message, /spec\.replicas/);
+    t.false(await exists('v1', 'ConfigMap', 'default', 'would-be-created'));
+  });
+
+  test.serial(
+    `${driver}: a rollout whose pods never become ready ends Degraded, naming the pod`,
+    async (t) => {
+      const r = await syncApplication(
+        `${p}e5`,
+        [ns(`${p}e5`), deployment(`${p}e5`, 'web', { 'capstan.dev/simulate-fail': 'readiness' })],
+        {
+          cluster: cluster(),
+          pollMs: 50,
+          healthTimeoutMs: 1500,
+        },
+      );
+      t.is(r.result, 'Failed');
+      t.is(r.failedAt, 'health');
+      t.is(r.health, 'Degraded');
+      t.is(r.object, `Deployment ${p}e5/web`);
+      t.regex(r.cause?.pod ?? '', /^web-/);
+      t.is(r.cause?.container, 'web');
     },
   );
-  t.is(r.result, 'Failed');
-  t.is(r.failedAt, 'health');
-  t.is(r.health, 'Degraded');
-  t.is(r.object, 'Deployment e5/web');
-  t.regex(r.cause?.pod ?? '', /^web-/);
-  t.is(r.cause?.container, 'web');
-});
 
-test.serial('a failing PreSync hook stops the sync before the objects; SyncFail hooks run', async (t) => {
-  const r = await syncApplication(
-    'e6',
-    [
-      ns('e6'),
-      job('e6', 'migrate', 'PreSync', 'crash'),
-      cm('e6', 'cfg'),
-      job('e6', 'notify', 'SyncFail', 'exit-0'),
-    ],
-    { cluster, pollMs: 50, healthTimeoutMs: 20_000 },
+  test.serial(
+    `${driver}: a failing PreSync hook stops the sync before the objects; SyncFail hooks run`,
+    async (t) => {
+      const r = await syncApplication(
+        `${p}e6`,
+        [
+          ns(`${p}e6`),
+          job(`${p}e6`, 'migrate', 'PreSync', 'crash'),
+          cm(`${p}e6`, 'cfg'),
+          job(`${p}e6`, 'notify', 'SyncFail', 'exit-0'),
+        ],
+        { cluster: cluster(), pollMs: 50, healthTimeoutMs: 20_000 },
+      );
+      t.is(r.result, 'Failed');
+      t.is(r.failedAt, 'hook');
+      t.false(await exists('v1', 'ConfigMap', `${p}e6`, 'cfg'));
+      t.true(await exists('batch/v1', 'Job', `${p}e6`, 'notify'));
+    },
   );
-  t.is(r.result, 'Failed');
-  t.is(r.failedAt, 'hook');
-  t.false(await exists('v1', 'ConfigMap', 'e6', 'cfg'));
-  t.true(await exists('batch/v1', 'Job', 'e6', 'notify'));
-});
+}

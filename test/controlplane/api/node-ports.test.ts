@@ -200,9 +200,9 @@ test.serial('to ClusterIP: node ports and externalTrafficPolicy go, the ports ar
   ]);
   const changed = await cp.api.patch(SERVICES, 'default', 'lb', 'merge', { spec: { type: 'ClusterIP' } });
   const spec = changed.spec as JsonObject;
-  t.is(portsOf(changed)[0].nodePort, undefined);
-  t.is(spec.externalTrafficPolicy, undefined);
-  t.is(spec.allocateLoadBalancerNodePorts, undefined);
+  t.is(portsOf(changed)[0].nodePort as unknown, undefined);
+  t.is(spec.externalTrafficPolicy as unknown, undefined);
+  t.is(spec.allocateLoadBalancerNodePorts as unknown, undefined);
   t.deepEqual(changed.status, { loadBalancer: {} }, 'the load balancer status goes with the type');
   t.is(
     portsOf(await create('lb-port-free', { type: 'NodePort', ports: [{ port: 80, nodePort: 30020 }] }))[0]
@@ -226,7 +226,7 @@ test.serial(
       allocateLoadBalancerNodePorts: false,
       ports: [{ port: 80 }],
     });
-    t.is(portsOf(lb)[0].nodePort, undefined);
+    t.is(portsOf(lb)[0].nodePort as unknown, undefined);
   },
 );
 
@@ -237,9 +237,9 @@ test.serial('ClusterIP → ExternalName releases the cluster IP; back again allo
     spec: { type: 'ExternalName', externalName: 'example.com' },
   });
   const extSpec = ext.spec as JsonObject;
-  t.is(extSpec.clusterIP, undefined);
-  t.is(extSpec.clusterIPs, undefined);
-  t.is(extSpec.ipFamilies, undefined);
+  t.is(extSpec.clusterIP as unknown, undefined);
+  t.is(extSpec.clusterIPs as unknown, undefined);
+  t.is(extSpec.ipFamilies as unknown, undefined);
   const taken = await create('takes-ip', { clusterIP: ip, ports: [{ port: 80 }] });
   t.is((taken.spec as JsonObject).clusterIP, ip, 'the released address can be asked for');
   const back = await cp.api.patch(SERVICES, 'default', 'ext', 'merge', {
@@ -281,7 +281,7 @@ test.serial(
     const cluster = await cp.api.patch(SERVICES, 'default', 'local', 'merge', {
       spec: { externalTrafficPolicy: 'Cluster' },
     });
-    t.is((cluster.spec as JsonObject).healthCheckNodePort, undefined);
+    t.is((cluster.spec as JsonObject).healthCheckNodePort as unknown, undefined);
     t.is(
       portsOf(await create('hc-free', { type: 'NodePort', ports: [{ port: 80, nodePort: hc }] }))[0].nodePort,
       hc,

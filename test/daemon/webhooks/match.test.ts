@@ -49,8 +49,13 @@ for (const [target, event, want] of [
   });
 }
 
-const app = (name: string, over: Partial<Application> = {}, source: Partial<Application['source']> = {}) => ({
+const app = (
+  name: string,
+  over: Partial<Application> = {},
+  source: Partial<Application['source']> = {},
+): Application => ({
   name,
+  syncPolicy: { prune: true, selfHeal: false, autoRollback: true },
   source: { repoURL: 'https://github.com/acme/app', targetRevision: 'main', path: 'deploy/prod', ...source },
   ...over,
 });

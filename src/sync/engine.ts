@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { isCapstanError, type KubeObject } from '../core/index.js';
 import { ClusterError, type Cluster } from '../cluster/types.js';
 import { compare, type IgnoreDifference } from '../diff/index.js';
-import { clusterRef, waitHealthy } from './gate.js';
+import { clusterRef, mapLimited, waitHealthy } from './gate.js';
 import { describeCause, type HealthCause, type HealthCode } from './health/index.js';
 import { discover, kindsOf, listLive, type KindRef } from './live.js';
 import { planSync, type PlanStep, type PlanWave, type SyncPlan } from './plan/index.js';
@@ -192,27 +192,34 @@ export async function syncApplication(
     o: SyncOptions,
     deadline: number,
   ): Promise<SyncResult | undefined> {
-    const gated: KubeObject[] = [];
+    const gated: Array<{ ref: ReturnType<typeof clusterRef>; known?: KubeObject }> = [];
     const hooks: Array<{ step: PlanStep; obj: KubeObject }> = [];
-    for (const step of wave.steps) {
-      let obj = p.prepared[step.index];
-      try {
-        if (step.hook) {
-          obj = await startHook(o.cluster, obj, step);
-          hooks.push({ step, obj });
-        } else if (toApply.has(step)) {
-          await o.cluster.apply(obj);
+    // steps come in creation order by kind: one kind's objects are applied together, kinds in turn
+    for (const group of byKind(wave.steps)) {
+      const outcomes = await mapLimited(group, CONCURRENCY, async (step) => {
+        let obj = p.prepared[step.index];
+        try {
+          if (step.hook) {
+            obj = await startHook(o.cluster, obj, step);
+            hooks.push({ step, obj });
+            return { obj };
+          }
+          if (!toApply.has(step)) return { obj, known: liveByKey.get(step.key) };
+          const applied = await o.cluster.apply(obj);
           r.applied.push(step.key);
           o.onEvent?.({ type: 'applied', ref: step.key, created: step.state === 'new' });
+          return { obj, known: applied };
+        } catch (e) {
+          return { obj, error: `applying ${describe(obj)}: ${messageOf(e)}` };
         }
-      } catch (e) {
-        return fail('apply', 'Degraded', `applying ${describe(obj)}: ${messageOf(e)}`, {
-          object: describe(obj),
-        });
-      }
-      gated.push(obj);
+      });
+      const failed = outcomes.find((x) => 'error' in x);
+      if (failed && 'error' in failed)
+        return fail('apply', 'Degraded', failed.error!, { object: describe(failed.obj) });
+      for (const x of outcomes)
+        gated.push({ ref: clusterRef(x.obj), known: 'known' in x ? x.known : undefined });
     }
-    const gate = await waitHealthy(o.cluster, gated.map(clusterRef), {
+    const gate = await waitHealthy(o.cluster, gated, {
       deadline,
       pollMs: o.pollMs ?? 500,
       now,
@@ -239,6 +246,17 @@ export async function syncApplication(
   }
 }
 
+/** Consecutive steps of one kind, in order. */
+function byKind(steps: readonly PlanStep[]): PlanStep[][] {
+  const groups: PlanStep[][] = [];
+  for (const step of steps) {
+    const last = groups[groups.length - 1];
+    if (last && last[0].ref.kind === step.ref.kind && !step.hook && !last[0].hook) last.push(step);
+    else groups.push([step]);
+  }
+  return groups;
+}
+
 /** `group/kind/namespace/name`: the planner's identity of an object. */
 function identity(o: KubeObject): string {
   const slash = o.apiVersion.indexOf('/');
@@ -260,21 +278,22 @@ async function dryRun(cluster: Cluster, plan: SyncPlan, steps: PlanStep[]): Prom
       .map((o) => String((o.spec as { names?: { kind?: string } } | undefined)?.names?.kind)),
   );
   const problems: string[] = [];
-  await Promise.all(
-    steps.map(async (step) => {
-      const obj = plan.prepared[step.index];
-      if ((obj.metadata.namespace && newNamespaces.has(obj.metadata.namespace)) || newKinds.has(obj.kind))
-        return;
-      if (!obj.metadata.name) return; // a generateName hook: named when it runs
-      try {
-        await cluster.apply(obj, { dryRun: true });
-      } catch (e) {
-        problems.push(`${describe(obj)}: ${e instanceof ClusterError ? e.message : messageOf(e)}`);
-      }
-    }),
-  );
+  await mapLimited(steps, CONCURRENCY, async (step) => {
+    const obj = plan.prepared[step.index];
+    if ((obj.metadata.namespace && newNamespaces.has(obj.metadata.namespace)) || newKinds.has(obj.kind))
+      return;
+    if (!obj.metadata.name) return; // a generateName hook: named when it runs
+    try {
+      await cluster.apply(obj, { dryRun: true });
+    } catch (e) {
+      problems.push(`${describe(obj)}: ${e instanceof ClusterError ? e.message : messageOf(e)}`);
+    }
+  });
   return problems.sort();
 }
+
+/** Requests in flight at once (dry runs, applies of one kind): enough to hide latency, few enough for any server. */
+const CONCURRENCY = 16;
 
 /** Creates a hook's object, first deleting the previous run's (BeforeHookCreation). */
 async function startHook(cluster: Cluster, obj: KubeObject, step: PlanStep): Promise<KubeObject> {
@@ -320,7 +339,7 @@ async function runSyncFailHooks(plan: SyncPlan, o: SyncOptions, deadline: number
     }
     const gate = await waitHealthy(
       o.cluster,
-      started.map((s) => clusterRef(s.obj)),
+      started.map((s) => ({ ref: clusterRef(s.obj) })),
       {
         deadline,
         pollMs: o.pollMs ?? 500,

@@ -17,8 +17,8 @@ export interface GateResult {
   object?: ClusterRef;
 }
 
-async function healthOf(cluster: Cluster, ref: ClusterRef): Promise<HealthStatus> {
-  const obj = await cluster.get(ref);
+async function healthOf(cluster: Cluster, ref: ClusterRef, known?: KubeObject): Promise<HealthStatus> {
+  const obj = known ?? (await cluster.get(ref));
   if (!obj) return assessHealth(undefined);
   let health = assessHealth(obj);
   if (health.status !== 'Healthy' && WORKLOADS.has(obj.kind) && obj.metadata.namespace) {
@@ -39,15 +39,17 @@ async function healthOf(cluster: Cluster, ref: ClusterRef): Promise<HealthStatus
  */
 export async function waitHealthy(
   cluster: Cluster,
-  refs: readonly ClusterRef[],
+  items: readonly { ref: ClusterRef; known?: KubeObject }[],
   options: { deadline: number; pollMs: number; now: () => number; signal?: AbortSignal },
 ): Promise<GateResult> {
-  let pending = [...refs];
+  // the first round uses what the caller already holds (an apply's answer, a listed object)
+  let pending = [...items];
   for (;;) {
     options.signal?.throwIfAborted();
-    const results = await Promise.all(
-      pending.map(async (ref) => ({ ref, health: await healthOf(cluster, ref) })),
-    );
+    const results = await mapLimited(pending, READ_CONCURRENCY, async ({ ref, known }) => ({
+      ref,
+      health: await healthOf(cluster, ref, known),
+    }));
     const unhealthy = results.filter((r) => r.health.status !== 'Healthy' && r.health.status !== 'Suspended');
     if (unhealthy.length === 0) return { health: { status: 'Healthy' } };
     const worst = worstHealth(unhealthy.map((r) => r.health));
@@ -64,9 +66,30 @@ export async function waitHealthy(
         object: first.ref,
       };
     }
-    pending = unhealthy.map((r) => r.ref);
+    pending = unhealthy.map((r) => ({ ref: r.ref }));
     await new Promise((r) => setTimeout(r, options.pollMs));
   }
+}
+
+/** Reads in flight at once while gating. */
+const READ_CONCURRENCY = 16;
+
+/** `items.map(fn)` with at most `limit` calls running at once, results in order. */
+export async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }
 
 /** A live object's identity for the Cluster interface. */

@@ -1,5 +1,6 @@
 // The example "hello" service that Capstan deploys. Dependency-free on purpose: the embedded
-// kubelet runs it as a plain child process (`node app/server.mjs`) with no npm install step.
+// kubelet runs it as a plain child process (the daemon's configuration maps the image to
+// `node …/app/server.mjs`) with no npm install step.
 //
 // Environment:
 //   PORT            port to listen on (the kubelet maps the first containerPort to it); default 8080

@@ -1,7 +1,7 @@
 /**
  * `npm start`'s job, as a real process: `capstan serve --config manifests/capstan.yaml`
- * deploys the example application to its embedded control plane, the app answers through
- * its Service, and an edit of the example's files is synced.
+ * deploys the example application to its embedded control plane, and the app answers
+ * through its Service.
  */
 import test from 'ava';
 import { spawn, type ChildProcess } from 'node:child_process';

@@ -100,3 +100,36 @@ export function quantityCeil(q: string | number, scale: 0 | 3): number {
   if (v * den < n) v += 1n;
   return Number(v);
 }
+
+const DECIMAL_SUFFIXES: Record<number, string> = {
+  [-9]: 'n',
+  [-6]: 'u',
+  [-3]: 'm',
+  0: '',
+  3: 'k',
+  6: 'M',
+  9: 'G',
+  12: 'T',
+  15: 'P',
+  18: 'E',
+};
+
+/**
+ * `value × 10^exponent` in apimachinery's canonical DecimalSI form: trailing zeros come off
+ * the mantissa and the exponent steps down to a multiple of 3. (250n, -3) → `250m`,
+ * (1500n, -3) → `1500m`, (2000n, -3) → `2`, (1234567n, -9) → `1234567n`.
+ */
+export function formatDecimalQuantity(value: bigint, exponent: number): string {
+  if (value === 0n) return '0';
+  let v = value;
+  let e = exponent;
+  while (v % 10n === 0n) {
+    v /= 10n;
+    e += 1;
+  }
+  // the exponent goes down to a multiple of 3 (-7 → -9 with v × 100)
+  const down = ((e % 3) + 3) % 3;
+  v *= 10n ** BigInt(down);
+  e -= down;
+  return `${v}${DECIMAL_SUFFIXES[e] ?? `e${e}`}`;
+}

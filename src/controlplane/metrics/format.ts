@@ -11,47 +11,19 @@
  * Hand-written: these are a few lines of apimachinery's and Go's formatting rules that no
  * npm package reproduces.
  */
+import { formatDecimalQuantity } from '../../core/index.js';
 
-const decimalSuffix: Record<number, string> = {
-  [-9]: 'n',
-  [-6]: 'u',
-  [-3]: 'm',
-  0: '',
-  3: 'k',
-  6: 'M',
-  9: 'G',
-  12: 'T',
-  15: 'P',
-  18: 'E',
-};
 const binarySuffix = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
-
-/** `value × 10^exponent` in canonical DecimalSI form. */
-export function decimalQuantity(value: bigint, exponent: number): string {
-  if (value === 0n) return '0';
-  let v = value;
-  let e = exponent;
-  while (v % 10n === 0n) {
-    v /= 10n;
-    e += 1;
-  }
-  // the exponent goes down to a multiple of 3 (-7 → -9 with v × 100)
-  const down = ((e % 3) + 3) % 3;
-  v *= 10n ** BigInt(down);
-  e -= down;
-  const suffix = decimalSuffix[e];
-  return `${v}${suffix ?? `e${e}`}`;
-}
 
 /** A CPU rate in nano-cores as metrics-server prints it. */
 export function cpuQuantity(nanoCores: number): string {
-  return decimalQuantity(BigInt(Math.max(0, Math.round(nanoCores))), -9);
+  return formatDecimalQuantity(BigInt(Math.max(0, Math.round(nanoCores))), -9);
 }
 
 /** A memory size in bytes as metrics-server prints it. */
 export function memoryQuantity(bytes: number): string {
   let v = BigInt(Math.max(0, Math.round(bytes)));
-  if (v < 1024n) return decimalQuantity(v, 0);
+  if (v < 1024n) return formatDecimalQuantity(v, 0);
   let power = 0;
   while (v % 1024n === 0n && power < binarySuffix.length - 1) {
     v /= 1024n;

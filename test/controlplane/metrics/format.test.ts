@@ -1,10 +1,6 @@
 import test from 'ava';
-import {
-  cpuQuantity,
-  decimalQuantity,
-  goDuration,
-  memoryQuantity,
-} from '../../../src/controlplane/metrics/format.js';
+import { formatDecimalQuantity } from '../../../src/core/index.js';
+import { cpuQuantity, goDuration, memoryQuantity } from '../../../src/controlplane/metrics/format.js';
 
 // expected texts are what apimachinery's Quantity.String() and Go's Duration.String() print
 const cpu: [number, string][] = [
@@ -43,10 +39,10 @@ for (const [n, text] of memory) {
 }
 
 test('decimal quantities keep exponents in steps of three', (t) => {
-  t.is(decimalQuantity(15n, 2), '1500');
-  t.is(decimalQuantity(1n, 1), '10');
-  t.is(decimalQuantity(-25n, -2), '-250m');
-  t.is(decimalQuantity(1n, 21), '1e21');
+  t.is(formatDecimalQuantity(15n, 2), '1500');
+  t.is(formatDecimalQuantity(1n, 1), '10');
+  t.is(formatDecimalQuantity(-25n, -2), '-250m');
+  t.is(formatDecimalQuantity(1n, 21), '1e21');
 });
 
 const durations: [number, string][] = [

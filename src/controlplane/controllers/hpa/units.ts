@@ -6,7 +6,7 @@
  *
  * Hand-written: core/quantity.ts parses, but nothing formats apimachinery's canonical form.
  */
-import { quantityCeil } from '../../../core/index.js';
+import { formatDecimalQuantity, quantityCeil } from '../../../core/index.js';
 import type { Quantity } from './types.js';
 
 /** `250m` → 250, `1` → 1000, `1Ki` → 1024000; rounded up as MilliValue() rounds. Throws on bad text. */
@@ -14,38 +14,13 @@ export function milliValue(q: Quantity): number {
   return quantityCeil(q, 3);
 }
 
-const decimalSuffix: Record<number, string> = {
-  [-3]: 'm',
-  0: '',
-  3: 'k',
-  6: 'M',
-  9: 'G',
-  12: 'T',
-  15: 'P',
-  18: 'E',
-};
-
 /**
  * A milli-value as a canonical DecimalSI quantity: trailing zeros come off the mantissa and the
  * exponent steps down to a multiple of 3. 250 → `250m`, 1500 → `1500m`, 2000 → `2`,
  * 104857600000 (100 Mi in millibytes) → `104857600`, 1500000000 → `1500k`.
  */
 export function formatMilli(milli: number): string {
-  if (!Number.isFinite(milli)) return '0';
-  let n = Math.trunc(milli);
-  if (n === 0) return '0';
-  const sign = n < 0 ? '-' : '';
-  n = Math.abs(n);
-  let exponent = -3;
-  while (n % 10 === 0) {
-    n /= 10;
-    exponent++;
-  }
-  const over = ((exponent % 3) + 3) % 3;
-  n *= 10 ** over;
-  exponent -= over;
-  const suffix = decimalSuffix[exponent] ?? `e${exponent}`;
-  return `${sign}${n}${suffix}`;
+  return Number.isFinite(milli) ? formatDecimalQuantity(BigInt(Math.trunc(milli)), -3) : '0';
 }
 
 const durationUnits: Record<string, number> = {

@@ -27,6 +27,15 @@ const forbidden = Object.entries(layers).map(([layer, allowed]) => ({
   },
 }));
 
+// sync/ reaches clusters through the interface only, never a driver (ARCHITECTURE.md)
+forbidden.push({
+  name: 'sync-cluster-interface-only',
+  comment: 'src/sync may import src/cluster/types.ts only',
+  severity: 'error',
+  from: { path: '^src/sync/' },
+  to: { path: '^src/cluster/', pathNot: '^src/cluster/types\\.ts$' },
+});
+
 forbidden.push({
   name: 'no-circular',
   severity: 'error',

@@ -13,7 +13,9 @@ import type { Application } from './applications.js';
 import { createSyncQueue, type SyncJob, type SyncPriority, type SyncQueue } from './queue/index.js';
 import { readSecret } from './secrets.js';
 import { StateStore } from './state/state-store.js';
-import { SyncWorker } from './sync-worker.js';
+import { fetchRevision, ROLLBACK_PREFIX, SyncWorker } from './sync-worker.js';
+import { previewSync, type ObjectPreview } from '../sync/index.js';
+import { CapstanError } from '../core/index.js';
 import { DriftWatcher, type Drift } from './drift-watcher.js';
 import { Reconciler } from './reconciler.js';
 import type { FailedRevision } from './state/state-store.js';
@@ -63,6 +65,7 @@ export class SyncService {
   private readonly entries = new Map<string, Entry>();
   private readonly redis?: Redis;
   private readonly drift?: DriftWatcher;
+  private readonly cluster?: Cluster;
   private readonly reconciler?: Reconciler;
   private readonly log: (line: string) => void;
 
@@ -103,6 +106,7 @@ export class SyncService {
       this.entries.set(app.name, { app, source });
     }
     const cluster = options.cluster;
+    this.cluster = cluster;
     if (cluster) {
       const drift = new DriftWatcher(cluster, (name, d) => this.onDrift(name, d));
       this.drift = drift;
@@ -203,6 +207,50 @@ export class SyncService {
       throw e;
     }
     return true;
+  }
+
+  /**
+   * Queues a manual rollback of `name` to `revision`, a revision it synced before: its
+   * rendered objects, kept in the state store, are applied again.
+   */
+  async rollback(name: string, revision: string): Promise<boolean> {
+    if (!this.entries.has(name)) return false;
+    const kept = this.state.revision(name, revision);
+    if (!kept)
+      throw new CapstanError(
+        'SYNC_REVISION_UNKNOWN',
+        `${name} never synced revision ${revision}: roll back to one listed in its history`,
+      );
+    return this.enqueue(
+      name,
+      `${ROLLBACK_PREFIX}${kept.revision}`,
+      'manual',
+      `manual rollback to ${kept.revision.slice(0, 12)}`,
+    );
+  }
+
+  /** What syncing `name`'s newest revision would change: per object, a unified diff and a JSON patch. */
+  async preview(
+    name: string,
+    options: { color?: boolean } = {},
+  ): Promise<{ revision: string; objects: ObjectPreview[] } | undefined> {
+    const entry = this.entries.get(name);
+    if (!entry) return undefined;
+    if (!this.cluster)
+      throw new CapstanError('SYNC_NO_CLUSTER', 'the daemon runs without a cluster: nothing to compare with');
+    const { app, source } = entry;
+    const fetched = await fetchRevision({ revision: app.source.targetRevision }, app, source, this.state);
+    try {
+      const objects = await previewSync(app.name, fetched.render(), {
+        cluster: this.cluster,
+        defaultNamespace: app.namespace,
+        ignoreDifferences: app.ignoreDifferences,
+        color: options.color,
+      });
+      return { revision: fetched.revision, objects };
+    } finally {
+      await fetched.release();
+    }
   }
 
   /** A live object differs from what was applied: corrected when the application asks, else only reported. */

@@ -64,25 +64,26 @@ export class SyncWorker {
     });
     let revision: string | undefined;
     try {
-      const fetched = await source.fetch();
+      const fetched = await fetchRevision(job, app, source, state);
       revision = fetched.revision;
       try {
         signal.throwIfAborted();
-        const dir = path.join(fetched.root, app.source.path || '.');
-        const { objects } = render(dir, { repoRoot: fetched.root, displayRoot: fetched.root });
-        const delivery = await this.options.deliver?.(
-          { app, revision, subject: fetched.subject, author: fetched.author, objects },
-          signal,
-          job,
-        );
+        const rendered: RenderedRevision = {
+          app,
+          revision,
+          subject: fetched.subject,
+          author: fetched.author,
+          objects: fetched.render(),
+        };
+        const delivery = await this.options.deliver?.(rendered, signal, job);
         state.finishSync(id, {
           finishedAt: this.now(),
           result: delivery?.result ?? 'Succeeded',
           revision,
-          objects: objects.length,
-          message: delivery?.message ?? fetched.subject,
-          subject: fetched.subject,
-          author: fetched.author,
+          objects: rendered.objects.length,
+          message: delivery?.message ?? rendered.subject,
+          subject: rendered.subject,
+          author: rendered.author,
           health: delivery?.health,
           changed: delivery?.changed,
           rolledBackTo: delivery?.rolledBackTo,
@@ -97,6 +98,58 @@ export class SyncWorker {
     }
   };
 }
+
+/** A revision's files (or kept objects), held until `release()`; `render()` may throw a user's mistake. */
+export interface FetchedRevision {
+  revision: string;
+  subject?: string;
+  author?: string;
+  render(): KubeObject[];
+  release(): Promise<void>;
+}
+
+/**
+ * The revision a job asks for: `rollback:<revision>` is one kept in the state store (its
+ * rendered objects as they were), anything else the source's newest, fetched.
+ */
+export async function fetchRevision(
+  job: Pick<SyncJob, 'revision'>,
+  app: Application,
+  source: AppSource,
+  state: StateStore,
+): Promise<FetchedRevision> {
+  if (job.revision.startsWith(ROLLBACK_PREFIX)) {
+    const wanted = job.revision.slice(ROLLBACK_PREFIX.length);
+    const kept = state.revision(app.name, wanted);
+    if (!kept)
+      throw new CapstanError(
+        'SYNC_REVISION_UNKNOWN',
+        `${app.name}: no rendered objects kept for revision ${wanted}`,
+      );
+    return {
+      revision: kept.revision,
+      subject: kept.subject,
+      author: kept.author,
+      render: () => kept.objects as KubeObject[],
+      release: async () => undefined,
+    };
+  }
+  const fetched = await source.fetch();
+  return {
+    revision: fetched.revision,
+    subject: fetched.subject,
+    author: fetched.author,
+    render: () =>
+      render(path.join(fetched.root, app.source.path || '.'), {
+        repoRoot: fetched.root,
+        displayRoot: fetched.root,
+      }).objects,
+    release: fetched.release,
+  };
+}
+
+/** A sync request's revision that names a kept revision to go back to. */
+export const ROLLBACK_PREFIX = 'rollback:';
 
 /** Git transport failures and unexpected errors are retried; a user's mistake is not. */
 function retryable(e: unknown): boolean {

@@ -7,6 +7,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isCapstanError } from '../core/index.js';
 import type { Daemon } from '../daemon/index.js';
 
 export interface ServerOptions {
@@ -24,7 +25,17 @@ export interface Server {
 
 const MAX_API_BODY = 64 * 1024;
 
+/** A plain-text answer (a diff), where everything else is JSON. */
+class TextBody {
+  constructor(readonly text: string) {}
+}
+
 function send(res: http.ServerResponse, status: number, body: unknown): void {
+  if (body instanceof TextBody) {
+    res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end(body.text);
+    return;
+  }
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
 }
@@ -84,6 +95,27 @@ async function api(daemon: Daemon, req: http.IncomingMessage, url: URL): Promise
       const limit = Math.min(1000, Number(url.searchParams.get('limit') ?? 100) || 100);
       return [200, { items: sync.state.syncs(name, limit) }];
     }
+    if (action === 'diff' && method === 'GET') {
+      const preview = await sync.preview(name, { color: url.searchParams.get('color') === 'true' });
+      if (url.searchParams.get('format') === 'text')
+        return [
+          200,
+          new TextBody(
+            preview!.objects
+              .map((o) => o.diff)
+              .filter(Boolean)
+              .join('\n'),
+          ),
+        ];
+      return [200, preview];
+    }
+    if (action === 'rollback' && method === 'POST') {
+      const body = await readJson(req);
+      if (typeof body.revision !== 'string' || !body.revision)
+        throw new HttpError(400, 'give the revision to roll back to: {"revision": "<commit>"}');
+      await sync.rollback(name, body.revision);
+      return [202, { queued: name, rollbackTo: body.revision }];
+    }
     if (action === 'sync' && method === 'POST') {
       const body = await readJson(req);
       const revision =
@@ -122,7 +154,9 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       (e: unknown) =>
         e instanceof HttpError
           ? send(res, e.status, { error: e.message })
-          : send(res, 500, { error: String(e) }),
+          : isCapstanError(e)
+            ? send(res, e.code === 'SYNC_REVISION_UNKNOWN' ? 404 : 422, { error: e.message, code: e.code })
+            : send(res, 500, { error: String(e) }),
     );
   });
   await new Promise<void>((resolve, reject) => {

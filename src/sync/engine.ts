@@ -93,29 +93,13 @@ export async function syncApplication(
 
   // 1. what is there, and the plan
   let plan: SyncPlan;
-  let live: KubeObject[];
+  let liveByKey: Map<string, KubeObject>;
   try {
-    const allKinds = kindsOf([...kinds, ...(options.previousKinds ?? [])]);
-    const served = await discover(cluster, allKinds);
-    live = await listLive(cluster, app, allKinds);
-    const clusterScoped = new Set(
-      [...served.values()]
-        .filter((r) => !r.namespaced)
-        .map((r) => `${r.apiVersion.split('/').slice(0, -1).join('/')}/${r.kind}`),
-    );
-    plan = planSync({
-      app,
-      desired,
-      live,
-      defaultNamespace: options.defaultNamespace,
-      isClusterScoped: (group, kind) => clusterScoped.has(`${group}/${kind}`),
-    });
+    ({ plan, liveByKey } = await planAgainstLive(app, desired, options));
     result.plan = plan;
   } catch (e) {
     return fail('plan', 'Degraded', messageOf(e));
   }
-  const liveByKey = new Map<string, KubeObject>();
-  for (const o of live) liveByKey.set(identity(o), o);
 
   // 2. what differs (hooks always run)
   const steps = plan.phases.flatMap((p) => p.waves.flatMap((w) => w.steps));
@@ -255,6 +239,33 @@ function byKind(steps: readonly PlanStep[]): PlanStep[][] {
     else groups.push([step]);
   }
   return groups;
+}
+
+/** The plan for `desired` against what the cluster holds of `app`, and that live state by identity. */
+export async function planAgainstLive(
+  app: string,
+  desired: KubeObject[],
+  options: Pick<SyncOptions, 'cluster' | 'previousKinds' | 'defaultNamespace'>,
+): Promise<{ plan: SyncPlan; liveByKey: Map<string, KubeObject> }> {
+  const { cluster } = options;
+  const allKinds = kindsOf([...kindsOf(desired), ...(options.previousKinds ?? [])]);
+  const served = await discover(cluster, allKinds);
+  const live = await listLive(cluster, app, allKinds);
+  const clusterScoped = new Set(
+    [...served.values()]
+      .filter((r) => !r.namespaced)
+      .map((r) => `${r.apiVersion.split('/').slice(0, -1).join('/')}/${r.kind}`),
+  );
+  const plan = planSync({
+    app,
+    desired,
+    live,
+    defaultNamespace: options.defaultNamespace,
+    isClusterScoped: (group, kind) => clusterScoped.has(`${group}/${kind}`),
+  });
+  const liveByKey = new Map<string, KubeObject>();
+  for (const o of live) liveByKey.set(identity(o), o);
+  return { plan, liveByKey };
 }
 
 /** `group/kind/namespace/name`: the planner's identity of an object. */

@@ -264,3 +264,55 @@ test.serial(
     t.is(noToken.status, 401);
   },
 );
+
+test.serial(
+  'diff: what a sync would change, as a unified diff and a JSON patch; drift is reported',
+  async (t) => {
+    const CM = { group: '', version: 'v1', resource: 'configmaps' };
+    const clean = (await api('GET', '/api/v1/applications/shop/diff')).body;
+    t.is(clean.revision, work.head());
+    t.deepEqual(
+      clean.objects.map((o: any) => [o.object, o.action]),
+      [['/ConfigMap/default/shop', 'unchanged']],
+    );
+    // someone edits the live object by hand
+    await daemon.controlPlane.api.patch(
+      CM,
+      'default',
+      'shop',
+      'merge',
+      { data: { value: 'hand-edited' } },
+      { fieldManager: 'kubectl-edit' },
+    );
+    const drifted = (await api('GET', '/api/v1/applications/shop/diff')).body.objects[0];
+    t.is(drifted.action, 'update');
+    t.regex(drifted.diff, /^-\s+value: hand-edited$/m);
+    t.regex(drifted.diff, /^\+\s+value: v5$/m);
+    t.deepEqual(drifted.patch, [{ op: 'replace', path: '/data/value', value: 'v5' }]);
+    const text = await fetch(`${server.url}/api/v1/applications/shop/diff?format=text`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    t.regex(await text.text(), /ConfigMap default\/shop/);
+    // selfHeal is off for this application: reported, not corrected
+    const app = await eventually(async () => {
+      const a = (await api('GET', '/api/v1/applications/shop')).body;
+      return a.drift.length ? a : undefined;
+    });
+    t.like(app.drift[0], { object: 'ConfigMap default/shop', fields: ['.data.value'] });
+    t.is((daemon.controlPlane.api.get(CM, 'default', 'shop') as any).data.value, 'hand-edited');
+  },
+);
+
+test.serial('manual rollback to an earlier revision re-applies what it rendered', async (t) => {
+  const CM = { group: '', version: 'v1', resource: 'configmaps' };
+  const v2 = finished('shop').find((s) => s.subject === 'shop: v2' && s.result === 'Succeeded')!.revision!;
+  t.is((await api('POST', '/api/v1/applications/shop/rollback', { revision: 'f'.repeat(40) })).status, 404);
+  t.is((await api('POST', '/api/v1/applications/shop/rollback', {})).status, 400);
+  t.is((await api('POST', '/api/v1/applications/shop/rollback', { revision: v2 })).status, 202);
+  const run = await eventually(
+    () => finished('shop').find((s) => s.reason.startsWith('manual rollback')),
+    30_000,
+  );
+  t.like(run, { result: 'Succeeded', revision: v2, priority: 'manual' });
+  t.is((daemon.controlPlane.api.get(CM, 'default', 'shop') as any).data.value, 'v2');
+});

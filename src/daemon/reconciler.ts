@@ -6,7 +6,7 @@
  */
 import type { KubeObject } from '../core/index.js';
 import type { Cluster } from '../cluster/index.js';
-import { describeCause, syncApplication, type KindRef, type SyncResult } from '../sync/index.js';
+import { describeCause, kindsOf, syncApplication, type KindRef, type SyncResult } from '../sync/index.js';
 import type { StateStore } from './state/state-store.js';
 import type { Delivery, RenderedRevision } from './sync-worker.js';
 
@@ -21,12 +21,6 @@ export interface ReconcilerOptions {
   /** a sync is about to change the application's objects: what it changes is not drift */
   onSyncStart?: (app: string) => void;
 }
-
-const kindsOfObjects = (objects: readonly KubeObject[]): KindRef[] => {
-  const seen = new Map<string, KindRef>();
-  for (const o of objects) seen.set(`${o.apiVersion}/${o.kind}`, { apiVersion: o.apiVersion, kind: o.kind });
-  return [...seen.values()];
-};
 
 export class Reconciler {
   private readonly now: () => number;
@@ -88,7 +82,7 @@ export class Reconciler {
       app.name,
       healthy.objects as KubeObject[],
       rendered.app,
-      kindsOfObjects(objects),
+      kindsOf(objects),
       signal,
     );
     const outcome =
@@ -112,7 +106,7 @@ export class Reconciler {
   private previousKinds(app: string): KindRef[] {
     const last = this.options.state.syncs(app, 20).find((s) => s.revision && s.result === 'Succeeded');
     const record = last?.revision ? this.options.state.revision(app, last.revision) : undefined;
-    return record ? kindsOfObjects(record.objects as KubeObject[]) : [];
+    return record ? kindsOf(record.objects as KubeObject[]) : [];
   }
 
   private sync(

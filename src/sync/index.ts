@@ -1,6 +1,6 @@
 /** The sync engine: plan, dry run, waves gated on health, prune. This file is the layer's only public face. */
 export { syncApplication, type SyncEvent, type SyncOptions, type SyncResult } from './engine.js';
-export type { KindRef } from './live.js';
+export { kindsOf, type KindRef } from './live.js';
 export { previewSync, type ObjectPreview } from './preview.js';
 export { APP_LABEL, TRACKING_ANNOTATION, SYNC_WAVE_ANNOTATION, HOOK_ANNOTATION } from './annotations.js';
 export {

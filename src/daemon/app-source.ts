@@ -26,8 +26,6 @@ export interface AppSource {
   fetch(): Promise<FetchedRevision>;
   /** starts reporting revisions: the current one first (reason `startup`), then each change */
   watch(onChange: (revision: string, reason: string) => void, onError: (e: unknown) => void): Promise<void>;
-  /** looks again now (a webhook or a user said so); remote sources only */
-  checkNow(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -100,10 +98,6 @@ class RemoteAppSource implements AppSource {
     this.poller.start();
   }
 
-  async checkNow(): Promise<void> {
-    await this.poller?.pollNow();
-  }
-
   async close(): Promise<void> {
     this.poller?.close();
   }
@@ -143,8 +137,6 @@ class LocalAppSource implements AppSource {
     await this.local.start();
     onChange(`local:${await this.local.revision()}`, 'startup');
   }
-
-  async checkNow(): Promise<void> {}
 
   async close(): Promise<void> {
     await this.local.close();

@@ -122,7 +122,7 @@ export class SyncService {
       });
     }
     const redisUrl = config.queue.redisUrl;
-    if (redisUrl) this.redis = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
+    if (redisUrl) this.redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
     this.queue = createSyncQueue({
       redisUrl,
       concurrency: config.queue.concurrency,

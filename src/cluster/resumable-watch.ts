@@ -6,7 +6,7 @@
  * no stream ran. Both drivers use it: only opening a stream and listing differ.
  * https://github.com/kubernetes/client-go/blob/master/tools/cache/reflector.go
  */
-import type { JsonObject, KubeObject } from '../core/index.js';
+import { setTimer, type JsonObject, type KubeObject } from '../core/index.js';
 import { isTransient } from './errors.js';
 import { ClusterError, type ClusterWatch, type ClusterWatchEvent } from './types.js';
 
@@ -221,7 +221,7 @@ class ResumableWatch implements ClusterWatch {
       delay = Math.min(this.maxDelayMs, this.delayMs * 2 ** (this.failures - 1));
     }
     if (delay === 0 && !this.delivered && this.now() - this.openedAt < QUICK_END_MS) delay = this.delayMs;
-    this.timer = setTimeout(() => void this.reconnect(relist), delay);
+    this.timer = setTimer(() => void this.reconnect(relist), delay);
   }
 
   private async reconnect(relist: boolean): Promise<void> {

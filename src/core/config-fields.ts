@@ -2,6 +2,7 @@
 import { CapstanError, isCapstanError } from './errors.js';
 import type { JsonValue } from './object.js';
 import { parseQuantity } from './quantity.js';
+import { MAX_TIMER_DELAY_MS } from './timers.js';
 
 export type Obj = Record<string, JsonValue>;
 
@@ -94,6 +95,9 @@ export function keyPath(at: string, key: string): string {
   return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(key) ? `${at}.${key}` : `${at}[${JSON.stringify(key)}]`;
 }
 
+/** MAX_TIMER_DELAY_MS as a Go duration: 2,147,483,647 ms = 596 h 31 min 23.647 s. */
+const MAX_DURATION_TEXT = '596h31m23.647s';
+
 /**
  * A Go-style duration (`500ms`, `2s`, `1m30s`) in milliseconds.
  * Worked example: `1m30s` → 60,000 + 30,000 = 90,000.
@@ -108,5 +112,9 @@ export function durationMs(f: Fields, v: JsonValue | undefined, at: string): num
   }
   let ms = 0;
   for (const [, n, , unit] of text.matchAll(/(\d+(\.\d+)?)(ms|s|m|h)/g)) ms += Number(n) * units[unit];
+  // Node's timers cannot hold more than 2^31−1 ms and would fire after 1 ms instead.
+  if (Math.round(ms) > MAX_TIMER_DELAY_MS) {
+    f.fail(at, `must be at most ${MAX_DURATION_TEXT} (the longest delay a timer can hold), got ${show(v)}`);
+  }
   return Math.round(ms);
 }

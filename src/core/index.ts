@@ -7,3 +7,4 @@ export * from './label-selector.js';
 export * from './quantity.js';
 export * from './config.js';
 export * from './config-daemon.js';
+export * from './timers.js';

@@ -3,6 +3,8 @@
  * fit this shape, so the daemon passes its clock and tests drive time; `git/` itself may
  * import only `core/`, hence this minimal interface rather than the runtime's.
  */
+import { setTimer } from '../core/index.js';
+
 export interface Timers {
   now(): Date;
   setTimeout(fn: () => void, ms: number): unknown;
@@ -12,6 +14,6 @@ export interface Timers {
 /** Node's own timers. */
 export const realTimers: Timers = {
   now: () => new Date(),
-  setTimeout: (fn, ms) => globalThis.setTimeout(fn, Math.max(0, ms)),
+  setTimeout: (fn, ms) => setTimer(fn, ms),
   clearTimeout: (timer) => globalThis.clearTimeout(timer as NodeJS.Timeout),
 };

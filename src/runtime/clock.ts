@@ -7,6 +7,8 @@
  * the globals of the whole process, while an injected clock touches only the code under test.
  */
 
+import { setTimer, sleep } from '../core/index.js';
+
 declare const timerBrand: unique symbol;
 
 /** An opaque handle returned by `Clock.setTimeout`, only good for `Clock.clearTimeout`. */
@@ -27,9 +29,9 @@ export interface Clock {
 /** The wall clock and Node's timers. */
 export const realClock: Clock = {
   now: () => new Date(),
-  setTimeout: (fn, ms) => globalThis.setTimeout(fn, Math.max(0, ms)) as unknown as Timer,
+  setTimeout: (fn, ms) => setTimer(fn, ms) as unknown as Timer,
   clearTimeout: (timer) => globalThis.clearTimeout(timer as unknown as NodeJS.Timeout),
-  sleep: (ms) => new Promise((resolve) => globalThis.setTimeout(resolve, Math.max(0, ms))),
+  sleep,
 };
 
 interface FakeTimer {

@@ -6,7 +6,7 @@
  * wave. What it returns is plain data for the history; rollback is the caller's decision.
  */
 import { randomBytes } from 'node:crypto';
-import { isCapstanError, type KubeObject } from '../core/index.js';
+import { isCapstanError, sleep, type KubeObject } from '../core/index.js';
 import { ClusterError, type Cluster } from '../cluster/types.js';
 import { compare, type IgnoreDifference } from '../diff/index.js';
 import { clusterRef, mapLimited, waitHealthy } from './gate.js';
@@ -318,7 +318,7 @@ async function startHook(cluster: Cluster, obj: KubeObject, step: PlanStep): Pro
   const ref = clusterRef(hook);
   if (step.hook!.deletePolicies.includes('BeforeHookCreation') && (await cluster.get(ref))) {
     await cluster.delete(ref, { propagationPolicy: 'Background' });
-    for (let i = 0; i < 200 && (await cluster.get(ref)); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 200 && (await cluster.get(ref)); i++) await sleep(50);
   }
   await cluster.apply(hook);
   return hook;

@@ -4,7 +4,7 @@
  * per kind); a workload's pods and ReplicaSets are read only while it is not healthy, to
  * name the pod, container and probe at fault.
  */
-import type { KubeObject } from '../core/index.js';
+import { sleep, type KubeObject } from '../core/index.js';
 import type { Cluster, ObjectRef as ClusterRef } from '../cluster/types.js';
 import { assessHealth, worstHealth, type HealthStatus } from './health/index.js';
 
@@ -67,7 +67,7 @@ export async function waitHealthy(
       };
     }
     pending = unhealthy.map((r) => ({ ref: r.ref }));
-    await new Promise((r) => setTimeout(r, options.pollMs));
+    await sleep(options.pollMs);
   }
 }
 

@@ -4,7 +4,7 @@
  * is removed and the namespace goes away — what kube-controller-manager's namespace
  * controller does. Level-triggered: every pass recomputes from what is stored.
  */
-import { isJsonObject, type JsonObject } from '../../core/index.js';
+import { isJsonObject, setRepeatingTimer, type JsonObject } from '../../core/index.js';
 import type { Registry } from '../api/registry/registry.js';
 import type { ResourceType } from '../api/types.js';
 
@@ -33,7 +33,7 @@ export class NamespaceController {
   }
 
   start(): void {
-    this.timer = setInterval(() => this.kick(), RESYNC_MS);
+    this.timer = setRepeatingTimer(() => this.kick(), RESYNC_MS);
     this.timer.unref();
     this.kick();
   }

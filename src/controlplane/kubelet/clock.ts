@@ -3,6 +3,7 @@
  * CrashLoopBackOff, grace periods) goes through a Clock, so tests can run the same code
  * faster with `scaledClock` instead of waiting minutes of real time.
  */
+import { setTimer } from '../../core/index.js';
 
 /** An opaque timer handle returned by `Clock.setTimeout`. */
 export type TimerHandle = { readonly __timer: unique symbol } | object;
@@ -17,7 +18,7 @@ export interface Clock {
 /** The real clock. */
 export const systemClock: Clock = {
   now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, Math.max(0, ms)),
+  setTimeout: (fn, ms) => setTimer(fn, ms),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 
@@ -31,7 +32,7 @@ export function scaledClock(factor: number): Clock {
   const origin = Date.now();
   return {
     now: () => origin + (Date.now() - origin) * factor,
-    setTimeout: (fn, ms) => setTimeout(fn, Math.max(0, ms / factor)),
+    setTimeout: (fn, ms) => setTimer(fn, ms / factor),
     clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
   };
 }

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
-import { CapstanError } from '../../core/index.js';
+import { CapstanError, setTimer } from '../../core/index.js';
 
 /** The last `n` lines of `text` (all of it when `n` is undefined). */
 export function tail(text: string, n?: number): string {
@@ -89,7 +89,7 @@ export function followLog(file: string, opts: FollowOptions): Readable {
       stream.push(null);
       return;
     }
-    timer = setTimeout(() => void poll().catch((e: Error) => stream.destroy(e)), pollMs);
+    timer = setTimer(() => void poll().catch((e: Error) => stream.destroy(e)), pollMs);
   }
   return stream;
 }

@@ -6,7 +6,7 @@
  * Several agents may run side by side, one per configured node (see nodes.ts).
  */
 import os from 'node:os';
-import type { JsonObject, NodeTaint } from '../../core/index.js';
+import { setRepeatingTimer, type JsonObject, type NodeTaint } from '../../core/index.js';
 import type { ReconcileResult } from '../../runtime/index.js';
 import { ApiError } from '../api/errors.js';
 import type { Registry } from '../api/registry/registry.js';
@@ -108,7 +108,7 @@ export class NodeAgent {
       { subresource: 'status', fieldManager: 'kubelet' },
     );
     await this.renewLease();
-    this.leaseTimer = setInterval(() => void this.renewLease(), LEASE_RENEW_MS);
+    this.leaseTimer = setRepeatingTimer(() => void this.renewLease(), LEASE_RENEW_MS);
     this.leaseTimer.unref();
   }
 

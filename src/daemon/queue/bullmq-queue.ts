@@ -18,7 +18,7 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { CapstanError } from '../../core/index.js';
+import { CapstanError, setRepeatingTimer, setTimer } from '../../core/index.js';
 import { realClock } from '../../runtime/index.js';
 import { appKeys, CLAIM, ENQUEUE, FINISH, HAND_BACK, RENEW, SWEEP } from './bullmq-scripts.js';
 import {
@@ -154,7 +154,7 @@ export class BullMqSyncQueue implements SyncQueue {
     const sweep = () => {
       if (this.#closing) return;
       void this.#sweep().catch((e) => this.#o.onError(e));
-      this.#sweepTimer = setTimeout(sweep, this.#sweepEveryMs);
+      this.#sweepTimer = setTimer(sweep, this.#sweepEveryMs);
     };
     sweep();
   }
@@ -235,7 +235,7 @@ export class BullMqSyncQueue implements SyncQueue {
     }
     const run = this.#runs.start(sync, handler);
     this.#tokens.set(run, token);
-    const renew = setInterval(
+    const renew = setRepeatingTimer(
       () => void this.#renew(run, token),
       Math.max(1, Math.floor(this.#lockTtlMs / 3)),
     );

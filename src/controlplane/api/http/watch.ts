@@ -3,7 +3,7 @@
  * (`{"type":"ADDED","object":{…}}`), as kube-apiserver's watch handler writes them.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { JsonObject } from '../../../core/index.js';
+import { setTimer, type JsonObject } from '../../../core/index.js';
 import type { Api, ApiWatch, ApiWatchEvent, Gvr, WatchOptions } from '../types.js';
 import { cacheControl } from './response.js';
 import { internalError } from './status.js';
@@ -84,6 +84,6 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, w: WatchRe
   started = true;
   for (const event of early.splice(0)) send(event);
   if (w.options.timeoutSeconds !== undefined && !ended) {
-    timer = setTimeout(end, w.options.timeoutSeconds * 1000);
+    timer = setTimer(end, w.options.timeoutSeconds * 1000);
   }
 }

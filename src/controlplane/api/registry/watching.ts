@@ -4,7 +4,7 @@
  * selectors arrives as ADDED or DELETED; bookmarks carry the last delivered
  * resourceVersion, so a client resuming from one misses nothing.
  */
-import type { JsonObject } from '../../../core/index.js';
+import { setRepeatingTimer, type JsonObject } from '../../../core/index.js';
 import type { Store, StoreEvent, StoreWatch } from '../../store/types.js';
 import { ApiError, badRequest } from '../errors.js';
 import type { ApiWatch, ApiWatchEvent, ResourceType, WatchOptions } from '../types.js';
@@ -92,7 +92,7 @@ export function startWatch(
         bookmark({ 'k8s.io/initial-events-end': 'true' });
     });
   }
-  const timer = options.allowWatchBookmarks ? setInterval(() => bookmark(), BOOKMARK_EVERY_MS) : undefined;
+  const timer = options.allowWatchBookmarks ? setRepeatingTimer(() => bookmark(), BOOKMARK_EVERY_MS) : undefined;
   timer?.unref();
   return {
     stop() {

@@ -31,6 +31,7 @@ import { asVersion, checkNamespace, checkTypeMeta, copy, keyOf } from './convert
 import { compileFieldSelector } from './field-selector.js';
 import { generateName, metaOf, prepareCreateMeta, prepareUpdateMeta, timestamp } from './object-meta.js';
 import { applyPatch } from './patching.js';
+import { checkResourceVersion } from './resource-version.js';
 import { fromScale, toScale } from './scale.js';
 import { apiVersionOf, TypeRegistry } from './type-registry.js';
 import { startWatch } from './watching.js';
@@ -241,15 +242,7 @@ export class Registry implements Api {
       );
     }
     meta.name = name;
-    const rv = meta.resourceVersion;
-    if (typeof rv === 'string' && rv !== '' && rv !== String(old.revision)) {
-      throw conflict(
-        type.group,
-        type.resource,
-        name,
-        'the object has been modified; please apply your changes to the latest version and try again',
-      );
-    }
+    checkResourceVersion(type, name, meta.resourceVersion, old.revision);
     return asVersion(type, await this.writeUpdate(type, old, obj, options, false));
   }
 
@@ -279,6 +272,10 @@ export class Registry implements Api {
       }
       const current = options.subresource === 'scale' ? toScale(type, old.value) : old.value;
       const patched = applyPatch(type, current, patchType, body, options, this.now(), name, namespace);
+      // what the patch left in metadata.resourceVersion is the update's precondition
+      // (a Scale's is checked by fromScale)
+      if (options.subresource !== 'scale')
+        checkResourceVersion(type, name, metaOf(patched).resourceVersion, old.revision);
       try {
         if (options.subresource === 'scale') {
           return toScale(
@@ -289,8 +286,9 @@ export class Registry implements Api {
         metaOf(patched).resourceVersion = String(old.revision);
         return asVersion(type, await this.writeUpdate(type, old, patched, options, patchType === 'apply'));
       } catch (e) {
-        if (e instanceof ApiError && e.reason === 'Conflict' && attempt < 5 && !explicitVersion(body))
-          continue;
+        // a concurrent write won: re-read and patch again (a patch that sets a
+        // resourceVersion then fails its precondition, as it should)
+        if (e instanceof ApiError && e.reason === 'Conflict' && attempt < 5) continue;
         throw e;
       }
     }
@@ -565,10 +563,4 @@ function stripRv(obj: JsonObject): JsonObject {
   delete meta.resourceVersion;
   delete meta.managedFields;
   return { ...obj, metadata: meta };
-}
-
-function explicitVersion(body: JsonValue): boolean {
-  return (
-    isJsonObject(body) && isJsonObject(body.metadata) && typeof body.metadata.resourceVersion === 'string'
-  );
 }

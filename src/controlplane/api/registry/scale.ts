@@ -7,6 +7,7 @@ import { ApiError, badRequest } from '../errors.js';
 import type { ResourceType } from '../types.js';
 import { selectorString } from '../kinds/apps/label-selector.js';
 import { copy } from './convert.js';
+import { checkResourceVersion } from './resource-version.js';
 
 function read(obj: JsonValue | undefined, path: string): JsonValue | undefined {
   let cur = obj;
@@ -81,15 +82,8 @@ export function fromScale(type: ResourceType, obj: JsonObject, scale: JsonObject
     );
   }
   const rv = isJsonObject(scale.metadata) ? scale.metadata.resourceVersion : undefined;
-  const currentRv = (obj.metadata as JsonObject | undefined)?.resourceVersion;
-  if (typeof rv === 'string' && rv !== '' && rv !== currentRv) {
-    throw new ApiError(
-      409,
-      'Conflict',
-      `Operation cannot be fulfilled on ${type.group ? `${type.resource}.${type.group}` : type.resource} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
-      { name, group: type.group, kind: type.resource },
-    );
-  }
+  const currentRv = Number((obj.metadata as JsonObject | undefined)?.resourceVersion);
+  checkResourceVersion(type, name, rv, currentRv);
   if (!isJsonObject(scale)) throw badRequest('a Scale must be an object');
   const out = copy(obj);
   write(out, s.specReplicasPath, replicas);

@@ -121,6 +121,29 @@ class EmbeddedCluster implements Cluster {
     }
   }
 
+  async validateNew(obj: KubeObject, options: Pick<ApplyOptions, 'fieldManager'> = {}): Promise<void> {
+    const name = obj.metadata?.name;
+    const type = this.typeFor(obj.apiVersion, obj.kind);
+    const namespace = type?.namespaced ? obj.metadata?.namespace : undefined;
+    const what = describe(obj.kind, namespace, name);
+    if (!type) throw kindNotServed(what, obj.apiVersion, obj.kind);
+    if (!name) throw nameRequired(what);
+    if (type.namespaced && !namespace) throw namespaceRequired(what);
+    // the API server's own create path, in process, minus its "does the namespace exist" question
+    if (!this.api.validateApply) {
+      await this.apply(obj, { ...options, dryRun: true });
+      return;
+    }
+    try {
+      await this.api.validateApply(gvrOf(type), namespace, name, obj as JsonObject, {
+        fieldManager: options.fieldManager ?? 'capstan',
+        force: true,
+      });
+    } catch (e) {
+      throw toClusterError(e, what);
+    }
+  }
+
   async delete(ref: ObjectRef, options: DeleteOptions = {}): Promise<void> {
     const type = this.typeFor(ref.apiVersion, ref.kind);
     if (!type) return; // nothing of a kind not served can exist

@@ -140,6 +140,38 @@ class KubeCluster implements Cluster {
     throw fromStatus(what, res.status, res.body);
   }
 
+  /**
+   * A dry-run create (POST, not apply: an apply in the stand-in namespace would merge into
+   * an object of the same name there) in the object's namespace or, when that does not
+   * exist yet, in `default`, which every cluster has. The object's name, defaults and
+   * validation do not depend on its namespace, so the answer holds for the real one; what
+   * does depend on it (quotas, limit ranges, pod security labels, webhooks selecting
+   * namespaces) cannot be known before the namespace exists: a Forbidden from the stand-in
+   * proves nothing and is left to the apply. AlreadyExists comes after validation: passed.
+   */
+  async validateNew(obj: KubeObject, options: Pick<ApplyOptions, 'fieldManager'> = {}): Promise<void> {
+    const name = obj.metadata?.name ?? '';
+    const info = await this.resourceFor(obj.apiVersion, obj.kind);
+    const namespace = info?.namespaced ? obj.metadata?.namespace : undefined;
+    const what = describe(obj.kind, namespace, name);
+    if (!info) throw kindNotServed(what, obj.apiVersion, obj.kind);
+    if (!name) throw nameRequired(what);
+    if (info.namespaced && !namespace) throw namespaceRequired(what);
+    const create = (ns: string | undefined) =>
+      this.transport.send('POST', pathOf(info, ns), {
+        what,
+        body: ns === namespace ? obj : { ...obj, metadata: { ...obj.metadata, namespace: ns } },
+        // as strict about unknown fields as server-side apply is
+        query: { dryRun: 'All', fieldManager: options.fieldManager ?? 'capstan', fieldValidation: 'Strict' },
+      });
+    let res = await create(namespace);
+    const standIn = info.namespaced && res.status === 404 && isNamespaceNotFound(res.body);
+    if (standIn) res = await create(STAND_IN_NAMESPACE);
+    if ((res.status >= 200 && res.status < 300) || isAlreadyExists(res.body)) return;
+    if (standIn && res.status === 403) return;
+    throw fromStatus(what, res.status, res.body);
+  }
+
   async delete(ref: ObjectRef, options: DeleteOptions = {}): Promise<void> {
     const info = await this.resourceFor(ref.apiVersion, ref.kind);
     if (!info) return; // nothing of a kind not served can exist
@@ -250,6 +282,18 @@ function pathOf(info: ResourceInfo, namespace: string | undefined, name?: string
   const root = info.apiVersion.includes('/') ? `/apis/${info.apiVersion}` : `/api/${info.apiVersion}`;
   const ns = info.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
   return `${root}${ns}/${info.resource}${name !== undefined ? `/${encodeURIComponent(name)}` : ''}`;
+}
+
+/** Where objects of a namespace that does not exist yet are checked (see validateNew). */
+const STAND_IN_NAMESPACE = 'default';
+
+/** The 404 of a create in a namespace that does not exist: `namespaces "x" not found`. */
+function isNamespaceNotFound(body: unknown): boolean {
+  return isJsonObject(body) && isJsonObject(body.details) && body.details.kind === 'namespaces';
+}
+
+function isAlreadyExists(body: unknown): boolean {
+  return isJsonObject(body) && body.reason === 'AlreadyExists';
 }
 
 /** A 404 about an object names it; a 404 about a resource path does not. */

@@ -79,6 +79,14 @@ export interface Cluster {
   ): Promise<ClusterWatch>;
   /** server-side apply of the whole object (its namespace must be set for namespaced kinds) */
   apply(obj: KubeObject, options?: ApplyOptions): Promise<KubeObject>;
+  /**
+   * Checks `obj` as the server would on creating it now (name, defaults, validation,
+   * admission), writing nothing, even when its namespace does not exist yet: a dry-run
+   * apply in a missing namespace only answers NotFound. Throws the ClusterError an apply
+   * would. What depends on the namespace itself (quotas, limit ranges, pod security
+   * labels, webhooks selecting namespaces) may only show when the object is applied.
+   */
+  validateNew(obj: KubeObject, options?: Pick<ApplyOptions, 'fieldManager'>): Promise<void>;
   /** deletes; an object already gone is not an error */
   delete(ref: ObjectRef, options?: DeleteOptions): Promise<void>;
   close(): Promise<void>;

@@ -6,12 +6,15 @@
  * wave. What it returns is plain data for the history; rollback is the caller's decision.
  */
 import { randomBytes } from 'node:crypto';
-import { isCapstanError, sleep, type KubeObject } from '../core/index.js';
-import { ClusterError, type Cluster } from '../cluster/types.js';
+import { sleep, type KubeObject } from '../core/index.js';
+import type { Cluster } from '../cluster/types.js';
 import { compare, type IgnoreDifference } from '../diff/index.js';
+import { dryRunSync } from './dry-run.js';
 import { clusterRef, mapLimited, waitHealthy } from './gate.js';
 import { describeCause, type HealthCause, type HealthCode } from './health/index.js';
+import { waitKindsServed } from './kinds-served.js';
 import { discover, kindsOf, listLive, type KindRef } from './live.js';
+import { describeObject as describe, messageOf } from './messages.js';
 import { planSync, type PlanStep, type PlanWave, type SyncPlan } from './plan/index.js';
 
 export interface SyncOptions {
@@ -60,12 +63,6 @@ export interface SyncResult {
   kinds: KindRef[];
   plan?: SyncPlan;
 }
-
-const describe = (o: { kind: string; metadata: { name?: string; namespace?: string } }) =>
-  `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name ?? ''}`;
-
-const messageOf = (e: unknown) =>
-  isCapstanError(e) ? `${e.message} [${e.code}]` : String((e as Error)?.message ?? e);
 
 export async function syncApplication(
   app: string,
@@ -116,10 +113,11 @@ export async function syncApplication(
   }
 
   // 3. the whole set on the server, dry: nothing is written if anything is refused
-  const problems = await dryRun(
+  const problems = await dryRunSync(
     cluster,
     plan,
     steps.filter((s) => changed.has(s) || s.hook),
+    { prune: options.prune !== false, concurrency: CONCURRENCY },
   );
   if (problems.length > 0) {
     return fail(
@@ -202,6 +200,17 @@ export async function syncApplication(
         return fail('apply', 'Degraded', failed.error!, { object: describe(failed.obj) });
       for (const x of outcomes)
         gated.push({ ref: clusterRef(x.obj), known: 'known' in x ? x.known : undefined });
+      // the next kinds may be of these definitions: wait until they are served
+      if (group[0].ref.group === 'apiextensions.k8s.io' && group[0].ref.kind === 'CustomResourceDefinition') {
+        const crds = outcomes.map((x) => x.obj);
+        const late = await waitKindsServed(o.cluster, crds, {
+          deadline,
+          pollMs: o.pollMs ?? 500,
+          now,
+          signal: o.signal,
+        });
+        if (late) return fail('apply', 'Degraded', late, { object: describe(crds[0]) });
+      }
     }
     const gate = await waitHealthy(o.cluster, gated, {
       deadline,
@@ -272,35 +281,6 @@ export async function planAgainstLive(
 function identity(o: KubeObject): string {
   const slash = o.apiVersion.indexOf('/');
   return `${slash < 0 ? '' : o.apiVersion.slice(0, slash)}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
-}
-
-/**
- * Server-side dry run of every object to write. An object in a Namespace, or of a kind,
- * that this same sync creates cannot be checked before they exist: those are left to the
- * real apply (as `kubectl apply --dry-run=server` would refuse them too).
- */
-async function dryRun(cluster: Cluster, plan: SyncPlan, steps: PlanStep[]): Promise<string[]> {
-  const newNamespaces = new Set(
-    steps.filter((s) => s.ref.kind === 'Namespace' && s.state === 'new').map((s) => s.ref.name),
-  );
-  const newKinds = new Set(
-    plan.prepared
-      .filter((o) => o.kind === 'CustomResourceDefinition')
-      .map((o) => String((o.spec as { names?: { kind?: string } } | undefined)?.names?.kind)),
-  );
-  const problems: string[] = [];
-  await mapLimited(steps, CONCURRENCY, async (step) => {
-    const obj = plan.prepared[step.index];
-    if ((obj.metadata.namespace && newNamespaces.has(obj.metadata.namespace)) || newKinds.has(obj.kind))
-      return;
-    if (!obj.metadata.name) return; // a generateName hook: named when it runs
-    try {
-      await cluster.apply(obj, { dryRun: true });
-    } catch (e) {
-      problems.push(`${describe(obj)}: ${e instanceof ClusterError ? e.message : messageOf(e)}`);
-    }
-  });
-  return problems.sort();
 }
 
 /** Requests in flight at once (dry runs, applies of one kind): enough to hide latency, few enough for any server. */

@@ -210,6 +210,23 @@ export function clusterContract(driver: string, start: () => Promise<ContractTar
     t.is(dry.code, 'CLUSTER_INVALID');
   });
 
+  test(`${driver}: validateNew checks an object of a namespace that does not exist yet, writing nothing`, async (t) => {
+    const ns = `${driver}-not-yet-${process.pid % 1000}`;
+    await cluster().validateNew(deployment(ns, 'web'));
+    // an object of that name elsewhere (where a driver may check it) changes nothing
+    const other = await namespace();
+    await cluster().apply(configMap(other, 'taken', { v: '1' }));
+    await cluster().validateNew(configMap(other, 'taken', { v: '2' }));
+    const bad = await clusterError(t, cluster().validateNew(deployment(ns, 'bad', -1)));
+    t.is(bad.code, 'CLUSTER_INVALID');
+    t.true(bad.message.startsWith(`Deployment ${ns}/bad: `), bad.message);
+    t.true(bad.causes.some((c) => c.field === 'spec.replicas'));
+    t.is(await cluster().get({ apiVersion: 'v1', kind: 'Namespace', name: ns }), undefined);
+    t.like(await cluster().get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: other, name: 'taken' }), {
+      data: { v: '1' },
+    });
+  });
+
   test(`${driver}: a namespaced object without a namespace, or a kind not served, is refused`, async (t) => {
     const noNs = await clusterError(
       t,

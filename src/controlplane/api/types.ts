@@ -166,6 +166,17 @@ export interface Api {
     options?: WriteOptions,
   ): Promise<JsonObject>;
   delete(gvr: Gvr, namespace: string | undefined, name: string, options?: DeleteOptions): Promise<JsonObject>;
+  /**
+   * A dry-run server-side apply of `body` as a new object that does not need its namespace
+   * to exist (objects of a namespace a client is about to create); writes nothing.
+   */
+  validateApply?(
+    gvr: Gvr,
+    namespace: string | undefined,
+    name: string,
+    body: JsonObject,
+    options?: WriteOptions,
+  ): Promise<JsonObject>;
   deleteCollection(
     gvr: Gvr,
     namespace: string | undefined,

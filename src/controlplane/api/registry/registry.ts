@@ -168,6 +168,24 @@ export class Registry implements Api {
   }
 
   /**
+   * A dry-run server-side apply of `body` as a new object, whether or not its namespace
+   * exists (or an object of that name does): what a client needs to check the objects of a
+   * namespace it is about to create, which kube-apiserver answers NotFound for the
+   * namespace before validating. Defaults, admission and validation run as on create.
+   */
+  async validateApply(
+    gvr: Gvr,
+    namespace: string | undefined,
+    name: string,
+    body: JsonObject,
+    options: WriteOptions = {},
+  ): Promise<JsonObject> {
+    const type = this.storedTypeOf(gvr);
+    const created = applyPatch(type, undefined, 'apply', body, options, this.now(), name, namespace);
+    return this.insert(type, namespace, created, { ...options, dryRun: true }, true, false);
+  }
+
+  /**
    * Stores a new object (create, or a server-side apply of a missing one, whose
    * managedFields the apply already wrote).
    */
@@ -177,6 +195,8 @@ export class Registry implements Api {
     obj: JsonObject,
     options: WriteOptions,
     applied: boolean,
+    /** false: validate only, as if neither the namespace nor the object were a question */
+    checkExisting = true,
   ): Promise<JsonObject> {
     checkTypeMeta(type, obj);
     const ns = checkNamespace(type, namespace, obj);
@@ -193,7 +213,7 @@ export class Registry implements Api {
       ]);
     }
     const name = meta.name;
-    if (ns !== undefined) this.requireNamespace(type, ns, name);
+    if (ns !== undefined && checkExisting) this.requireNamespace(type, ns, name);
     prepareCreateMeta(type, obj, this.now());
     if (type.status) delete obj.status;
     type.defaults?.(obj);
@@ -204,7 +224,8 @@ export class Registry implements Api {
       if (!applied) recordCreate(obj, options.fieldManager, type, this.now());
       if (options.dryRun) {
         allocation?.revert();
-        if (this.store.get(keyOf(type, ns, name))) throw alreadyExists(type.group, type.resource, name);
+        if (checkExisting && this.store.get(keyOf(type, ns, name)))
+          throw alreadyExists(type.group, type.resource, name);
         return obj;
       }
       const stored = await this.store.create(keyOf(type, ns, name), obj);

@@ -38,10 +38,12 @@ export function runRender(args: string[], out: NodeJS.WritableStream): number {
 
 /**
  * The enclosing Git working tree. Outside one there is no repository to stay inside, so
- * only kustomize's own rules apply (files below each kustomization, no cycles).
+ * only kustomize's own rules apply (files below each kustomization, no cycles). Found from
+ * the path as given, not its real path: `deploy -> /elsewhere` belongs to the repository
+ * it sits in, and must stay inside it.
  */
 function defaultRepoRoot(dir: string): string {
-  const abs = fs.realpathSync.native(dir);
+  const abs = path.resolve(dir);
   for (let d = abs; ; d = path.dirname(d)) {
     if (fs.existsSync(path.join(d, '.git'))) return d;
     if (path.dirname(d) === d) return d;

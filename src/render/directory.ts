@@ -1,15 +1,19 @@
 /**
  * Plain manifest directories (like Argo CD's directory sources): every `*.yaml`, `*.yml`
- * and `*.json` file, in path order, optionally recursing into sub-directories. Files and
- * symlinks that resolve outside the directory are refused.
+ * and `*.json` file, in path order, optionally recursing into sub-directories. The
+ * directory must resolve inside the repository root, and every entry in it (file or
+ * sub-directory, symlinks followed) inside the directory.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { CapstanError, type KubeObject } from '../core/index.js';
 import { resourcesFromText } from './kustomize/manifests.js';
+import { realPathOf, requireInside, resolveSource, type Confinement } from './root.js';
 
 export interface DirectoryOptions {
   recursive?: boolean;
+  /** nothing outside this directory is read (default: the directory itself) */
+  repoRoot?: string;
   /** paths in messages are relative to this */
   displayRoot?: string;
 }
@@ -17,15 +21,11 @@ export interface DirectoryOptions {
 const MANIFEST = /\.(ya?ml|json)$/i;
 
 export function renderDirectory(dir: string, options: DirectoryOptions = {}): KubeObject[] {
-  let root: string;
-  try {
-    root = fs.realpathSync.native(dir);
-  } catch {
-    throw new CapstanError('RENDER_FILE_NOT_FOUND', `${dir}: directory does not exist`, { path: dir });
-  }
+  const root = resolveSource(dir, options.repoRoot, options.displayRoot).dir;
   const displayRoot = options.displayRoot ? path.resolve(options.displayRoot) : root;
+  const where: Confinement = { root, rootName: 'the directory being rendered' };
   const files: string[] = [];
-  collect(root, root, options.recursive === true, files, new Set([root]));
+  collect(where, root, options.recursive === true, files, new Set([root]));
   if (files.length === 0) {
     const shown = path.relative(displayRoot, root) || '.';
     throw new CapstanError(
@@ -42,39 +42,33 @@ export function renderDirectory(dir: string, options: DirectoryOptions = {}): Ku
   return objects;
 }
 
-function collect(root: string, dir: string, recursive: boolean, out: string[], visited: Set<string>): void {
+function collect(
+  where: Confinement,
+  dir: string,
+  recursive: boolean,
+  out: string[],
+  visited: Set<string>,
+): void {
   const entries = fs
     .readdirSync(dir, { withFileTypes: true })
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
     const full = path.join(dir, e.name);
-    let real: string;
-    try {
-      real = fs.realpathSync.native(full);
-    } catch {
-      throw new CapstanError(
-        'RENDER_FILE_NOT_FOUND',
-        `${path.relative(root, full)}: a symlink to a file that does not exist`,
-        {
-          path: full,
-        },
-      );
-    }
-    const rel = path.relative(root, real);
-    if (rel.startsWith('..') || path.isAbsolute(rel)) {
-      throw new CapstanError(
-        'RENDER_FILE_OUTSIDE_ROOT',
-        `${path.relative(root, full)}: resolves outside the directory being rendered (through a symlink)`,
-        { path: full },
-      );
+    const shown = path.relative(where.root, full);
+    const real = realPathOf(full, shown);
+    if (real === undefined) {
+      throw new CapstanError('RENDER_FILE_NOT_FOUND', `${shown}: a symlink to a file that does not exist`, {
+        path: full,
+      });
     }
     const stat = fs.statSync(real);
+    requireInside(where, full, real, shown, stat.isDirectory() ? 'directory' : 'file');
     if (stat.isDirectory()) {
       // a symlink back up the tree would recurse forever: each directory is read once
       if (recursive && !visited.has(real)) {
         visited.add(real);
-        collect(root, real, recursive, out, visited);
+        collect(where, real, recursive, out, visited);
       }
     } else if (MANIFEST.test(e.name)) {
       out.push(real);

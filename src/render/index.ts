@@ -35,6 +35,7 @@ export function render(dir: string, options: RenderOptions = {}): RenderResult {
     mode: 'directory',
     objects: renderDirectory(dir, {
       recursive: options.recursive,
+      repoRoot: options.repoRoot,
       displayRoot: options.displayRoot ?? options.repoRoot,
     }),
   };

@@ -4,9 +4,9 @@
  * generated names, fix name references, resolve vars, drop local-config objects, sort,
  * and apply buildMetadata.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { CapstanError, isJsonObject, type KubeObject } from '../../core/index.js';
+import { resolveSource } from '../root.js';
 import { addContentHashes } from './hash-names.js';
 import { RootedLoader, type BuildContext } from './loader.js';
 import { fixNameReferences } from './name-reference.js';
@@ -29,18 +29,7 @@ const MANAGED_BY = 'kustomize-(devel)';
 
 /** Builds the kustomization in `dir` and returns the objects in output order. */
 export function kustomize(dir: string, options: KustomizeOptions = {}): KubeObject[] {
-  const realDir = realDirectory(dir);
-  const repoRoot = realDirectory(options.repoRoot ?? dir);
-  const rel = path.relative(repoRoot, realDir);
-  if (rel.startsWith('..') || path.isAbsolute(rel)) {
-    throw new CapstanError(
-      'RENDER_FILE_OUTSIDE_ROOT',
-      `${dir}: the kustomization is outside the repository root ${repoRoot}`,
-      {
-        path: dir,
-      },
-    );
-  }
+  const { dir: realDir, repoRoot } = resolveSource(dir, options.repoRoot, options.displayRoot);
   const ctx: BuildContext = {
     repoRoot,
     displayRoot: options.displayRoot ? path.resolve(options.displayRoot) : repoRoot,
@@ -73,19 +62,6 @@ export function kustomize(dir: string, options: KustomizeOptions = {}): KubeObje
   resources = sortResources(resources, top.k.sortOptions, top.file);
   applyBuildMetadata(resources, top.k.buildMetadata ?? [], top.file);
   return resources.map((r) => finish(r.obj));
-}
-
-function realDirectory(dir: string): string {
-  let real: string;
-  try {
-    real = fs.realpathSync.native(dir);
-  } catch {
-    throw new CapstanError('RENDER_FILE_NOT_FOUND', `${dir}: directory does not exist`, { path: dir });
-  }
-  if (!fs.statSync(real).isDirectory()) {
-    throw new CapstanError('RENDER_NOT_A_DIRECTORY', `${dir}: is not a directory`, { path: dir });
-  }
-  return real;
 }
 
 function applyBuildMetadata(

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CapstanError } from '../../core/index.js';
 import type { PatchSchemaLookup } from '../../merge/index.js';
+import { isInside, realPathOf, requireInside } from '../root.js';
 import type { FileLoader } from './types.js';
 
 export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
@@ -40,11 +41,6 @@ export function isRemoteReference(ref: string): boolean {
     /^(github\.com|gitlab\.com|bitbucket\.org)\//i.test(ref) ||
     /\?ref=|\?version=/.test(ref)
   );
-}
-
-function isInside(parent: string, child: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
 export class RootedLoader implements FileLoader {
@@ -89,16 +85,13 @@ export class RootedLoader implements FileLoader {
         path: this.display(relPath),
       });
     }
-    const real = found.real;
-    if (!isInside(this.dir, real)) {
-      const viaLink = isInside(this.dir, abs) ? ' (through a symlink)' : '';
-      throw new CapstanError(
-        'RENDER_FILE_OUTSIDE_ROOT',
-        `${this.display(relPath)}: ${what} is outside the kustomization root ${this.display('.')}${viaLink}; kustomize's root-only load restriction forbids it`,
-        { path: this.display(relPath) },
-      );
-    }
-    return real;
+    const where = {
+      root: this.dir,
+      rootName: `the kustomization root ${this.display('.')}`,
+      reason: "kustomize's root-only load restriction forbids it",
+    };
+    requireInside(where, abs, found.real, this.display(relPath), what);
+    return found.real;
   }
 
   /**
@@ -117,24 +110,30 @@ export class RootedLoader implements FileLoader {
   }
 
   private lookupUncached(abs: string): { real: string; stat: fs.Stats } | undefined {
-    const lst = fs.lstatSync(abs, { throwIfNoEntry: false });
-    if (!lst) return undefined;
+    const shown = () => path.relative(this.ctx.displayRoot, abs) || '.';
+    let lst: fs.Stats | undefined;
     try {
-      if (lst.isSymbolicLink()) {
-        const real = fs.realpathSync.native(abs);
-        return { real, stat: fs.statSync(real) };
-      }
-      const cache = (this.ctx.realDirs ??= new Map());
-      const dir = path.dirname(abs);
-      let realDir = cache.get(dir);
-      if (realDir === undefined) {
-        realDir = fs.realpathSync.native(dir);
-        cache.set(dir, realDir);
-      }
-      return { real: path.join(realDir, path.basename(abs)), stat: lst };
+      lst = fs.lstatSync(abs, { throwIfNoEntry: false });
     } catch {
-      return undefined; // a dangling symlink
+      lst = undefined; // a path through a file (ENOTDIR) or a looping directory link
     }
+    if (!lst) {
+      realPathOf(abs, shown); // throws for a symlink loop; anything else is simply not there
+      return undefined;
+    }
+    if (lst.isSymbolicLink()) {
+      const real = realPathOf(abs, shown);
+      return real === undefined ? undefined : { real, stat: fs.statSync(real) }; // undefined: dangling
+    }
+    const cache = (this.ctx.realDirs ??= new Map());
+    const dir = path.dirname(abs);
+    let realDir = cache.get(dir);
+    if (realDir === undefined) {
+      realDir = realPathOf(dir, shown);
+      if (realDir === undefined) return undefined;
+      cache.set(dir, realDir);
+    }
+    return { real: path.join(realDir, path.basename(abs)), stat: lst };
   }
 
   readBytes(relPath: string): Buffer {

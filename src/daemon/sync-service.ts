@@ -14,6 +14,7 @@ import { createSyncQueue, type SyncJob, type SyncPriority, type SyncQueue } from
 import { readSecret } from './secrets.js';
 import { StateStore } from './state/state-store.js';
 import { fetchRevision, ROLLBACK_PREFIX, SyncWorker } from './sync-worker.js';
+import { RenderPool } from './render-pool.js';
 import { previewSync, type ObjectPreview } from '../sync/index.js';
 import { CapstanError } from '../core/index.js';
 import { DriftWatcher, type Drift } from './drift-watcher.js';
@@ -62,6 +63,8 @@ export class SyncService {
   readonly state: StateStore;
   readonly queue: SyncQueue;
   readonly webhooks: WebhookHandler;
+  /** renders run in worker threads, so the APIs answer during a heavy one */
+  private readonly renders = new RenderPool();
   private readonly entries = new Map<string, Entry>();
   private readonly redis?: Redis;
   private readonly drift?: DriftWatcher;
@@ -158,6 +161,7 @@ export class SyncService {
     const worker = new SyncWorker({
       application: (name) => service.entries.get(name),
       state: service.state,
+      render: service.renders.render,
       deliver: service.reconciler
         ? (rendered, signal, job) => service.reconciler!.deliver(rendered, signal, job.priority === 'manual')
         : undefined,
@@ -239,9 +243,15 @@ export class SyncService {
     if (!this.cluster)
       throw new CapstanError('SYNC_NO_CLUSTER', 'the daemon runs without a cluster: nothing to compare with');
     const { app, source } = entry;
-    const fetched = await fetchRevision({ revision: app.source.targetRevision }, app, source, this.state);
+    const fetched = await fetchRevision(
+      { revision: app.source.targetRevision },
+      app,
+      source,
+      this.state,
+      this.renders.render,
+    );
     try {
-      const objects = await previewSync(app.name, fetched.render(), {
+      const objects = await previewSync(app.name, await fetched.render(), {
         cluster: this.cluster,
         defaultNamespace: app.namespace,
         ignoreDifferences: app.ignoreDifferences,
@@ -271,6 +281,8 @@ export class SyncService {
     this.drift?.close();
     await Promise.all([...this.entries.values()].map((e) => e.source.close()));
     await this.queue.close();
+    // after the queue: its close waits for (or aborts) the renders of running syncs
+    await this.renders.close();
     this.redis?.disconnect();
     this.state.close();
   }

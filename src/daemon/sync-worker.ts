@@ -9,8 +9,8 @@
 import path from 'node:path';
 import { CapstanError, isCapstanError, type KubeObject } from '../core/index.js';
 import { isTransientGitError, redactText } from '../git/index.js';
-import { render } from '../render/index.js';
 import type { AppSource } from './app-source.js';
+import type { Renderer } from './render-pool.js';
 import type { Application } from './applications.js';
 import type { SyncJob } from './queue/index.js';
 import type { StateStore } from './state/state-store.js';
@@ -36,6 +36,8 @@ export interface Delivery {
 export interface SyncWorkerOptions {
   application: (name: string) => { app: Application; source: AppSource } | undefined;
   state: StateStore;
+  /** renders a revision's files (the daemon's worker-thread pool) */
+  render: Renderer;
   /** the step after rendering (the reconciler); a throw fails the sync and is retried */
   deliver?: (rendered: RenderedRevision, signal: AbortSignal, job: SyncJob) => Promise<Delivery | void>;
   now?: () => number;
@@ -64,7 +66,7 @@ export class SyncWorker {
     });
     let revision: string | undefined;
     try {
-      const fetched = await fetchRevision(job, app, source, state);
+      const fetched = await fetchRevision(job, app, source, state, this.options.render);
       revision = fetched.revision;
       try {
         signal.throwIfAborted();
@@ -73,7 +75,7 @@ export class SyncWorker {
           revision,
           subject: fetched.subject,
           author: fetched.author,
-          objects: fetched.render(),
+          objects: await fetched.render(signal),
         };
         const delivery = await this.options.deliver?.(rendered, signal, job);
         state.finishSync(id, {
@@ -99,12 +101,12 @@ export class SyncWorker {
   };
 }
 
-/** A revision's files (or kept objects), held until `release()`; `render()` may throw a user's mistake. */
+/** A revision's files (or kept objects), held until `release()`; `render()` may reject with a user's mistake. */
 export interface FetchedRevision {
   revision: string;
   subject?: string;
   author?: string;
-  render(): KubeObject[];
+  render(signal?: AbortSignal): Promise<KubeObject[]>;
   release(): Promise<void>;
 }
 
@@ -117,6 +119,7 @@ export async function fetchRevision(
   app: Application,
   source: AppSource,
   state: StateStore,
+  renderer: Renderer,
 ): Promise<FetchedRevision> {
   if (job.revision.startsWith(ROLLBACK_PREFIX)) {
     const wanted = job.revision.slice(ROLLBACK_PREFIX.length);
@@ -130,7 +133,7 @@ export async function fetchRevision(
       revision: kept.revision,
       subject: kept.subject,
       author: kept.author,
-      render: () => kept.objects as KubeObject[],
+      render: async () => kept.objects as KubeObject[],
       release: async () => undefined,
     };
   }
@@ -139,11 +142,11 @@ export async function fetchRevision(
     revision: fetched.revision,
     subject: fetched.subject,
     author: fetched.author,
-    render: () =>
-      render(path.join(fetched.root, app.source.path || '.'), {
-        repoRoot: fetched.root,
-        displayRoot: fetched.root,
-      }).objects,
+    render: async (signal) => {
+      const dir = path.join(fetched.root, app.source.path || '.');
+      const rendered = await renderer(dir, { repoRoot: fetched.root, displayRoot: fetched.root }, signal);
+      return rendered.objects;
+    },
     release: fetched.release,
   };
 }

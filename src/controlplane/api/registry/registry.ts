@@ -31,6 +31,7 @@ import { asVersion, checkNamespace, checkTypeMeta, copy, keyOf } from './convert
 import { compileFieldSelector } from './field-selector.js';
 import { generateName, metaOf, prepareCreateMeta, prepareUpdateMeta, timestamp } from './object-meta.js';
 import { applyPatch } from './patching.js';
+import { checkIntegerFields } from './integer-fields.js';
 import { checkResourceVersion } from './resource-version.js';
 import { fromScale, toScale } from './scale.js';
 import { apiVersionOf, TypeRegistry } from './type-registry.js';
@@ -524,6 +525,7 @@ export class Registry implements Api {
   }
 
   private validate(type: ResourceType, obj: JsonObject, old: JsonObject | undefined, name: string): void {
+    checkIntegerFields(type, obj);
     const causes = type.validate?.(obj, old) ?? [];
     if (causes.length > 0) throw invalid(type.group, type.kind, name, causes);
   }

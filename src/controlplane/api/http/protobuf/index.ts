@@ -10,6 +10,11 @@ import { malformed, WireReader, WireType } from './wire.js';
 
 export const PROTOBUF_MEDIA_TYPE = 'application/vnd.kubernetes.protobuf';
 
+// the message tables are the only typed schema of the built-in kinds the server holds:
+// the registry reads their integer widths to refuse what JSON decoding would
+export { messageFor, messages } from './messages.js';
+export type { Field, Message } from './schema.js';
+
 /** "k8s" then 0, the only encoding style defined: a runtime.Unknown follows. */
 const MAGIC = [0x6b, 0x38, 0x73, 0x00];
 

@@ -2,7 +2,7 @@
  * The notation of the message tables in ./schemas and their parsed form.
  *
  * A message is a space-separated list of fields `number:jsonName[:kind][*][!]`:
- * - kind, `string` when left out: `int` (int32 or int64), `bool`, `bytes` (base64 in JSON),
+ * - kind, `string` when left out: `int` (int32), `int64`, `bool`, `bytes` (base64 in JSON),
  *   `quantity` (resource.Quantity: its string), `intOrString` (a number or a string),
  *   `time` (metav1.Time: RFC 3339), `microTime`, `fieldsV1` (managed fields: raw JSON), a
  *   message `Name` of the same group or `group.Name`, or `{kind}`: a map with string keys;
@@ -28,6 +28,8 @@ export interface Field {
   map: boolean;
   repeated: boolean;
   keepZero: boolean;
+  /** an `int64` (kind `int`, the same on the wire): JSON decoding bounds `int` to int32 */
+  int64: boolean;
 }
 
 export type Message = ReadonlyMap<number, Field>;
@@ -62,10 +64,11 @@ function parseMessage(group: string, spec: string): Message {
     const [, num, name, brace, kind, star, bang] = m;
     fields.set(Number(num), {
       name: name === '...' ? '' : name!,
-      kind: parseKind(group, kind ?? 'string'),
+      kind: parseKind(group, kind === 'int64' ? 'int' : (kind ?? 'string')),
       map: brace === '{',
       repeated: star === '*',
       keepZero: bang === '!',
+      int64: kind === 'int64',
     });
   }
   return fields;

@@ -7,6 +7,7 @@ import { selectorString } from './label-selector.js';
 import { VERBS, ageColumn, column, containerCells, containerColumns, int, nameColumn, str } from './print.js';
 import { defaultTemplateIn, orDefault, specFor } from './template.js';
 import {
+  countOrPercent,
   immutableField,
   intOrPercent,
   isZero,
@@ -44,7 +45,8 @@ function validate(obj: JsonObject, old?: JsonObject): FieldCause[] {
   } else if (strategy.type === 'RollingUpdate') {
     const ru = isJsonObject(strategy.rollingUpdate) ? strategy.rollingUpdate : {};
     out.push(...intOrPercent('spec.strategy.rollingUpdate.maxUnavailable', ru.maxUnavailable));
-    out.push(...intOrPercent('spec.strategy.rollingUpdate.maxSurge', ru.maxSurge));
+    // only maxUnavailable is capped at 100% (ValidateRollingUpdateDeployment)
+    out.push(...countOrPercent('spec.strategy.rollingUpdate.maxSurge', ru.maxSurge));
     // with neither surge nor unavailability allowed a rollout could never make progress
     if (isZero(ru.maxUnavailable) && isZero(ru.maxSurge))
       out.push(

@@ -40,20 +40,28 @@ export function specOf(obj: JsonObject): JsonObject {
  * when a percentage (ValidatePositiveIntOrPercent + IsNotMoreThan100Percent).
  */
 export function intOrPercent(path: string, v: JsonValue | undefined): FieldCause[] {
+  const causes = countOrPercent(path, v);
+  if (causes.length > 0 || typeof v !== 'string') return causes;
+  return Number(v.slice(0, -1)) <= 100 ? [] : [invalidValue(path, v, 'must not be greater than 100%')];
+}
+
+/**
+ * An IntOrString that is a count or a percentage of any size (ValidatePositiveIntOrPercent
+ * alone): a Deployment's maxSurge may be `150%`, 3 pods more for every 2 desired.
+ */
+export function countOrPercent(path: string, v: JsonValue | undefined): FieldCause[] {
   if (v === undefined || v === null) return [];
   if (typeof v === 'number')
     return v >= 0 ? [] : [invalidValue(path, v, 'must be greater than or equal to 0')];
   if (typeof v === 'string') {
-    const m = /^(\d+)%$/.exec(v);
-    if (!m)
-      return [
-        invalidValue(
-          path,
-          v,
-          "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
-        ),
-      ];
-    return Number(m[1]) <= 100 ? [] : [invalidValue(path, v, 'must not be greater than 100%')];
+    if (/^\d+%$/.test(v)) return [];
+    return [
+      invalidValue(
+        path,
+        v,
+        "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
+      ),
+    ];
   }
   return [invalidValue(path, v, "must be an integer or percentage (e.g '5%')")];
 }

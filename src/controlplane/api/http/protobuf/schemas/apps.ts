@@ -13,7 +13,7 @@ export const apps: SchemaTable = {
   ],
   DaemonSetStatus: [
     '1:currentNumberScheduled:int! 2:numberMisscheduled:int! 3:desiredNumberScheduled:int!',
-    '4:numberReady:int! 5:observedGeneration:int 6:updatedNumberScheduled:int 7:numberAvailable:int',
+    '4:numberReady:int! 5:observedGeneration:int64 6:updatedNumberScheduled:int 7:numberAvailable:int',
     '8:numberUnavailable:int 9:collisionCount:int! 10:conditions:DaemonSetCondition*',
   ],
   DaemonSetUpdateStrategy: '1:type 2:rollingUpdate:RollingUpdateDaemonSet',
@@ -28,7 +28,7 @@ export const apps: SchemaTable = {
     '9:progressDeadlineSeconds:int!',
   ],
   DeploymentStatus: [
-    '1:observedGeneration:int 2:replicas:int 3:updatedReplicas:int 4:availableReplicas:int',
+    '1:observedGeneration:int64 2:replicas:int 3:updatedReplicas:int 4:availableReplicas:int',
     '5:unavailableReplicas:int 6:conditions:DeploymentCondition* 7:readyReplicas:int',
     '8:collisionCount:int! 9:terminatingReplicas:int!',
   ],
@@ -40,7 +40,7 @@ export const apps: SchemaTable = {
     '4:minReadySeconds:int',
   ],
   ReplicaSetStatus: [
-    '1:replicas:int! 2:fullyLabeledReplicas:int 3:observedGeneration:int 4:readyReplicas:int',
+    '1:replicas:int! 2:fullyLabeledReplicas:int 3:observedGeneration:int64 4:readyReplicas:int',
     '5:availableReplicas:int 6:conditions:ReplicaSetCondition* 7:terminatingReplicas:int!',
   ],
   RollingUpdateDaemonSet: '1:maxUnavailable:intOrString 2:maxSurge:intOrString',
@@ -58,7 +58,7 @@ export const apps: SchemaTable = {
     '11:ordinals:StatefulSetOrdinals',
   ],
   StatefulSetStatus: [
-    '1:observedGeneration:int 2:replicas:int! 3:readyReplicas:int 4:currentReplicas:int',
+    '1:observedGeneration:int64 2:replicas:int! 3:readyReplicas:int 4:currentReplicas:int',
     '5:updatedReplicas:int 6:currentRevision 7:updateRevision 9:collisionCount:int!',
     '10:conditions:StatefulSetCondition* 11:availableReplicas:int!',
   ],

@@ -7,7 +7,7 @@ import type { SchemaTable } from '../schema.js';
 export const batch: SchemaTable = {
   CronJob: '1:metadata:meta.ObjectMeta 2:spec:CronJobSpec 3:status:CronJobStatus',
   CronJobSpec: [
-    '1:schedule! 2:startingDeadlineSeconds:int! 3:concurrencyPolicy 4:suspend:bool!',
+    '1:schedule! 2:startingDeadlineSeconds:int64! 3:concurrencyPolicy 4:suspend:bool!',
     '5:jobTemplate:JobTemplateSpec 6:successfulJobsHistoryLimit:int! 7:failedJobsHistoryLimit:int!',
     '8:timeZone!',
   ],
@@ -16,7 +16,7 @@ export const batch: SchemaTable = {
   JobCondition: '1:type! 2:status! 3:lastProbeTime:time 4:lastTransitionTime:time 5:reason 6:message',
   JobSchedulingConfiguration: '',
   JobSpec: [
-    '1:parallelism:int! 2:completions:int! 3:activeDeadlineSeconds:int! 4:selector:meta.LabelSelector',
+    '1:parallelism:int! 2:completions:int! 3:activeDeadlineSeconds:int64! 4:selector:meta.LabelSelector',
     '5:manualSelector:bool! 6:template:core.PodTemplateSpec 7:backoffLimit:int!',
     '8:ttlSecondsAfterFinished:int! 9:completionMode! 10:suspend:bool!',
     '11:podFailurePolicy:PodFailurePolicy 12:backoffLimitPerIndex:int! 13:maxFailedIndexes:int!',

@@ -5,9 +5,9 @@
 import type { SchemaTable } from '../schema.js';
 
 export const meta: SchemaTable = {
-  Condition: '1:type! 2:status! 3:observedGeneration:int 4:lastTransitionTime:time 5:reason! 6:message!',
+  Condition: '1:type! 2:status! 3:observedGeneration:int64 4:lastTransitionTime:time 5:reason! 6:message!',
   DeleteOptions: [
-    '1:gracePeriodSeconds:int! 2:preconditions:Preconditions 3:orphanDependents:bool!',
+    '1:gracePeriodSeconds:int64! 2:preconditions:Preconditions 3:orphanDependents:bool!',
     '4:propagationPolicy! 5:dryRun* 6:ignoreStoreReadErrorWithClusterBreakingPotential:bool!',
   ],
   LabelSelector: '1:matchLabels:{string} 2:matchExpressions:LabelSelectorRequirement*',
@@ -17,8 +17,8 @@ export const meta: SchemaTable = {
     '7:fieldsV1:fieldsV1 8:subresource',
   ],
   ObjectMeta: [
-    '1:name 2:generateName 3:namespace 4:selfLink 5:uid 6:resourceVersion 7:generation:int',
-    '8:creationTimestamp:time 9:deletionTimestamp:time 10:deletionGracePeriodSeconds:int!',
+    '1:name 2:generateName 3:namespace 4:selfLink 5:uid 6:resourceVersion 7:generation:int64',
+    '8:creationTimestamp:time 9:deletionTimestamp:time 10:deletionGracePeriodSeconds:int64!',
     '11:labels:{string} 12:annotations:{string} 13:ownerReferences:OwnerReference* 14:finalizers*',
     '17:managedFields:ManagedFieldsEntry*',
   ],

@@ -14,7 +14,7 @@ export const policy: SchemaTable = {
     '4:unhealthyPodEvictionPolicy!',
   ],
   PodDisruptionBudgetStatus: [
-    '1:observedGeneration:int 2:disruptedPods:{time} 3:disruptionsAllowed:int! 4:currentHealthy:int!',
+    '1:observedGeneration:int64 2:disruptedPods:{time} 3:disruptionsAllowed:int! 4:currentHealthy:int!',
     '5:desiredHealthy:int! 6:expectedPods:int! 7:conditions:meta.Condition*',
   ],
 };

@@ -1,0 +1,68 @@
+/**
+ * Renders off the daemon's event loop. A kustomization of a few kilobytes can take seconds
+ * of CPU (a "doubling diamond" of 13 levels builds 8,192 objects); run on the main thread
+ * it froze the daemon's API and the embedded Kubernetes API for as long (issue 10). Each
+ * render runs in a worker thread of a small piscina pool instead, created on first use.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { Piscina } from 'piscina';
+import { CapstanError } from '../core/index.js';
+import type { RenderOptions, RenderResult } from '../render/index.js';
+import type { ClonedCapstanError, RenderReply, RenderTask } from './render-worker.js';
+
+/** Renders `dir`; rejects with the renderer's own CapstanError on a user's mistake. */
+export type Renderer = (dir: string, options: RenderOptions, signal?: AbortSignal) => Promise<RenderResult>;
+
+export interface RenderPoolOptions {
+  /** worker threads (default: one per core but one, at most two — the event loop keeps a core) */
+  threads?: number;
+  /** an idle worker exits after this long (default 30 s); the next render starts a new one */
+  idleMs?: number;
+}
+
+// the worker's file beside this one: render-worker.ts under tsx (tests), .js from dist/
+const WORKER_FILE = new URL(
+  `./render-worker${path.extname(new URL(import.meta.url).pathname)}`,
+  import.meta.url,
+);
+
+export class RenderPool {
+  private pool?: Piscina<RenderTask, RenderReply>;
+  private closed = false;
+
+  constructor(private readonly options: RenderPoolOptions = {}) {}
+
+  /** Renders `dir` in a worker; an aborted `signal` ends the worker running it. */
+  readonly render: Renderer = async (dir, options, signal) => {
+    if (this.closed) throw new CapstanError('RENDER_POOL_CLOSED', 'the daemon is stopping: no new renders');
+    const reply = await this.started().run({ dir, options }, { signal });
+    if (!reply.ok) throw rebuild(reply.error);
+    return reply.result;
+  };
+
+  /** Ends the workers (a render still running is rejected); safe to call twice. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.destroy();
+  }
+
+  private started(): Piscina<RenderTask, RenderReply> {
+    this.pool ??= new Piscina<RenderTask, RenderReply>({
+      filename: WORKER_FILE.href,
+      minThreads: 0,
+      maxThreads: this.options.threads ?? Math.min(2, Math.max(1, os.availableParallelism() - 1)),
+      idleTimeout: this.options.idleMs ?? 30_000,
+      // below the event loop in the scheduler's eyes: on a busy machine the APIs still answer first
+      niceIncrement: 5,
+    });
+    return this.pool;
+  }
+}
+
+/** The worker's reply as the CapstanError it was, so callers match its code as before. */
+function rebuild(error: ClonedCapstanError): CapstanError {
+  return new CapstanError(error.code, error.message, error.data, error.cause);
+}

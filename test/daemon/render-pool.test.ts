@@ -1,0 +1,70 @@
+/**
+ * The render pool: objects come back whole from the worker thread, a user's mistake comes
+ * back as the same CapstanError (class, code, message, data), an aborted render is
+ * rejected, and close() is idempotent and refuses later renders.
+ */
+import test from 'ava';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CapstanError } from '../../src/core/index.js';
+import { render } from '../../src/render/index.js';
+import { RenderPool } from '../../src/daemon/render-pool.js';
+import { writeDiamond } from '../helpers/diamond-kustomization.js';
+
+let root: string;
+const pool = new RenderPool({ threads: 1 });
+
+test.before(() => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'capstan-render-pool-'));
+});
+
+test.after.always(async () => {
+  await pool.close();
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+function dir(name: string, files: Record<string, string>): string {
+  const d = path.join(root, name);
+  for (const [file, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(d, file)), { recursive: true });
+    fs.writeFileSync(path.join(d, file), text);
+  }
+  return d;
+}
+
+test.serial('renders in a worker what render() gives on the main thread', async (t) => {
+  const d = path.join(root, 'diamond');
+  writeDiamond(d, 4);
+  const off = await pool.render(d, { repoRoot: d });
+  t.deepEqual(off, render(d, { repoRoot: d }));
+  t.is(off.objects.length, 16);
+});
+
+test.serial("a user's mistake arrives as the renderer's CapstanError", async (t) => {
+  const d = dir('escape', { 'kustomization.yaml': 'resources: [../outside.yaml]\n' });
+  fs.writeFileSync(path.join(root, 'outside.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n');
+  const expected = t.throws(() => render(d, { repoRoot: d }), { instanceOf: CapstanError });
+  const error = await t.throwsAsync(pool.render(d, { repoRoot: d }), { instanceOf: CapstanError });
+  t.is(error?.code, expected?.code);
+  t.is(error?.message, expected?.message);
+  t.deepEqual(error?.data, expected?.data);
+});
+
+test.serial('an aborted render is rejected', async (t) => {
+  const d = path.join(root, 'aborted');
+  writeDiamond(d, 8);
+  const controller = new AbortController();
+  const rendering = pool.render(d, { repoRoot: d }, controller.signal);
+  controller.abort();
+  await t.throwsAsync(rendering, { name: 'AbortError' });
+});
+
+test.serial('close() twice is fine; a render after it is refused', async (t) => {
+  const own = new RenderPool();
+  const d = dir('after-close', { 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n' });
+  t.is((await own.render(d, {})).objects.length, 1);
+  await own.close();
+  await own.close();
+  await t.throwsAsync(own.render(d, {}), { instanceOf: CapstanError, code: 'RENDER_POOL_CLOSED' });
+});

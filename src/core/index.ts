@@ -7,4 +7,6 @@ export * from './label-selector.js';
 export * from './quantity.js';
 export * from './config.js';
 export * from './config-daemon.js';
+export * from './secret-mask.js';
+export * from './secret-text.js';
 export * from './timers.js';

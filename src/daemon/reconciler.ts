@@ -7,6 +7,7 @@
 import type { KubeObject } from '../core/index.js';
 import type { Cluster } from '../cluster/index.js';
 import { describeCause, kindsOf, syncApplication, type KindRef, type SyncResult } from '../sync/index.js';
+import { Redactor } from './redaction.js';
 import type { StateStore } from './state/state-store.js';
 import type { Delivery, RenderedRevision } from './sync-worker.js';
 
@@ -61,7 +62,8 @@ export class Reconciler {
         changed: changedOf(result),
       };
     }
-    const reason = reasonOf(result);
+    // the reason is kept as the failed revision's and shown by the API: no Secret value in it
+    const reason = new Redactor(objects).text(reasonOf(result));
     // a revision that was applied and never became healthy: go back to the last healthy one
     const applied = result.failedAt === 'health' || result.failedAt === 'hook' || result.failedAt === 'apply';
     if (!applied || !rendered.app.syncPolicy.autoRollback) {
@@ -88,7 +90,7 @@ export class Reconciler {
     const outcome =
       back.result === 'Succeeded'
         ? `rolled back to ${healthy.revision.slice(0, 12)}, which is ${back.health}`
-        : `rolling back to ${healthy.revision.slice(0, 12)} failed too: ${reasonOf(back)}`;
+        : `rolling back to ${healthy.revision.slice(0, 12)} failed too: ${new Redactor(healthy.objects as KubeObject[]).text(reasonOf(back))}`;
     if (back.result === 'Succeeded') {
       state.markHealthy(app.name, healthy.revision, this.now());
       this.options.onApplied?.(app, back.plan?.prepared ?? []);

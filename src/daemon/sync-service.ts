@@ -11,6 +11,7 @@ import { DEFAULT_POLL_INTERVAL_MS, SnapshotStore, redactText } from '../git/inde
 import { createAppSource, type AppSource } from './app-source.js';
 import type { Application } from './applications.js';
 import { createSyncQueue, type SyncJob, type SyncPriority, type SyncQueue } from './queue/index.js';
+import { Redactor } from './redaction.js';
 import { readSecret } from './secrets.js';
 import { StateStore } from './state/state-store.js';
 import { fetchRevision, ROLLBACK_PREFIX, SyncWorker } from './sync-worker.js';
@@ -75,7 +76,9 @@ export class SyncService {
   private constructor(options: SyncServiceOptions) {
     const { config, dataDir } = options;
     const env = options.env ?? process.env;
-    this.log = options.log ?? (() => undefined);
+    const log = options.log ?? (() => undefined);
+    // a URL with user info can reach a line through any error text: none leaves with it
+    this.log = (line) => log(redactText(line));
     // secrets first: a missing one stops the start before anything runs
     const secrets: Partial<Record<ProviderName, string>> = {};
     for (const [provider, ref] of Object.entries(config.webhooks.secrets))
@@ -100,6 +103,7 @@ export class SyncService {
         ...(a.triggerPaths ? { triggerPaths: a.triggerPaths } : {}),
         ...(a.pollIntervalMs ? { pollIntervalSeconds: a.pollIntervalMs / 1000 } : {}),
       };
+      if (redactText(a.source.repoURL) !== a.source.repoURL) this.log(urlCredentialsWarning(a.name));
       const source = createAppSource(app, {
         cacheDir: path.join(dataDir, 'git', 'repos'),
         snapshots,
@@ -176,7 +180,7 @@ export class SyncService {
           void service.enqueue(entry.app.name, revision, priority, reason);
         },
         (e) => {
-          entry.sourceError = isCapstanError(e) ? `${e.message} [${e.code}]` : String(e);
+          entry.sourceError = redactText(isCapstanError(e) ? `${e.message} [${e.code}]` : String(e));
           service.log(`source of ${entry.app.name}: ${entry.sourceError}`);
         },
       );
@@ -188,7 +192,7 @@ export class SyncService {
     return [...this.entries.values()].map((e) => {
       const failed = this.state.failedRevision(e.app.name);
       return {
-        app: e.app,
+        app: withoutUrlCredentials(e.app),
         source: e.source.display,
         ...(e.sourceError ? { sourceError: e.sourceError } : {}),
         drift: this.drift?.driftOf(e.app.name) ?? [],
@@ -251,12 +255,13 @@ export class SyncService {
       this.renders.render,
     );
     try {
-      const objects = await previewSync(app.name, await fetched.render(), {
+      const rendered = await fetched.render();
+      const objects = await previewSync(app.name, rendered, {
         cluster: this.cluster,
         defaultNamespace: app.namespace,
         ignoreDifferences: app.ignoreDifferences,
         color: options.color,
-      });
+      }).catch((e: unknown) => Promise.reject(new Redactor(rendered).error(e)));
       return { revision: fetched.revision, objects };
     } finally {
       await fetched.release();
@@ -286,4 +291,18 @@ export class SyncService {
     this.redis?.disconnect();
     this.state.close();
   }
+}
+
+/** The application as the API shows it: a repoURL's user info (`user:password@`) removed. */
+function withoutUrlCredentials(app: Application): Application {
+  const repoURL = redactText(app.source.repoURL);
+  return repoURL === app.source.repoURL ? app : { ...app, source: { ...app.source, repoURL } };
+}
+
+function urlCredentialsWarning(name: string): string {
+  return (
+    `warning: applications.${name}.source.repoURL carries credentials (user:password@). Capstan keeps ` +
+    'them out of its API and logs, but the configuration file is no place for them: remove them from ' +
+    'the URL and set `credentials:` (environment variables or a file) instead'
+  );
 }

@@ -8,8 +8,9 @@
  */
 import path from 'node:path';
 import { CapstanError, isCapstanError, type KubeObject } from '../core/index.js';
-import { isTransientGitError, redactText } from '../git/index.js';
+import { isTransientGitError } from '../git/index.js';
 import type { AppSource } from './app-source.js';
+import { Redactor } from './redaction.js';
 import type { Renderer } from './render-pool.js';
 import type { Application } from './applications.js';
 import type { SyncJob } from './queue/index.js';
@@ -65,6 +66,8 @@ export class SyncWorker {
       startedAt: this.now(),
     });
     let revision: string | undefined;
+    // grows to know the rendered set's Secret values once it is rendered
+    let redactor = new Redactor();
     try {
       const fetched = await fetchRevision(job, app, source, state, this.options.render);
       revision = fetched.revision;
@@ -77,13 +80,14 @@ export class SyncWorker {
           author: fetched.author,
           objects: await fetched.render(signal),
         };
+        redactor = new Redactor(rendered.objects);
         const delivery = await this.options.deliver?.(rendered, signal, job);
         state.finishSync(id, {
           finishedAt: this.now(),
           result: delivery?.result ?? 'Succeeded',
           revision,
           objects: rendered.objects.length,
-          message: delivery?.message ?? rendered.subject,
+          message: redactor.text(delivery?.message ?? rendered.subject),
           subject: rendered.subject,
           author: rendered.author,
           health: delivery?.health,
@@ -94,9 +98,9 @@ export class SyncWorker {
         await fetched.release();
       }
     } catch (e) {
-      const message = describe(e);
+      const message = redactor.text(describe(e));
       state.finishSync(id, { finishedAt: this.now(), result: 'Failed', revision, message });
-      if (retryable(e) || signal.aborted) throw e;
+      if (retryable(e) || signal.aborted) throw redactor.error(e);
     }
   };
 }
@@ -160,6 +164,5 @@ function retryable(e: unknown): boolean {
 }
 
 function describe(e: unknown): string {
-  const text = e instanceof CapstanError ? `${e.message} [${e.code}]` : String((e as Error)?.message ?? e);
-  return redactText(text, []);
+  return e instanceof CapstanError ? `${e.message} [${e.code}]` : String((e as Error)?.message ?? e);
 }

@@ -6,26 +6,15 @@
  * value still shows as a change, an unchanged one as unchanged, and nothing of the value
  * (not even its length, nor whether two keys hold the same value) leaks. Keys stay visible.
  */
-import { isJsonObject, type JsonObject, type JsonValue, type KubeObject } from '../core/index.js';
-import { isSecret, LAST_APPLIED_ANNOTATION } from './normalize.js';
-
-const FIRST_MASK_LENGTH = 8;
-
-/** Hands out masks per key: same (key, value), same mask. */
-class Masker {
-  private readonly byKey = new Map<string, Map<string, string>>();
-
-  mask(key: string, canonical: string): string {
-    let values = this.byKey.get(key);
-    if (!values) this.byKey.set(key, (values = new Map()));
-    let mask = values.get(canonical);
-    if (mask === undefined) {
-      mask = '+'.repeat(FIRST_MASK_LENGTH + values.size);
-      values.set(canonical, mask);
-    }
-    return mask;
-  }
-}
+import {
+  isJsonObject,
+  isSecret,
+  SecretMasker,
+  type JsonObject,
+  type JsonValue,
+  type KubeObject,
+} from '../core/index.js';
+import { LAST_APPLIED_ANNOTATION } from './normalize.js';
 
 /** `data` holds base64; `stringData` the clear text: one canonical form so that both mask alike. */
 function canonical(v: JsonValue, base64: boolean): string {
@@ -33,14 +22,14 @@ function canonical(v: JsonValue, base64: boolean): string {
   return base64 ? v : Buffer.from(v, 'utf8').toString('base64');
 }
 
-function maskMap(m: JsonValue | undefined, masker: Masker, base64: boolean): JsonValue | undefined {
+function maskMap(m: JsonValue | undefined, masker: SecretMasker, base64: boolean): JsonValue | undefined {
   if (!isJsonObject(m)) return m;
   const out: JsonObject = {};
   for (const [k, v] of Object.entries(m)) out[k] = v === null ? v : masker.mask(k, canonical(v, base64));
   return out;
 }
 
-function maskOne(obj: KubeObject, masker: Masker): KubeObject {
+function maskOne(obj: KubeObject, masker: SecretMasker): KubeObject {
   const out: KubeObject = { ...obj };
   if ('data' in obj) out.data = maskMap(obj.data as JsonValue, masker, true);
   if ('stringData' in obj) out.stringData = maskMap(obj.stringData as JsonValue, masker, false);
@@ -65,6 +54,6 @@ function maskOne(obj: KubeObject, masker: Masker): KubeObject {
  */
 export function maskSecretValues<T extends KubeObject | undefined>(versions: readonly T[]): T[] {
   if (!versions.some((v) => v !== undefined && isSecret(v))) return versions.slice();
-  const masker = new Masker();
+  const masker = new SecretMasker();
   return versions.map((v) => (v !== undefined && isSecret(v) ? (maskOne(v, masker) as T) : v));
 }

@@ -5,7 +5,14 @@
  * as it is, and otherwise only the maps on the way to what is dropped are copied — the
  * sync engine normalizes every object on every resync.
  */
-import { idOf, isJsonObject, type JsonObject, type KubeObject, type ResourceId } from '../core/index.js';
+import {
+  idOf,
+  isJsonObject,
+  isSecret,
+  type JsonObject,
+  type KubeObject,
+  type ResourceId,
+} from '../core/index.js';
 import { fieldsOf, managedFieldsEntries, type ManagedFieldsEntry } from './fields-v1.js';
 import { matchingIgnores, removeOwned, removePointers, type IgnoreDifference } from './ignore.js';
 
@@ -71,10 +78,6 @@ export function stripServerFields(obj: KubeObject): KubeObject {
     if (m) out = { ...out, metadata: m };
   }
   return isSecret(out) && 'stringData' in out ? foldStringData(out) : out;
-}
-
-export function isSecret(obj: { apiVersion?: unknown; kind?: unknown }): boolean {
-  return obj.kind === 'Secret' && obj.apiVersion === 'v1';
 }
 
 /**

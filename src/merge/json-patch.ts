@@ -9,7 +9,7 @@
 import fastJsonPatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
 import { parse as parseYaml } from 'yaml';
-import { CapstanError, isJsonObject, type JsonValue } from '../core/index.js';
+import { CapstanError, isJsonObject, isSecret, SecretMasker, type JsonValue } from '../core/index.js';
 
 const { applyOperation, _areEquals: deepEqual } = fastJsonPatch;
 
@@ -112,6 +112,8 @@ export function applyJsonPatch<T extends JsonValue>(
   context: { source?: string; target?: string; inPlace?: boolean } = {},
 ): T {
   const valid = validateJsonPatch(ops, context.source);
+  // a failing `test` on a Secret would otherwise quote its data in the error
+  const secret = isJsonObject(doc) && isSecret(doc);
   // inPlace: the caller discards `doc` on failure (a render aborts), so no copy is needed
   let out = (context.inPlace ? doc : structuredClone(doc)) as JsonValue;
   valid.forEach((op, i) => {
@@ -136,9 +138,10 @@ export function applyJsonPatch<T extends JsonValue>(
           mustExist(out, op.path);
           const actual = fastJsonPatch.getValueByPointer(out, op.path);
           if (!deepEqual(actual, op.value ?? null)) {
-            throw new Error(
-              `test failed: the value is ${JSON.stringify(actual)}, not ${JSON.stringify(op.value ?? null)}`,
-            );
+            const [is, not] = secret
+              ? maskedPair(op.path, actual, op.value ?? null)
+              : [JSON.stringify(actual), JSON.stringify(op.value ?? null)];
+            throw new Error(`test failed: the value is ${is}, not ${not}`);
           }
           return; // nothing to apply once checked
         }
@@ -155,9 +158,16 @@ export function applyJsonPatch<T extends JsonValue>(
         `${context.source ? `${context.source}: ` : ''}JSON patch operation ${i} (${where})` +
           `${context.target ? ` on ${context.target}` : ''} failed: ${(e as Error).message}`,
         { source: context.source, target: context.target, index: i, op: op.op, path: op.path },
-        e,
+        // fast-json-patch's errors carry the whole document: not for a Secret
+        secret ? undefined : e,
       );
     }
   });
   return out as T;
+}
+
+/** Two different values of a Secret as the diff shows them: `++++++++`, `+++++++++`. */
+function maskedPair(path: string, a: JsonValue | undefined, b: JsonValue): [string, string] {
+  const masker = new SecretMasker();
+  return [masker.mask(path, JSON.stringify(a ?? null)), masker.mask(path, JSON.stringify(b))];
 }

@@ -7,7 +7,16 @@
  * object keeps its apiVersion, kind, name and namespace unless the patch's options allow
  * a name or kind change. A patch `$patch: delete` removes the object from the build.
  */
-import { CapstanError, gvkOf, isJsonObject, type JsonObject, type KubeObject } from '../../../core/index.js';
+import {
+  CapstanError,
+  gvkOf,
+  isJsonObject,
+  isSecret,
+  redactSecretValues,
+  secretValuesOf,
+  type JsonObject,
+  type KubeObject,
+} from '../../../core/index.js';
 import {
   applyJsonPatch,
   parseJsonPatch,
@@ -262,11 +271,14 @@ function patchEach(
       });
     } catch (e) {
       if (e instanceof CapstanError) {
+        // a merge error may quote a value: on a Secret, its own or the patch's is masked
+        const secret = isSecret(res.obj);
+        const values = secret ? secretValuesOf([res.obj, { ...body, kind } as KubeObject]) : [];
         throw new CapstanError(
           e.code,
-          `${where}: cannot patch ${describeId(res.obj)}: ${e.message}`,
+          `${where}: cannot patch ${describeId(res.obj)}: ${redactSecretValues(e.message, values)}`,
           { file: where },
-          e,
+          secret ? undefined : e,
         );
       }
       throw e;

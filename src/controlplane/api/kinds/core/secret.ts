@@ -45,8 +45,9 @@ function validateType(secret: JsonObject, data: JsonObject): FieldCause[] {
           'json: cannot unmarshal into Go value of type map[string]interface {}',
         ),
       ];
-    } catch (e) {
-      return [invalid(keyPath('data', k), '<secret contents redacted>', (e as Error).message)];
+    } catch {
+      // JSON.parse's message quotes the input around the fault: say only that it is not JSON
+      return [invalid(keyPath('data', k), '<secret contents redacted>', 'must be valid JSON')];
     }
   };
   switch (str(secret.type)) {

@@ -13,6 +13,11 @@
  *       triggerPaths: [".", /shared]
  *       pollInterval: 1m
  *       credentials: { usernameEnv: GIT_USER, passwordEnv: GIT_PASSWORD }   # or { file: ./git-creds.json }
+ *   git:                          # limits on every Git source (these are the defaults)
+ *     maxFetchBytes: 1Gi          # bytes one fetch may read
+ *     maxBlobBytes: 64Mi          # one file
+ *     maxSnapshotBytes: 2Gi       # one commit's files together
+ *     maxFiles: 200000            # files in one commit
  *
  * Secrets are never written in the file itself: only where to read them.
  */
@@ -57,6 +62,14 @@ export interface ApplicationConfig {
 export type ClusterConfig =
   { embedded: true } | { kubeconfig?: string; context?: string; inCluster?: boolean };
 
+/** Limits on Git sources; unset ones take the defaults of src/git (DEFAULT_GIT_LIMITS). */
+export interface GitLimitsConfig {
+  maxFetchBytes?: number;
+  maxBlobBytes?: number;
+  maxSnapshotBytes?: number;
+  maxFiles?: number;
+}
+
 export interface DaemonConfig {
   cluster?: ClusterConfig;
   server: { host?: string; port?: number };
@@ -64,6 +77,7 @@ export interface DaemonConfig {
   pollIntervalMs?: number;
   webhooks: { secrets: Partial<Record<WebhookProviderName, SecretRef>>; maxBodyBytes?: number };
   applications: ApplicationConfig[];
+  git?: GitLimitsConfig;
 }
 
 export const DAEMON_CONFIG_FIELDS = [
@@ -73,6 +87,7 @@ export const DAEMON_CONFIG_FIELDS = [
   'pollInterval',
   'webhooks',
   'applications',
+  'git',
 ] as const;
 
 const APP_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -205,6 +220,34 @@ function readCluster(f: Fields, v: JsonValue | undefined): ClusterConfig | undef
   };
 }
 
+/** A whole number of 1 or more: bytes may be written as a quantity (`64Mi`, `1Gi`). */
+function readCount(
+  f: Fields,
+  v: JsonValue | undefined,
+  at: string,
+  unit: 'bytes' | 'files',
+): number | undefined {
+  const n = unit === 'bytes' ? f.quantity(v, at, '64Mi') : v === null ? undefined : v;
+  if (n === undefined) return undefined;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) {
+    const what = unit === 'bytes' ? 'bytes (or a quantity such as 64Mi)' : 'files, 1 or more';
+    f.fail(at, `must be a whole number of ${what}, got ${show(v ?? null)}`);
+  }
+  return n;
+}
+
+function readGitLimits(f: Fields, v: JsonValue | undefined): GitLimitsConfig | undefined {
+  if (v === null || v === undefined) return undefined;
+  const m = f.object(v, 'git', ['maxFetchBytes', 'maxBlobBytes', 'maxSnapshotBytes', 'maxFiles']);
+  const limits: GitLimitsConfig = {
+    maxFetchBytes: readCount(f, m.maxFetchBytes, 'git.maxFetchBytes', 'bytes'),
+    maxBlobBytes: readCount(f, m.maxBlobBytes, 'git.maxBlobBytes', 'bytes'),
+    maxSnapshotBytes: readCount(f, m.maxSnapshotBytes, 'git.maxSnapshotBytes', 'bytes'),
+    maxFiles: readCount(f, m.maxFiles, 'git.maxFiles', 'files'),
+  };
+  return Object.fromEntries(Object.entries(limits).filter(([, n]) => n !== undefined));
+}
+
 /** Reads the daemon's fields of the top-level mapping `top`. */
 export function readDaemonConfig(f: Fields, top: Record<string, JsonValue>): DaemonConfig {
   const cluster = readCluster(f, top.cluster);
@@ -232,6 +275,7 @@ export function readDaemonConfig(f: Fields, top: Record<string, JsonValue>): Dae
   const applications = f
     .list(top.applications, 'applications')
     .map((a, i) => readApplication(f, a, `applications[${i}]`));
+  const git = readGitLimits(f, top.git);
   applications.forEach((a, i) => {
     const first = applications.findIndex((o) => o.name === a.name);
     if (first !== i)
@@ -254,5 +298,6 @@ export function readDaemonConfig(f: Fields, top: Record<string, JsonValue>): Dae
     ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}),
     webhooks: { secrets, ...(maxBodyBytes !== undefined ? { maxBodyBytes: maxBodyBytes as number } : {}) },
     applications,
+    ...(git ? { git } : {}),
   };
 }

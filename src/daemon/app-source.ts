@@ -5,7 +5,14 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GitSource, LocalSource, Poller, type CredentialSource, type SnapshotStore } from '../git/index.js';
+import {
+  GitSource,
+  LocalSource,
+  Poller,
+  type CredentialSource,
+  type GitLimits,
+  type SnapshotStore,
+} from '../git/index.js';
 import type { Application } from './applications.js';
 
 /** A revision's files, held until `release()`. */
@@ -35,6 +42,8 @@ export interface AppSourceContext {
   credentials?: CredentialSource;
   /** default poll interval, ms */
   pollIntervalMs: number;
+  /** limits on fetches and snapshots (the configuration's `git:`); unset ones take the defaults */
+  gitLimits?: Partial<GitLimits>;
 }
 
 /** `/abs/dir`, `./rel/dir` or `file:///abs/dir`: a local directory. */
@@ -65,6 +74,7 @@ class RemoteAppSource implements AppSource {
       cacheDir: ctx.cacheDir,
       snapshots: ctx.snapshots,
       credentials: ctx.credentials,
+      limits: ctx.gitLimits,
     });
     this.display = this.git.display;
   }

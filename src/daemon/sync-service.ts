@@ -109,6 +109,7 @@ export class SyncService {
         snapshots,
         credentials: a.credentials,
         pollIntervalMs: config.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+        gitLimits: config.git,
       });
       this.entries.set(app.name, { app, source });
     }

@@ -22,6 +22,8 @@ import { CapstanError } from '../core/index.js';
  * | `GIT_FETCH_FAILED` | any other failure talking to the server |
  * | `GIT_LOCAL_NOT_FOUND` | a local source's directory does not exist |
  * | `GIT_INVALID_OPTION` | a bad option (poll interval, cache size, depth) |
+ * | `GIT_LIMIT_EXCEEDED` | a fetch, one file, a commit's total size or file count is over its limit (`git.max*`) |
+ * | `GIT_PACK_INVALID` | the server sent a truncated or corrupt pack (bad header, data or checksum) |
  */
 export type GitErrorCode =
   | 'GIT_URL_INVALID'
@@ -38,7 +40,9 @@ export type GitErrorCode =
   | 'GIT_CREDENTIALS_INVALID'
   | 'GIT_FETCH_FAILED'
   | 'GIT_LOCAL_NOT_FOUND'
-  | 'GIT_INVALID_OPTION';
+  | 'GIT_INVALID_OPTION'
+  | 'GIT_LIMIT_EXCEEDED'
+  | 'GIT_PACK_INVALID';
 
 const TRANSIENT = new Set<GitErrorCode>(['GIT_UNREACHABLE', 'GIT_SERVER_ERROR']);
 

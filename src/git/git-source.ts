@@ -4,6 +4,7 @@ import type { HttpClient } from 'isomorphic-git';
 import { gitError } from './errors.js';
 import { authorizationHeader, loadCredentials, secretsOf, type CredentialSource } from './credentials.js';
 import { createHttpClient, DEFAULT_HTTP_TIMEOUT_MS } from './http.js';
+import { resolveGitLimits, type GitLimits } from './limits.js';
 import { withLock } from './lock.js';
 import { listRemoteRefs, type RemoteRefs } from './remote.js';
 import { GitRepository, type CommitInfo, type RemoteAuth } from './repository.js';
@@ -32,6 +33,8 @@ export interface GitSourceOptions {
   http?: HttpClient;
   /** Packs in the mirror past which a shallow mirror is fetched afresh (default 64; see GitRepository). */
   maxPacks?: number;
+  /** Bounds on a fetch, one file, one snapshot's size and file count (default DEFAULT_GIT_LIMITS). */
+  limits?: Partial<GitLimits>;
 }
 
 /** What the cheap check says the revision is now, without fetching. */
@@ -68,6 +71,7 @@ export class GitSource {
   readonly #depth: number;
   readonly #http: HttpClient;
   readonly #repo: GitRepository;
+  readonly #limits: GitLimits;
   /** The commit of the last sync, whose snapshot (if still cached) seeds the next one. */
   #lastCommit?: string;
 
@@ -82,6 +86,7 @@ export class GitSource {
       throw gitError('GIT_INVALID_OPTION', message, { depth });
     }
     this.#depth = depth;
+    this.#limits = resolveGitLimits(options.limits);
     this.#opts = options;
     this.#http =
       options.http ?? createHttpClient({ timeoutMs: options.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS });
@@ -92,6 +97,7 @@ export class GitSource {
       http: this.#http,
       display: this.display,
       maxPacks: options.maxPacks,
+      limits: this.#limits,
     });
   }
 
@@ -156,6 +162,8 @@ export class GitSource {
             cache: repo.cache,
             display: this.display,
             base,
+            limits: this.#limits,
+            measured: repo.measured,
           }),
         );
       } finally {
@@ -168,7 +176,12 @@ export class GitSource {
 
   async #listRefs(): Promise<{ refs: RemoteRefs; auth: RemoteAuth }> {
     const auth = await this.#auth();
-    const refs = await listRemoteRefs({ http: this.#http, url: this.#remote.url, ...auth });
+    const refs = await listRemoteRefs({
+      http: this.#http,
+      url: this.#remote.url,
+      ...auth,
+      maxBytes: this.#limits.maxFetchBytes,
+    });
     return { refs, auth };
   }
 

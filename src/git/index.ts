@@ -21,3 +21,4 @@ export { Poller, DEFAULT_POLL_INTERVAL_MS, type PollerOptions, type PollerState 
 export { realTimers, type Timers } from './timers.js';
 export { gitError, isTransientGitError, type GitErrorCode } from './errors.js';
 export { createHttpClient, DEFAULT_HTTP_TIMEOUT_MS } from './http.js';
+export { DEFAULT_GIT_LIMITS, resolveGitLimits, type GitLimits } from './limits.js';

@@ -1,5 +1,7 @@
 import git, { type HttpClient } from 'isomorphic-git';
 import { gitError } from './errors.js';
+import { limitReads } from './http.js';
+import { DEFAULT_GIT_LIMITS } from './limits.js';
 import { toRemoteError, type RemoteContext } from './remote-errors.js';
 
 /** One ref as the server advertises it; `peeled` is the commit an annotated tag points to. */
@@ -20,6 +22,8 @@ export interface ListRefsOptions {
   url: string;
   headers: Record<string, string>;
   context: RemoteContext;
+  /** Bytes the listing may read (default DEFAULT_GIT_LIMITS.maxFetchBytes): a server may send endless refs. */
+  maxBytes?: number;
 }
 
 /**
@@ -27,10 +31,15 @@ export interface ListRefsOptions {
  * `info/refs`. Protocol v1 on purpose: v2 needs a second request (ls-refs) for the same answer.
  */
 export async function listRemoteRefs(options: ListRefsOptions): Promise<RemoteRefs> {
+  const http = limitReads(options.http, {
+    maxBytes: options.maxBytes ?? DEFAULT_GIT_LIMITS.maxFetchBytes,
+    maxObjectBytes: DEFAULT_GIT_LIMITS.maxBlobBytes,
+    display: options.context.display,
+  });
   let list;
   try {
     list = await git.listServerRefs({
-      http: options.http,
+      http,
       url: options.url,
       // isomorphic-git adds to the headers object it is given: pass a copy.
       headers: { ...options.headers },
@@ -39,7 +48,7 @@ export async function listRemoteRefs(options: ListRefsOptions): Promise<RemoteRe
       peelTags: true,
     });
   } catch (e) {
-    throw toRemoteError(e, options.context);
+    throw http.failure ?? toRemoteError(e, options.context);
   }
   const refs = new Map<string, RemoteRef>();
   let head: string | undefined;

@@ -1,9 +1,12 @@
 import fs from 'node:fs';
-import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import git, { type HttpClient } from 'isomorphic-git';
 import { gitError } from './errors.js';
+import { limitReads } from './http.js';
+import { DEFAULT_GIT_LIMITS, type GitLimits } from './limits.js';
 import { toRemoteError, type RemoteContext } from './remote-errors.js';
+import type { TreeTotals } from './tree-meter.js';
 
 /** `deepen 2147483647` is how git itself asks for the whole history (`--unshallow`). */
 const FULL_DEPTH = 2 ** 31 - 1;
@@ -30,6 +33,8 @@ export interface RepositoryOptions {
    * and keeps object lookups (one index probe per pack) fast.
    */
   maxPacks?: number;
+  /** Bytes one fetch may read and the largest object a pack may hold (default DEFAULT_GIT_LIMITS). */
+  limits?: Pick<GitLimits, 'maxFetchBytes' | 'maxBlobBytes'>;
 }
 
 /** Commit metadata for status and history. */
@@ -50,6 +55,8 @@ export class GitRepository {
   readonly #opts: RepositoryOptions;
   /** isomorphic-git's object cache (pack indexes), shared by the calls on this repository. */
   #cache: object = {};
+  /** Sizes of the trees snapshots measured (see `measureTree`): objects never change, so this outlives packs. */
+  readonly measured = new Map<string, TreeTotals>();
 
   constructor(options: RepositoryOptions) {
     this.gitdir = options.gitdir;
@@ -182,10 +189,17 @@ export class GitRepository {
     },
     auth: RemoteAuth,
   ): Promise<void> {
+    const limits = this.#opts.limits ?? DEFAULT_GIT_LIMITS;
+    const http = limitReads(this.#opts.http, {
+      maxBytes: limits.maxFetchBytes,
+      maxObjectBytes: limits.maxBlobBytes,
+      display: this.#opts.display,
+    });
+    const shallow = await this.#readShallowFile();
     try {
       await git.fetch({
         fs,
-        http: this.#opts.http,
+        http,
         gitdir: this.gitdir,
         url: this.#opts.url,
         ref: args.ref,
@@ -198,8 +212,21 @@ export class GitRepository {
         cache: this.#cache,
       });
     } catch (e) {
-      throw toRemoteError(e, auth.context);
+      // isomorphic-git records the server's shallow commits before reading the pack: without
+      // their objects, the next fetch would tell the server it has them and get nothing.
+      await this.#restoreShallowFile(shallow);
+      throw http.failure ?? toRemoteError(e, auth.context);
     }
+  }
+
+  async #readShallowFile(): Promise<string | undefined> {
+    return readFile(path.join(this.gitdir, 'shallow'), 'utf8').catch(() => undefined);
+  }
+
+  async #restoreShallowFile(text: string | undefined): Promise<void> {
+    const file = path.join(this.gitdir, 'shallow');
+    if (text === undefined) await rm(file, { force: true });
+    else await writeFile(file, text);
   }
 
   async #record(ref: string, commit: string): Promise<void> {

@@ -6,6 +6,9 @@ import { chmod, copyFile, link, lstat, mkdir, readdir, readlink, symlink, writeF
 import path from 'node:path';
 import git, { type TreeEntry } from 'isomorphic-git';
 import { gitError } from './errors.js';
+import { formatBytes, limitExceeded, type GitLimits } from './limits.js';
+import { ObjectSizes } from './object-size.js';
+import { measureTree, type TreeTotals } from './tree-meter.js';
 
 /** Files written at once: enough to overlap inflating objects with disk writes. */
 const WRITE_CONCURRENCY = 16;
@@ -26,6 +29,10 @@ export interface WriteTreeOptions {
    * changes 10 of 5,000 files writes 10.
    */
   base?: { commit: string; dir: string };
+  /** Bounds on one file, the files' count and their total size, checked before anything is written. */
+  limits: Pick<GitLimits, 'maxBlobBytes' | 'maxSnapshotBytes' | 'maxFiles'>;
+  /** Totals of trees already measured in this repository (see `measureTree`). */
+  measured?: Map<string, TreeTotals>;
 }
 
 type Job =
@@ -36,11 +43,18 @@ type Job =
 /**
  * Writes every file of a commit into `dir`, read-only (0444, executables 0555, directories
  * 0555), and returns the files' total size in bytes. A commit with submodules (a
- * `.gitmodules` file or any gitlink) is refused: isomorphic-git cannot fetch them.
+ * `.gitmodules` file or any gitlink) is refused: isomorphic-git cannot fetch them. A commit
+ * over the limits is refused with GIT_LIMIT_EXCEEDED before a file is inflated or written.
  */
 export async function writeCommitTree(options: WriteTreeOptions): Promise<number> {
   const { gitdir, cache } = options;
   const rootTree = await treeOf(options.commit, options);
+  const sizes = new ObjectSizes(gitdir);
+  try {
+    await measureTree(rootTree, { ...options, sizes, memo: options.measured ?? new Map() });
+  } finally {
+    await sizes.close();
+  }
   const baseTree = options.base
     ? await treeOf(options.base.commit, options).catch(() => undefined)
     : undefined;
@@ -88,6 +102,7 @@ export async function writeCommitTree(options: WriteTreeOptions): Promise<number
       const job = jobs[next++];
       if (job.kind === 'write') {
         const { blob } = await git.readBlob({ fs, gitdir, oid: job.oid, cache });
+        checkBlobSize(blob.byteLength, job.file, options);
         bytes += blob.byteLength;
         if (job.mode === '120000') await symlink(Buffer.from(blob).toString('utf8'), job.file);
         else await writeFile(job.file, blob, { mode: fileMode(job.mode) });
@@ -101,6 +116,19 @@ export async function writeCommitTree(options: WriteTreeOptions): Promise<number
   await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, jobs.length) }, worker));
   for (const dir of dirs) await chmod(dir, 0o555);
   return bytes;
+}
+
+/** The measure read sizes from headers; an object it could not size is checked once inflated. */
+function checkBlobSize(size: number, file: string, options: WriteTreeOptions): void {
+  if (size <= options.limits.maxBlobBytes) return;
+  const rel = path.relative(options.dir, file);
+  throw limitExceeded(
+    'maxBlobBytes',
+    `the file "${rel}" (${formatBytes(size)}) is larger than`,
+    size,
+    options.limits.maxBlobBytes,
+    options,
+  );
 }
 
 async function treeOf(commit: string, options: WriteTreeOptions): Promise<string> {

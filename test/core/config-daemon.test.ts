@@ -130,3 +130,27 @@ for (const [title, body, message] of [
     t.true(e!.message.startsWith(FILE));
   });
 }
+
+test('git limits: bytes as whole numbers or quantities, files as whole numbers; anything else refused', (t) => {
+  const { daemon } = parseConfig(
+    `${HEAD}git: { maxFetchBytes: 512Mi, maxBlobBytes: 1048576, maxSnapshotBytes: 1Gi, maxFiles: 5000 }\n`,
+    FILE,
+  );
+  t.deepEqual(daemon.git, {
+    maxFetchBytes: 512 * 1024 ** 2,
+    maxBlobBytes: 1048576,
+    maxSnapshotBytes: 1024 ** 3,
+    maxFiles: 5000,
+  });
+  t.is(parseConfig(HEAD, FILE).daemon.git, undefined);
+  for (const [body, message] of [
+    ['git: { maxBlobBytes: 0 }', /git.maxBlobBytes: must be more than zero/],
+    ['git: { maxFetchBytes: 1.5 }', /git.maxFetchBytes: must be a whole number of bytes/],
+    ['git: { maxFiles: 10k }', /git.maxFiles: must be a whole number of files/],
+    ['git: { maxFiles: 0 }', /git.maxFiles: must be a whole number of files, 1 or more, got 0/],
+    ['git: { maxPacks: 3 }', /git: unknown field "maxPacks"/],
+  ] as const) {
+    const e = t.throws(() => parseConfig(`${HEAD}${body}\n`, FILE));
+    t.regex(e.message, message);
+  }
+});

@@ -10,3 +10,4 @@ export * from './config-daemon.js';
 export * from './secret-mask.js';
 export * from './secret-text.js';
 export * from './timers.js';
+export * from './http-guard.js';

@@ -7,7 +7,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { isCapstanError } from '../core/index.js';
+import { httpGuard, isCapstanError, type HttpLimits } from '../core/index.js';
 import type { Daemon } from '../daemon/index.js';
 
 export interface ServerOptions {
@@ -16,7 +16,21 @@ export interface ServerOptions {
   host?: string;
   /** 0 picks a free port (default 7070) */
   port?: number;
+  /** timeouts and the per-address connection cap (defaults: defaultServerLimits) */
+  limits?: Partial<HttpLimits>;
+  /** where unexpected errors of request handlers are reported (default: stderr) */
+  log?: (line: string) => void;
 }
+
+/**
+ * Request bodies here are at most 64 KiB, so a minute to receive one is ample; 256
+ * connections from one address leave room for any dashboard or script.
+ */
+export const defaultServerLimits: HttpLimits = {
+  headersTimeoutMs: 30_000,
+  requestTimeoutMs: 60_000,
+  maxConnectionsPerIp: 256,
+};
 
 export interface Server {
   url: string;
@@ -141,24 +155,43 @@ async function api(daemon: Daemon, req: http.IncomingMessage, url: URL): Promise
 
 export async function startServer(options: ServerOptions): Promise<Server> {
   const { daemon, token } = options;
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://capstan');
-    const hook = /^\/api\/webhooks\/([a-z]+)\/?$/.exec(url.pathname);
-    if (hook) return void daemon.sync.webhooks.serve(hook[1], req, res);
-    if (url.pathname === '/healthz') return send(res, 200, { status: 'ok' });
-    if (!url.pathname.startsWith('/api/v1/'))
-      return send(res, 404, { error: `no route for ${url.pathname}` });
-    if (!authorized(req, token)) return send(res, 401, { error: 'a valid bearer token is required' });
-    api(daemon, req, url).then(
-      ([status, body]) => send(res, status, body),
-      (e: unknown) =>
-        e instanceof HttpError
-          ? send(res, e.status, { error: e.message })
-          : isCapstanError(e)
-            ? send(res, e.code === 'SYNC_REVISION_UNKNOWN' ? 404 : 422, { error: e.message, code: e.code })
-            : send(res, 500, { error: String(e) }),
-    );
+  const log = options.log ?? ((line: string) => process.stderr.write(`capstan: ${line}\n`));
+  const guard = httpGuard({
+    limits: { ...defaultServerLimits, ...options.limits },
+    errorBody: (_status, message) => ({ error: message }),
+    // the path only: query strings may carry tokens
+    onError: (e, req) =>
+      log(
+        `unexpected error serving ${req.method} ${(req.url ?? '').split('?')[0]}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+      ),
   });
+  const server = http.createServer(
+    guard.serverOptions,
+    guard.listener(async (req, res) => {
+      // the guard has checked the target is a path the URL parser reads as one
+      const url = new URL(req.url!, 'http://capstan');
+      const hook = /^\/api\/webhooks\/([a-z]+)\/?$/.exec(url.pathname);
+      if (hook) return daemon.sync.webhooks.serve(hook[1], req, res);
+      if (url.pathname === '/healthz') return send(res, 200, { status: 'ok' });
+      if (!url.pathname.startsWith('/api/v1/'))
+        return send(res, 404, { error: `no route for ${url.pathname}` });
+      if (!authorized(req, token)) return send(res, 401, { error: 'a valid bearer token is required' });
+      let answer: [number, unknown];
+      try {
+        answer = await api(daemon, req, url);
+      } catch (e) {
+        if (e instanceof HttpError) return send(res, e.status, { error: e.message });
+        if (isCapstanError(e))
+          return send(res, e.code === 'SYNC_REVISION_UNKNOWN' ? 404 : 422, {
+            error: e.message,
+            code: e.code,
+          });
+        throw e; // a bug: the guard logs it and answers 500
+      }
+      send(res, ...answer);
+    }),
+  );
+  guard.install(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 7070, options.host ?? '127.0.0.1', () => resolve());

@@ -17,7 +17,8 @@ import { serveResource, type ResourceContext } from './resources.js';
 import { parseRoute } from './route.js';
 import { asApiError, methodNotAllowed, notAcceptable, routeNotFound, unauthorized } from './status.js';
 
-export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+/** Returns the request's promise, so the server's guard sees any failure of its own error path. */
+export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
 /** A handler plus what a server needs to shut it down. */
 export interface ApiHandler {
@@ -147,7 +148,7 @@ export function createApiHandlerWithWatches(options: ApiHandlerOptions): ApiHand
       if (!isPublicPath(pathname) && !authorized(req)) throw unauthorized();
       await route(o, ctx, req, res, pathname, query);
     };
-    serve().catch((e: unknown) => {
+    return serve().catch((e: unknown) => {
       const { error, unexpected } = asApiError(e);
       if (unexpected) onUnexpected(e);
       // after a 413 the rest of the upload is not worth keeping the connection for

@@ -3,7 +3,7 @@
  * @kubernetes/client-node talk to, served over the in-process `Api`.
  */
 export { createApiHandler, type RequestListener } from './handler.js';
-export { startApiServer, type ApiServer, type ApiServerOptions } from './server.js';
+export { defaultApiServerLimits, startApiServer, type ApiServer, type ApiServerOptions } from './server.js';
 export {
   defaultMaxBodyBytes,
   versionInfo,

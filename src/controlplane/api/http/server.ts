@@ -2,8 +2,11 @@
 import { createServer } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { httpGuard, type HttpLimits } from '../../../core/index.js';
 import { createApiHandlerWithWatches } from './handler.js';
 import type { ApiHandlerOptions } from './options.js';
+import { cacheControl } from './response.js';
+import { guardStatus, internalError } from './status.js';
 
 export interface ApiServerOptions extends ApiHandlerOptions {
   /** default 127.0.0.1: the API is local unless asked otherwise */
@@ -15,7 +18,22 @@ export interface ApiServerOptions extends ApiHandlerOptions {
    * token over TLS (kubernetes/kubectl#744): with a token, kubectl needs this.
    */
   tls?: { cert: string | Buffer; key: string | Buffer };
+  /** timeouts and the per-address connection cap (defaults: defaultApiServerLimits) */
+  limits?: Partial<HttpLimits>;
 }
+
+/**
+ * Headers within 30 s and a whole request within 60 s, as kube-apiserver bounds them
+ * (ReadHeaderTimeout 32 s, --request-timeout 1 min); watches are responses, not bounded
+ * by either. The cap counts every client on this machine as one address (kubectl,
+ * controllers, scripts) and each watch holds a connection of its own: 1,024 leaves room
+ * for all of them. The daemon itself and the kubelet use the API in process.
+ */
+export const defaultApiServerLimits: HttpLimits = {
+  headersTimeoutMs: 30_000,
+  requestTimeoutMs: 60_000,
+  maxConnectionsPerIp: 1024,
+};
 
 export interface ApiServer {
   url: string;
@@ -27,9 +45,25 @@ export interface ApiServer {
 /** Starts serving the Kubernetes REST API on host:port. */
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { handle, closeWatches } = createApiHandlerWithWatches(options);
+  const guard = httpGuard({
+    limits: { ...defaultApiServerLimits, ...options.limits },
+    errorBody: (code, message) => (code === 500 ? internalError() : guardStatus(code, message)).toStatus(),
+    onError: (err, req) => {
+      // only the path: query strings may carry selectors or tokens that do not belong in logs
+      const fields = { err, method: req.method, path: (req.url ?? '').split('?')[0] };
+      if (options.logger) options.logger.error(fields, 'unexpected error serving an API request');
+      else
+        process.stderr.write(
+          `capstan: unexpected error serving ${fields.method} ${fields.path}: ${String(err)}\n`,
+        );
+    },
+    headers: { 'Cache-Control': cacheControl },
+  });
+  const listener = guard.listener(handle);
   const server = options.tls
-    ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, handle)
-    : createServer(handle);
+    ? createTlsServer({ ...guard.serverOptions, cert: options.tls.cert, key: options.tls.key }, listener)
+    : createServer(guard.serverOptions, listener);
+  guard.install(server);
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

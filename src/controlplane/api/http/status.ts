@@ -3,7 +3,7 @@
  * kube-apiserver uses for them (apimachinery/pkg/api/errors), plus the one place that
  * turns any thrown value into a Status.
  */
-import { ApiError } from '../errors.js';
+import { ApiError, type StatusReason } from '../errors.js';
 
 /** 404 for a path that names no served resource: `kubectl` shows this text as is. */
 export function routeNotFound(): ApiError {
@@ -55,4 +55,19 @@ export function internalError(): ApiError {
 export function asApiError(e: unknown): { error: ApiError; unexpected: boolean } {
   if (e instanceof ApiError) return { error: e, unexpected: false };
   return { error: internalError(), unexpected: true };
+}
+
+/** The reasons of the answers the server itself gives before or around a handler (core's HTTP guard). */
+const guardReasons: Record<number, StatusReason> = {
+  400: 'BadRequest',
+  408: 'Timeout',
+  // no StatusReason names 431: like kube-apiserver's 400s, the message says what was wrong
+  431: 'BadRequest',
+  500: 'InternalError',
+  503: 'ServiceUnavailable',
+};
+
+/** A Status for an answer of the HTTP guard: unparsable requests, timeouts, refused connections. */
+export function guardStatus(code: number, message: string): ApiError {
+  return new ApiError(code, guardReasons[code] ?? 'BadRequest', message);
 }

@@ -215,10 +215,10 @@ async function holdConnections(ep: Endpoint, n: number) {
   return held;
 }
 
-async function assertCapped(t: ExecutionContext, ep: Endpoint, check: (a: RawAnswer) => void) {
+/** `refuse` tries one connection over the cap and checks how it is refused. */
+async function assertCapped(t: ExecutionContext, ep: Endpoint, refuse: () => Promise<void>) {
   const held = await holdConnections(ep, tight.maxConnectionsPerIp);
-  const refused = await exchange(ep, get('/healthz'));
-  check(refused);
+  await refuse();
   // a closed connection counts down: one more is admitted again
   held.pop()!.destroy();
   await eventually(async () => (await exchange(ep, get('/healthz'))).status === 200);
@@ -229,14 +229,33 @@ async function assertCapped(t: ExecutionContext, ep: Endpoint, check: (a: RawAns
 test.serial(
   'connections over the per-address cap are refused with 503 and counted down on close (daemon)',
   async (t) => {
-    await assertCapped(t, endpointOf(tightServer.url), (a) => assertDaemonError(t, a, 503, 'over the cap'));
+    const ep = endpointOf(tightServer.url);
+    await assertCapped(t, ep, async () =>
+      assertDaemonError(t, await exchange(ep, get('/healthz')), 503, 'over the cap'),
+    );
   },
 );
 
 test.serial('connections over the per-address cap are refused with a 503 Status (API)', async (t) => {
-  await assertCapped(t, endpointOf(tightApi.url), (a) =>
-    assertStatus(t, a, 503, 'ServiceUnavailable', 'over the cap'),
+  const ep = endpointOf(tightApi.url);
+  await assertCapped(t, ep, async () =>
+    assertStatus(t, await exchange(ep, get('/healthz')), 503, 'ServiceUnavailable', 'over the cap'),
   );
+});
+
+test.serial('over TLS, connections over the cap are closed before the handshake (API)', async (t) => {
+  const tlsApi = await startHarness({
+    limits: tight,
+    tls: {
+      cert: daemon.controlPlane.caCert!,
+      key: fs.readFileSync(path.join(root, 'controlplane', 'tls.key')),
+    },
+  });
+  const ep = endpointOf(tlsApi.url, daemon.controlPlane.caCert);
+  await assertCapped(t, ep, async () => {
+    await t.throwsAsync(connect(ep));
+  });
+  await tlsApi.close();
 });
 
 test('the guard answers 500 with a body and logs whatever a handler throws, sync or async', async (t) => {

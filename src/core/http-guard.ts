@@ -198,6 +198,8 @@ export function httpGuard(options: HttpGuardOptions): HttpGuard {
         503,
         `service unavailable: too many connections from ${socket.remoteAddress} (limit ${limits.maxConnectionsPerIp}); close some and retry`,
       );
+      // no parser owns this socket: a reset by the client must not become an uncaught error
+      socket.on('error', () => socket.destroy());
       socket.on('end', () => socket.destroy()).resume();
       endGracefully(socket, rawResponse(503, body, errorHeaders(body)));
     });

@@ -11,6 +11,7 @@ import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './
 import { discoveryContentType, negotiate, type Output } from './media.js';
 import { openApiV2Document } from './openapi-v2.js';
 import { openApiV3Documents, openApiV3Index } from './openapi-v3.js';
+import { clientOf, OpenStreams } from './open-streams.js';
 import { resolveOptions, type ApiHandlerOptions, type ResolvedOptions } from './options.js';
 import { writeJson, writeStatus, writeText } from './response.js';
 import { serveResource, type ResourceContext } from './resources.js';
@@ -122,7 +123,7 @@ async function route(
 export function createApiHandlerWithWatches(options: ApiHandlerOptions): ApiHandler {
   const o = resolveOptions(options);
   const authorized = o.token ? bearerChecker(o.token) : () => true;
-  const watches = new Set<() => void>();
+  const streams = new OpenStreams();
 
   const handle: RequestListener = (req, res) => {
     const { pathname, query } = splitUrl(req.url);
@@ -138,9 +139,16 @@ export function createApiHandlerWithWatches(options: ApiHandlerOptions): ApiHand
       maxBodyBytes: o.maxBodyBytes,
       now: o.now,
       onUnexpected,
-      track: (end) => {
-        watches.add(end);
-        return () => watches.delete(end);
+      track: (end) => streams.track(end),
+      watches: {
+        track: (end) => streams.trackWatch(clientOf(req), o.maxWatchesPerClient, end),
+        bufferBytes: o.watchBufferBytes,
+        // kube-apiserver logs this at V(1): a client that cannot keep up is not an error
+        onDropped: (queuedBytes) =>
+          o.logger?.debug?.(
+            { client: clientOf(req), path: pathname, queuedBytes, budget: o.watchBufferBytes },
+            'watch dropped: the client fell behind',
+          ),
       },
     };
     res.setHeader('Audit-Id', randomUUID());
@@ -158,9 +166,7 @@ export function createApiHandlerWithWatches(options: ApiHandlerOptions): ApiHand
 
   return {
     handle,
-    closeWatches: () => {
-      for (const end of [...watches]) end();
-    },
+    closeWatches: () => streams.endAll(),
   };
 }
 

@@ -36,10 +36,32 @@ export interface ApiHandlerOptions {
   now?: () => Date;
   /** serves `kubectl logs` (pods/log); unset: logs are not available */
   podLogs?: PodLogSource;
+  /** watches one client (remote address) may hold open at once; more get 429 (default 1,000; 0: no limit) */
+  maxWatchesPerClient?: number;
+  /** bytes of events a watch may fall behind by before the server ends it (default 1 MiB) */
+  watchBufferBytes?: number;
 }
 
 /** kube-apiserver's default --max-request-body-bytes is 3 MiB. */
 export const defaultMaxBodyBytes = 3 * 1024 * 1024;
+
+/**
+ * Each watch over HTTP holds a connection: 1,000 stays under the server's per-address
+ * connection cap (1,024) and far above real use — `kubectl get -w` opens one, Capstan's
+ * kube driver one per watched kind and application. Clients inside the control plane
+ * watch in process and are never counted.
+ */
+export const defaultMaxWatchesPerClient = 1000;
+
+/**
+ * What a watch may fall behind by, on top of what the kernel's socket buffers already hold
+ * (a few hundred KiB to 4 MiB per connection on Linux): 128 ConfigMaps of 8 KiB, or about
+ * 1,000 small Pod status updates — kube-apiserver's largest per-watcher channel holds 1,000
+ * events. JSON lines are shared between watches of the same objects, so stalled watches
+ * cost references; Table and metadata-only renders are per watch: at most 1,000 watches
+ * × 1 MiB = 1 GiB per client, and only for a client with the API token.
+ */
+export const defaultWatchBufferBytes = 1024 * 1024;
 
 /** Node's names for CPU architectures, as Go (GOARCH) spells them. */
 const goArch: Record<string, string> = { x64: 'amd64', ia32: '386', arm64: 'arm64', arm: 'arm' };
@@ -69,6 +91,8 @@ export interface ResolvedOptions {
   logger: ApiHttpLogger | undefined;
   now: () => Date;
   podLogs: PodLogSource | undefined;
+  maxWatchesPerClient: number;
+  watchBufferBytes: number;
 }
 
 export function resolveOptions(options: ApiHandlerOptions): ResolvedOptions {
@@ -80,5 +104,7 @@ export function resolveOptions(options: ApiHandlerOptions): ResolvedOptions {
     logger: options.logger,
     now: options.now ?? (() => new Date()),
     podLogs: options.podLogs,
+    maxWatchesPerClient: options.maxWatchesPerClient ?? defaultMaxWatchesPerClient,
+    watchBufferBytes: options.watchBufferBytes ?? defaultWatchBufferBytes,
   };
 }

@@ -14,7 +14,7 @@ import { writeJson } from './response.js';
 import type { ResourcePath } from './route.js';
 import { methodNotAllowed, notAcceptable, routeNotFound } from './status.js';
 import { includeObjectOf, partialObjectMetadata, partialObjectMetadataList, TablePrinter } from './table.js';
-import { serveWatch } from './watch.js';
+import { serveWatch, type WatchRequest } from './watch.js';
 
 export interface ResourceContext {
   api: Api;
@@ -22,7 +22,10 @@ export interface ResourceContext {
   podLogs?: PodLogSource;
   maxBodyBytes: number;
   now: () => Date;
+  /** tracks a long-running response (followed logs) so the server's close can end it */
   track: (end: () => void) => () => void;
+  /** how this client's watches are counted, bounded and reported */
+  watches: Pick<WatchRequest, 'track' | 'bufferBytes' | 'onDropped'>;
   onUnexpected: (e: unknown) => void;
 }
 
@@ -163,7 +166,7 @@ function startWatch(ctx: ResourceContext, r: Request): void {
     namespace: r.namespace,
     options,
     render,
-    track: ctx.track,
+    ...ctx.watches,
     onUnexpected: ctx.onUnexpected,
   });
 }

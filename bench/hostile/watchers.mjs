@@ -1,0 +1,195 @@
+// Watchers that never read (issue 10, item 4): N TLS watches on ConfigMaps whose clients
+// stop reading after the response headers, then W writes of 8 KiB ConfigMaps. Prints the
+// API server process's RSS before the watches, with them open, at its peak during the
+// writes, and after the clients went; how many watches were admitted, refused (429) and
+// ended by the server. A script that prints figures, never a test.
+//
+//   node --expose-gc --import tsx bench/hostile/watchers.mjs [--watches=10000] [--writes=75]
+//        [--addresses=10] [--budget=BYTES] [--per-client=N]
+//
+// The clients run in a child process (so the RSS is the server's alone) and spread over
+// `--addresses` loopback source addresses (127.0.0.1, .2, …): the per-client watch limit
+// counts per address. Check `ulimit -n`: each process holds one descriptor per watch.
+import { fork } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import tls from 'node:tls';
+import { fileURLToPath } from 'node:url';
+
+const arg = (name, dflt) => {
+  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return hit === undefined ? dflt : Number(hit.split('=')[1]);
+};
+
+if (process.argv[2] === 'client') await client();
+else await server();
+
+/** The child: opens the watches, pauses each socket after the headers, reports what it saw. */
+async function client() {
+  const { port, token, watches, addresses } = JSON.parse(process.argv[3]);
+  const counts = { admitted: 0, refused: 0, failed: 0, closedByServer: 0 };
+  const sockets = [];
+  let closing = false;
+  const open = (i) =>
+    new Promise((resolve) => {
+      const socket = tls.connect({
+        host: '127.0.0.1',
+        port,
+        localAddress: `127.0.0.${(i % addresses) + 1}`,
+        rejectUnauthorized: false,
+      });
+      sockets.push(socket);
+      let head = '';
+      const onData = (d) => {
+        head += d.toString('latin1');
+        if (!head.includes('\r\n')) return;
+        socket.off('data', onData);
+        if (head.startsWith('HTTP/1.1 200')) {
+          counts.admitted++;
+          // a client that never reads again: the kernel's buffers fill, then the server's
+          socket.pause();
+          socket.on('close', () => closing || counts.closedByServer++);
+        } else {
+          if (head.startsWith('HTTP/1.1 429')) counts.refused++;
+          else counts.failed++;
+          socket.destroy();
+        }
+        resolve();
+      };
+      socket.on('data', onData);
+      socket.on('error', () => {});
+      socket.on('close', resolve);
+      socket.write(
+        `GET /api/v1/namespaces/bench/configmaps?watch=true HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\n\r\n`,
+      );
+    });
+  for (let i = 0; i < watches; i += 200) {
+    const batch = [];
+    for (let j = i; j < Math.min(watches, i + 200); j++) batch.push(open(j));
+    await Promise.all(batch);
+  }
+  process.send({ opened: counts });
+  process.on('message', (m) => {
+    if (m === 'counts') process.send({ counts });
+    if (m === 'close') {
+      closing = true;
+      for (const s of sockets) s.destroy();
+      process.send({ closed: true });
+    }
+  });
+}
+
+async function server() {
+  const watches = arg('watches', 10_000);
+  const writes = arg('writes', 75);
+  const addresses = arg('addresses', 10);
+  const budget = arg('budget', undefined);
+  const perClient = arg('per-client', undefined);
+  const { startControlPlane } = await import('../../src/controlplane/index.ts');
+  const { startApiServer } = await import('../../src/controlplane/api/http/index.ts');
+  const { loadOrCreateServingCert } = await import('../../src/controlplane/tls.ts');
+
+  const mb = (n) => `${(n / 1024 / 1024).toFixed(0)} MB`;
+  const gc = () => globalThis.gc?.();
+  const rss = () => process.memoryUsage().rss;
+  const settle = async () => {
+    for (let i = 0; i < 5; i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'capstan-bench-watchers-'));
+  const cp = await startControlPlane({ dataDir, http: false, controllers: false });
+  // counts the Api watches the HTTP layer holds: all of them must stop when clients go
+  let apiWatches = 0;
+  const api = new Proxy(cp.api, {
+    get(target, prop) {
+      if (prop === 'watch')
+        return (...args) => {
+          const w = target.watch(...args);
+          apiWatches++;
+          let stopped = false;
+          return {
+            stop() {
+              if (!stopped) apiWatches--;
+              stopped = true;
+              w.stop();
+            },
+          };
+        };
+      const v = Reflect.get(target, prop);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+  const token = 'bench-token';
+  const httpServer = await startApiServer({
+    api,
+    token,
+    tls: await loadOrCreateServingCert(dataDir, ['127.0.0.1']),
+    ...(budget !== undefined ? { watchBufferBytes: budget } : {}),
+    ...(perClient !== undefined ? { maxWatchesPerClient: perClient } : {}),
+  });
+  const NS = { group: '', version: 'v1', resource: 'namespaces' };
+  const CM = { group: '', version: 'v1', resource: 'configmaps' };
+  await cp.api.create(NS, undefined, { metadata: { name: 'bench' } });
+
+  await settle();
+  const base = rss();
+  const child = fork(fileURLToPath(import.meta.url), [
+    'client',
+    JSON.stringify({ port: httpServer.port, token, watches, addresses }),
+  ]);
+  const next = () => new Promise((r) => child.once('message', r));
+  const { opened } = await next();
+  await settle();
+  const withWatches = rss();
+
+  let peak = rss();
+  const sampler = setInterval(() => (peak = Math.max(peak, rss())), 5);
+  const data = { blob: 'x'.repeat(8 * 1024) };
+  const started = performance.now();
+  for (let i = 0; i < writes; i++) {
+    await cp.api.create(CM, 'bench', { metadata: { name: `cm-${i}` }, data });
+    peak = Math.max(peak, rss());
+    await new Promise((r) => setImmediate(r));
+  }
+  const writeMs = performance.now() - started;
+  for (let i = 0; i < 10; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    peak = Math.max(peak, rss());
+  }
+  clearInterval(sampler);
+  const afterWrites = rss();
+  child.send('counts');
+  const { counts } = await next();
+
+  child.send('close');
+  await next();
+  const deadline = Date.now() + 60_000;
+  while (apiWatches > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  await settle();
+  const after = rss();
+  child.kill();
+  await httpServer.close();
+  await cp.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+
+  const rows = [
+    ['watches asked', watches],
+    ['source addresses', addresses],
+    ['admitted (200)', opened.admitted],
+    ['refused (429)', opened.refused],
+    ['other failures', opened.failed],
+    ['ended by the server during the writes', counts.closedByServer],
+    [`writes of 8 KiB`, `${writes} in ${writeMs.toFixed(0)} ms`],
+    ['RSS before the watches', mb(base)],
+    ['RSS with the watches open', mb(withWatches)],
+    ['RSS peak during the writes', mb(peak)],
+    ['RSS after the writes', mb(afterWrites)],
+    ['RSS after the clients went (gc)', mb(after)],
+    ['Api watches left open', apiWatches],
+  ];
+  for (const [what, value] of rows) console.log(`${what.padEnd(40)} ${value}`);
+}

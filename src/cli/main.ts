@@ -15,6 +15,10 @@ Commands:
                   --repo-root DIR    never read outside DIR (default: the enclosing Git
                                      working tree, if any)
                   -o, --output FMT   yaml (default) or json
+                  --max-objects N, --max-bytes N, --max-kustomizations N
+                                     render limits (default 20000 objects, 64 MiB of
+                                     objects, 5000 kustomizations built; a base counts
+                                     again each time it is included)
   serve         run the daemon with its embedded control plane
                   --config FILE      a CapstanConfig file: nodes, image commands,
                                      applications, webhooks, queue, and defaults for

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CapstanError, stringifyYamlDocuments } from '../core/index.js';
-import { render } from '../render/index.js';
+import { render, type RenderLimits } from '../render/index.js';
 
 export function runRender(args: string[], out: NodeJS.WritableStream): number {
   let parsed;
@@ -15,6 +15,9 @@ export function runRender(args: string[], out: NodeJS.WritableStream): number {
         recursive: { type: 'boolean', default: false },
         'repo-root': { type: 'string' },
         output: { type: 'string', short: 'o', default: 'yaml' },
+        'max-objects': { type: 'string' },
+        'max-bytes': { type: 'string' },
+        'max-kustomizations': { type: 'string' },
       },
     });
   } catch (e) {
@@ -29,11 +32,30 @@ export function runRender(args: string[], out: NodeJS.WritableStream): number {
   if (!fs.existsSync(dir))
     throw new CapstanError('RENDER_FILE_NOT_FOUND', `${dir}: directory does not exist`);
   const repoRoot = values['repo-root'] ?? defaultRepoRoot(dir);
-  const { objects } = render(dir, { repoRoot, recursive: values.recursive, displayRoot: process.cwd() });
+  const limits: Partial<RenderLimits> = {
+    maxObjects: positiveInteger(values['max-objects'], '--max-objects'),
+    maxBytes: positiveInteger(values['max-bytes'], '--max-bytes'),
+    maxKustomizations: positiveInteger(values['max-kustomizations'], '--max-kustomizations'),
+  };
+  const { objects } = render(dir, {
+    repoRoot,
+    recursive: values.recursive,
+    displayRoot: process.cwd(),
+    ...limits,
+  });
   out.write(
     values.output === 'json' ? JSON.stringify(objects, null, 2) + '\n' : stringifyYamlDocuments(objects),
   );
   return 0;
+}
+
+function positiveInteger(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) {
+    throw new CapstanError('CLI_USAGE', `render: ${flag} must be a positive integer, got '${value}'`);
+  }
+  return n;
 }
 
 /**

@@ -8,9 +8,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CapstanError, type KubeObject } from '../core/index.js';
 import { resourcesFromText } from './kustomize/manifests.js';
+import { RenderBudget, type RenderLimits } from './limits.js';
 import { realPathOf, requireInside, resolveSource, type Confinement } from './root.js';
 
-export interface DirectoryOptions {
+export interface DirectoryOptions extends Partial<Pick<RenderLimits, 'maxObjects' | 'maxBytes'>> {
   recursive?: boolean;
   /** nothing outside this directory is read (default: the directory itself) */
   repoRoot?: string;
@@ -34,10 +35,13 @@ export function renderDirectory(dir: string, options: DirectoryOptions = {}): Ku
       { path: shown },
     );
   }
+  const budget = new RenderBudget({ maxObjects: options.maxObjects, maxBytes: options.maxBytes });
   const objects: KubeObject[] = [];
   for (const file of files) {
     const shown = path.relative(displayRoot, file) || path.basename(file);
-    for (const res of resourcesFromText(fs.readFileSync(file, 'utf8'), shown)) objects.push(res.obj);
+    const found = resourcesFromText(fs.readFileSync(file, 'utf8'), shown).map((res) => res.obj);
+    budget.countObjects(found, shown);
+    for (const obj of found) objects.push(obj);
   }
   return objects;
 }

@@ -7,10 +7,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { KubeObject } from '../core/index.js';
 import { renderDirectory } from './directory.js';
+import type { RenderLimits } from './limits.js';
 import { kustomize } from './kustomize/build.js';
 import { KUSTOMIZATION_FILE_NAMES } from './kustomize/loader.js';
 
-export interface RenderOptions {
+/** `maxObjects`, `maxBytes`, `maxKustomizations`: see limits.ts (defaults DEFAULT_RENDER_LIMITS). */
+export interface RenderOptions extends Partial<RenderLimits> {
   /** nothing outside this directory is read (default: `dir`) */
   repoRoot?: string;
   /** plain directories: include sub-directories */
@@ -36,9 +38,12 @@ export function render(dir: string, options: RenderOptions = {}): RenderResult {
     objects: renderDirectory(dir, {
       recursive: options.recursive,
       repoRoot: options.repoRoot,
+      maxObjects: options.maxObjects,
+      maxBytes: options.maxBytes,
       displayRoot: options.displayRoot ?? options.repoRoot,
     }),
   };
 }
 
 export { kustomize } from './kustomize/build.js';
+export { DEFAULT_RENDER_LIMITS, type RenderLimits } from './limits.js';

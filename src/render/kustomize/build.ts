@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { CapstanError, isJsonObject, type KubeObject } from '../../core/index.js';
+import { RenderBudget, type RenderLimits } from '../limits.js';
 import { resolveSource } from '../root.js';
 import { addContentHashes } from './hash-names.js';
 import { RootedLoader, type BuildContext } from './loader.js';
@@ -15,7 +16,7 @@ import { accumulateTarget, loadTarget } from './target.js';
 import type { Origin, Resource } from './types.js';
 import { resolveVars } from './vars.js';
 
-export interface KustomizeOptions {
+export interface KustomizeOptions extends Partial<RenderLimits> {
   /** nothing outside this directory is ever read; default: the kustomization directory */
   repoRoot?: string;
   /** paths in messages are relative to this; default: repoRoot */
@@ -36,6 +37,7 @@ export function kustomize(dir: string, options: KustomizeOptions = {}): KubeObje
     bytesRead: 0,
     maxFileBytes: options.maxFileBytes ?? 64 * 1024 * 1024,
     maxTotalBytes: options.maxTotalBytes ?? 1024 * 1024 * 1024,
+    budget: new RenderBudget(options),
   };
   const topLoader = new RootedLoader(realDir, ctx);
   const top = loadTarget(topLoader, []);

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CapstanError } from '../../core/index.js';
 import type { PatchSchemaLookup } from '../../merge/index.js';
+import type { RenderBudget } from '../limits.js';
 import { isInside, realPathOf, requireInside } from '../root.js';
 import type { FileLoader } from './types.js';
 
@@ -23,6 +24,8 @@ export interface BuildContext {
   bytesRead: number;
   maxTotalBytes: number;
   maxFileBytes: number;
+  /** objects, bytes and kustomizations built so far, against the render's limits */
+  budget: RenderBudget;
   /** record origins and transformations (the top kustomization's buildMetadata asks) */
   trackOrigins?: boolean;
   /** real paths of directories seen so far (a build resolves thousands of files in few directories) */

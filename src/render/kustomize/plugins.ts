@@ -96,11 +96,12 @@ export function runPluginGenerators(t: Target, acc: Accumulator, load: ResourceL
     const args = { ...config } as unknown as GeneratorArgs & SecretArgs;
     if (!args.name) args.name = str(meta.name);
     if (!args.namespace && meta.namespace) args.namespace = str(meta.namespace);
-    if (config.kind === 'ConfigMapGenerator')
-      acc.addGenerated([makeConfigMap(args, undefined, t.loader, where)], where);
-    else if (config.kind === 'SecretGenerator')
-      acc.addGenerated([makeSecret(args, undefined, t.loader, where)], where);
+    let made;
+    if (config.kind === 'ConfigMapGenerator') made = makeConfigMap(args, undefined, t.loader, where);
+    else if (config.kind === 'SecretGenerator') made = makeSecret(args, undefined, t.loader, where);
     else throw invalid(where, `unknown built-in generator ${String(config.kind)}`);
+    t.loader.ctx.budget.countObjects([made.obj], where);
+    acc.addGenerated([made], where);
   }
 }
 

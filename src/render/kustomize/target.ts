@@ -39,6 +39,7 @@ export function loadTarget(loader: RootedLoader, stack: readonly string[], origi
   }
   const file = loader.display(name);
   loader.owner = file;
+  loader.ctx.budget.countKustomization(file);
   const k = parseKustomization(loader.readFile(name), file);
   const t = { loader, k, file, stack: [...stack, loader.dir], originPath, fileName: name };
   loadOpenApi(t);
@@ -123,6 +124,10 @@ export function accumulateResources(t: Target, acc: Accumulator, entries: readon
     } else {
       const shown = t.loader.display(entry);
       const found = resourcesFromText(t.loader.readFile(entry), shown);
+      t.loader.ctx.budget.countObjects(
+        found.map((r) => r.obj),
+        shown,
+      );
       if (t.loader.ctx.trackOrigins)
         for (const r of found) r.origin = { path: joinOrigin(t.originPath, entry) };
       acc.append(found, t.file);
@@ -136,6 +141,10 @@ function runGenerators(t: Target, acc: Accumulator): void {
   for (const args of k.configMapGenerator ?? [])
     made.push(makeConfigMap(args, k.generatorOptions, loader, file));
   for (const args of k.secretGenerator ?? []) made.push(makeSecret(args, k.generatorOptions, loader, file));
+  loader.ctx.budget.countObjects(
+    made.map((r) => r.obj),
+    file,
+  );
   if (loader.ctx.trackOrigins) {
     for (const r of made)
       r.origin = builtinOrigin(t, r.obj.kind === 'Secret' ? 'SecretGenerator' : 'ConfigMapGenerator');

@@ -28,10 +28,16 @@ const WORKER_FILE = new URL(
 );
 
 export class RenderPool {
+  /** how many renders run at once */
+  readonly threads: number;
+  private readonly idleMs: number;
   private pool?: Piscina<RenderTask, RenderReply>;
   private closed = false;
 
-  constructor(private readonly options: RenderPoolOptions = {}) {}
+  constructor(options: RenderPoolOptions = {}) {
+    this.threads = options.threads ?? Math.min(2, Math.max(1, os.availableParallelism() - 1));
+    this.idleMs = options.idleMs ?? 30_000;
+  }
 
   /** Renders `dir` in a worker; an aborted `signal` ends the worker running it. */
   readonly render: Renderer = async (dir, options, signal) => {
@@ -53,8 +59,8 @@ export class RenderPool {
     this.pool ??= new Piscina<RenderTask, RenderReply>({
       filename: WORKER_FILE.href,
       minThreads: 0,
-      maxThreads: this.options.threads ?? Math.min(2, Math.max(1, os.availableParallelism() - 1)),
-      idleTimeout: this.options.idleMs ?? 30_000,
+      maxThreads: this.threads,
+      idleTimeout: this.idleMs,
       // below the event loop in the scheduler's eyes: on a busy machine the APIs still answer first
       niceIncrement: 5,
     });

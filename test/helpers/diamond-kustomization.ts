@@ -1,17 +1,20 @@
 /**
- * A "doubling diamond" kustomization: a few kilobytes of YAML that render 2^levels
- * ConfigMaps. Level i has two branches `a` and `b`, each a kustomization that adds a
- * nameSuffix to the whole of level i-1; so level 1 holds 2 objects, level 2 four, …, and
- * 13 levels hold 8,192 — the hostile input of issue 10 (a valid but heavy render).
+ * A "doubling diamond" kustomization: a few kilobytes of YAML that render
+ * leaves × 2^levels ConfigMaps. Level 0 holds `leaves` ConfigMaps; level i has two
+ * branches `a` and `b`, each a kustomization that adds a nameSuffix to the whole of level
+ * i-1. 13 levels of one leaf are the hostile input of issue 10 (8,192 objects, over the
+ * default render limits); 10 levels of 8 leaves render as many objects within them.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 
 /** The diamond's files by path; its top kustomization is `kustomization.yaml`. */
-export function diamondFiles(levels: number): Record<string, string> {
+export function diamondFiles(levels: number, leaves = 1): Record<string, string> {
+  const leaf = (i: number) =>
+    `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: leaf${i || ''}\ndata:\n  key: value\n`;
   const files: Record<string, string> = {
     'l0/kustomization.yaml': 'resources: [config.yaml]\n',
-    'l0/config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: leaf\ndata:\n  key: value\n',
+    'l0/config.yaml': Array.from({ length: leaves }, (_, i) => leaf(i)).join('---\n'),
     'kustomization.yaml': `resources: [l${levels}]\n`,
   };
   for (let i = 1; i <= levels; i++) {
@@ -23,10 +26,10 @@ export function diamondFiles(levels: number): Record<string, string> {
 }
 
 /** Writes the diamond under `dir`; returns the number of objects it renders. */
-export function writeDiamond(dir: string, levels: number): number {
-  for (const [file, text] of Object.entries(diamondFiles(levels))) {
+export function writeDiamond(dir: string, levels: number, leaves = 1): number {
+  for (const [file, text] of Object.entries(diamondFiles(levels, leaves))) {
     fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     fs.writeFileSync(path.join(dir, file), text);
   }
-  return 2 ** levels;
+  return leaves * 2 ** levels;
 }

@@ -51,6 +51,19 @@ test.serial("a user's mistake arrives as the renderer's CapstanError", async (t)
   t.deepEqual(error?.data, expected?.data);
 });
 
+test.serial(
+  'render options reach the worker: a render limit refuses there, code and data intact',
+  async (t) => {
+    const d = path.join(root, 'limited');
+    writeDiamond(d, 4);
+    const error = await t.throwsAsync(pool.render(d, { repoRoot: d, maxObjects: 5 }), {
+      instanceOf: CapstanError,
+      code: 'RENDER_LIMIT_EXCEEDED',
+    });
+    t.like(error?.data, { limit: 'maxObjects', max: 5 });
+  },
+);
+
 test.serial('an aborted render is rejected', async (t) => {
   const d = path.join(root, 'aborted');
   writeDiamond(d, 8);

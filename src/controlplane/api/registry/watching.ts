@@ -87,12 +87,18 @@ export function startWatch(
     });
   if (initial.length > 0 || options.sendInitialEvents) {
     queueMicrotask(() => {
-      for (const o of initial) emit({ type: 'ADDED', object: asVersion(type, o) });
+      // the closures of a watch share one scope: drop the list, or every long-lived watch
+      // keeps the versions of the objects it started with
+      const listed = initial;
+      initial = [];
+      for (const o of listed) emit({ type: 'ADDED', object: asVersion(type, o) });
       if (options.sendInitialEvents && options.allowWatchBookmarks)
         bookmark({ 'k8s.io/initial-events-end': 'true' });
     });
   }
-  const timer = options.allowWatchBookmarks ? setRepeatingTimer(() => bookmark(), BOOKMARK_EVERY_MS) : undefined;
+  const timer = options.allowWatchBookmarks
+    ? setRepeatingTimer(() => bookmark(), BOOKMARK_EVERY_MS)
+    : undefined;
   timer?.unref();
   return {
     stop() {

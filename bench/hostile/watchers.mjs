@@ -5,11 +5,12 @@
 // ended by the server. A script that prints figures, never a test.
 //
 //   node --expose-gc --import tsx bench/hostile/watchers.mjs [--watches=10000] [--writes=75]
-//        [--addresses=10] [--budget=BYTES] [--per-client=N]
+//        [--addresses=10] [--budget=BYTES] [--per-client=N] [--rounds=1]
 //
 // The clients run in a child process (so the RSS is the server's alone) and spread over
 // `--addresses` loopback source addresses (127.0.0.1, .2, …): the per-client watch limit
 // counts per address. Check `ulimit -n`: each process holds one descriptor per watch.
+// A second round (`--rounds=2`) shows whether what the first left behind is reused or leaked.
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -86,6 +87,7 @@ async function server() {
   const addresses = arg('addresses', 10);
   const budget = arg('budget', undefined);
   const perClient = arg('per-client', undefined);
+  const rounds = arg('rounds', 1);
   const { startControlPlane } = await import('../../src/controlplane/index.ts');
   const { startApiServer } = await import('../../src/controlplane/api/http/index.ts');
   const { loadOrCreateServingCert } = await import('../../src/controlplane/tls.ts');
@@ -135,61 +137,70 @@ async function server() {
   const CM = { group: '', version: 'v1', resource: 'configmaps' };
   await cp.api.create(NS, undefined, { metadata: { name: 'bench' } });
 
-  await settle();
-  const base = rss();
-  const child = fork(fileURLToPath(import.meta.url), [
-    'client',
-    JSON.stringify({ port: httpServer.port, token, watches, addresses }),
-  ]);
-  const next = () => new Promise((r) => child.once('message', r));
-  const { opened } = await next();
-  await settle();
-  const withWatches = rss();
+  /** one round: open the watches, write, let the clients go; the figures of each step */
+  async function round(r) {
+    await settle();
+    const base = process.memoryUsage();
+    const child = fork(fileURLToPath(import.meta.url), [
+      'client',
+      JSON.stringify({ port: httpServer.port, token, watches, addresses }),
+    ]);
+    const next = () => new Promise((resolve) => child.once('message', resolve));
+    const { opened } = await next();
+    await settle();
+    const withWatches = process.memoryUsage();
 
-  let peak = rss();
-  const sampler = setInterval(() => (peak = Math.max(peak, rss())), 5);
-  const data = { blob: 'x'.repeat(8 * 1024) };
-  const started = performance.now();
-  for (let i = 0; i < writes; i++) {
-    await cp.api.create(CM, 'bench', { metadata: { name: `cm-${i}` }, data });
-    peak = Math.max(peak, rss());
-    await new Promise((r) => setImmediate(r));
-  }
-  const writeMs = performance.now() - started;
-  for (let i = 0; i < 10; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    peak = Math.max(peak, rss());
-  }
-  clearInterval(sampler);
-  const afterWrites = rss();
-  child.send('counts');
-  const { counts } = await next();
+    let peak = rss();
+    const sampler = setInterval(() => (peak = Math.max(peak, rss())), 5);
+    const data = { blob: 'x'.repeat(8 * 1024) };
+    const started = performance.now();
+    for (let i = 0; i < writes; i++) {
+      await cp.api.create(CM, 'bench', { metadata: { name: `cm-${r}-${i}` }, data });
+      peak = Math.max(peak, rss());
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const writeMs = performance.now() - started;
+    for (let i = 0; i < 10; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      peak = Math.max(peak, rss());
+    }
+    clearInterval(sampler);
+    const afterWrites = process.memoryUsage();
+    child.send('counts');
+    const { counts } = await next();
 
-  child.send('close');
-  await next();
-  const deadline = Date.now() + 60_000;
-  while (apiWatches > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  await settle();
-  const after = rss();
-  child.kill();
-  await httpServer.close();
-  await cp.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+    child.send('close');
+    await next();
+    const deadline = Date.now() + 60_000;
+    while (apiWatches > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    await settle();
+    const after = process.memoryUsage();
+    child.kill();
+    // RSS, then the JavaScript heap plus Buffers (what the process itself still holds)
+    const both = (m) => `${mb(m.rss)} (heap+buffers ${mb(m.heapUsed + m.external)})`;
+    return [
+      [`round ${r}`, ''],
+      ['  admitted (200)', opened.admitted],
+      ['  refused (429)', opened.refused],
+      ['  other failures', opened.failed],
+      ['  ended by the server during the writes', counts.closedByServer],
+      [`  writes of 8 KiB`, `${writes} in ${writeMs.toFixed(0)} ms`],
+      ['  RSS before the watches', both(base)],
+      ['  RSS with the watches open', both(withWatches)],
+      ['  RSS peak during the writes', mb(peak)],
+      ['  RSS after the writes', both(afterWrites)],
+      ['  RSS after the clients went (gc)', both(after)],
+      ['  Api watches left open', apiWatches],
+    ];
+  }
 
   const rows = [
     ['watches asked', watches],
     ['source addresses', addresses],
-    ['admitted (200)', opened.admitted],
-    ['refused (429)', opened.refused],
-    ['other failures', opened.failed],
-    ['ended by the server during the writes', counts.closedByServer],
-    [`writes of 8 KiB`, `${writes} in ${writeMs.toFixed(0)} ms`],
-    ['RSS before the watches', mb(base)],
-    ['RSS with the watches open', mb(withWatches)],
-    ['RSS peak during the writes', mb(peak)],
-    ['RSS after the writes', mb(afterWrites)],
-    ['RSS after the clients went (gc)', mb(after)],
-    ['Api watches left open', apiWatches],
   ];
+  for (let r = 1; r <= rounds; r++) rows.push(...(await round(r)));
+  await httpServer.close();
+  await cp.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
   for (const [what, value] of rows) console.log(`${what.padEnd(40)} ${value}`);
 }

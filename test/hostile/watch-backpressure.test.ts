@@ -53,7 +53,8 @@ test.before(async () => {
       };
     },
   });
-  for (const name of ['stall', 'limit']) await cp.api.create(NS, undefined, { metadata: { name } });
+  for (const name of ['stall', 'opening', 'limit'])
+    await cp.api.create(NS, undefined, { metadata: { name } });
 });
 
 test.after.always(async () => {
@@ -187,6 +188,29 @@ test.serial('a watch whose client stops reading is dropped; a reading watch gets
   t.is(JSON.parse(await list.body()).items.length, writes);
 
   reader.close();
+  await eventually(() => apiWatches === 0);
+});
+
+test.serial('the initial list is not held against the budget: only events after it are', async (t) => {
+  const server = await serve({ watchBufferBytes: 64 * 1024 });
+  t.teardown(() => server.close());
+  const data = { blob: 'x'.repeat(32 * 1024) };
+  // about 10 MiB: more than the connection's kernel buffers take
+  for (let i = 0; i < 300; i++) await cp.api.create(CM, 'opening', { metadata: { name: `big-${i}` }, data });
+  const w = await stalledWatch(server.port, '/api/v1/namespaces/opening/configmaps?watch=true');
+  t.is(w.status, 200);
+  await eventually(() => apiWatches === 1);
+  // live events after the list: small ones, well within the budget
+  for (let i = 0; i < 3; i++) {
+    await yieldToIo();
+    await cp.api.create(CM, 'opening', { metadata: { name: `small-${i}` }, data: { a: 'b' } });
+  }
+  w.socket.resume();
+  const added = () => w.received.split('{"type":"ADDED"').length - 1;
+  await eventually(() => added() === 303);
+  t.true(w.received.includes('"name":"small-2"'));
+  t.is(apiWatches, 1);
+  w.socket.destroy();
   await eventually(() => apiWatches === 0);
 });
 

@@ -10,10 +10,19 @@
  * Hand-written: a stream library would buffer the same bytes without a budget.
  */
 import type { ServerResponse } from 'node:http';
+import type { JsonObject } from '../../../core/index.js';
+import type { WatchEventType } from '../types.js';
+import { eventLine } from './watch-lines.js';
+
+/** An event of the opening burst, encoded only when the socket takes it. */
+interface PendingEvent {
+  type: WatchEventType;
+  object: JsonObject;
+}
 
 export class WatchWriter {
   /** lines the socket has not taken yet; `head` is the next one (no O(n) shift per line) */
-  private queue: Buffer[] = [];
+  private queue: (Buffer | PendingEvent)[] = [];
   private head = 0;
   /** queued lines of the opening burst: always the first ones in the queue */
   private openingLines = 0;
@@ -34,7 +43,7 @@ export class WatchWriter {
 
   /**
    * Ends the opening burst. The initial ADDED events or the replay from an old
-   * resourceVersion are a snapshot the client asked for, bounded like a list response;
+   * resourceVersion are a snapshot the client asked for, bounded by what the store holds;
    * the budget applies to what comes after them.
    */
   endOpening(): void {
@@ -46,18 +55,22 @@ export class WatchWriter {
     return this.head < this.queue.length;
   }
 
-  write(line: Buffer): void {
+  write(type: WatchEventType, object: JsonObject): void {
     if (this.dropped) return;
     if (!this.waiting) {
       // write() keeps the line even when it answers false: false only says "stop now"
-      if (!this.res.write(line)) this.waiting = true;
+      if (!this.res.write(eventLine(type, object))) this.waiting = true;
       return;
     }
-    this.queue.push(line);
     if (this.opening) {
+      // a stalled client of a large list would otherwise hold a copy of it per watch:
+      // keep the (shared, frozen) objects and encode them when the socket takes them
+      this.queue.push({ type, object });
       this.openingLines++;
       return;
     }
+    const line = eventLine(type, object);
+    this.queue.push(line);
     this.liveBytes += line.length;
     // one event larger than the budget may always wait: only a client that keeps
     // falling behind is dropped
@@ -83,9 +96,13 @@ export class WatchWriter {
   }
 
   private take(): Buffer {
-    const line = this.queue[this.head++];
-    if (this.openingLines > 0) this.openingLines--;
-    else this.liveBytes -= line.length;
+    const item = this.queue[this.head++];
+    if (this.openingLines > 0) {
+      this.openingLines--;
+      return Buffer.isBuffer(item) ? item : eventLine(item.type, item.object);
+    }
+    const line = item as Buffer;
+    this.liveBytes -= line.length;
     return line;
   }
 

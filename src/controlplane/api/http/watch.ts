@@ -7,7 +7,6 @@ import { setTimer, type JsonObject } from '../../../core/index.js';
 import type { Api, ApiWatch, ApiWatchEvent, Gvr, WatchOptions } from '../types.js';
 import { cacheControl } from './response.js';
 import { internalError } from './status.js';
-import { eventLine } from './watch-lines.js';
 import { WatchWriter } from './watch-writer.js';
 
 export interface WatchRequest {
@@ -72,20 +71,21 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, w: WatchRe
       object = event.type === 'ERROR' ? event.object : w.render(event, first);
     } catch (e) {
       w.onUnexpected(e);
-      writer.write(eventLine('ERROR', internalError().toStatus()));
+      writer.write('ERROR', internalError().toStatus());
       end();
       return;
     }
     first = false;
-    writer.write(eventLine(event.type, object));
+    writer.write(event.type, object);
     // the real server closes a watch after an ERROR event; clients then re-list
     if (event.type === 'ERROR') end();
   };
 
   // counted before the Api watch exists, so a refused one never starts
   untrack = w.track(() => {
-    // the server is closing: a client still behind would hold the close open
-    if (writer.behind) res.destroy();
+    // the server is closing: a client that has not taken what was written would hold the
+    // close open until it reads again, perhaps never
+    if (writer.behind || res.writableLength > 0) res.destroy();
     end();
   });
   try {

@@ -152,6 +152,7 @@ export class PackScanner {
         info: true,
         finishFlush: constants.Z_SYNC_FLUSH,
         maxOutputLength: state.size + 1,
+        chunkSize: Math.min(Math.max(state.size + 1, 64), 1024 * 1024),
       }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
       output = result.buffer;
       used = result.engine.bytesWritten;

@@ -1,6 +1,6 @@
 import git, { type HttpClient } from 'isomorphic-git';
 import { gitError } from './errors.js';
-import { limitReads } from './http.js';
+import { limitReads } from './read-limits.js';
 import { DEFAULT_GIT_LIMITS } from './limits.js';
 import { toRemoteError, type RemoteContext } from './remote-errors.js';
 

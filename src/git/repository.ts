@@ -3,7 +3,7 @@ import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import git, { type HttpClient } from 'isomorphic-git';
 import { gitError } from './errors.js';
-import { limitReads } from './http.js';
+import { limitReads } from './read-limits.js';
 import { DEFAULT_GIT_LIMITS, type GitLimits } from './limits.js';
 import { toRemoteError, type RemoteContext } from './remote-errors.js';
 import type { TreeTotals } from './tree-meter.js';
@@ -194,6 +194,7 @@ export class GitRepository {
       maxBytes: limits.maxFetchBytes,
       maxObjectBytes: limits.maxBlobBytes,
       display: this.#opts.display,
+      spoolDir: this.gitdir,
     });
     const shallow = await this.#readShallowFile();
     try {

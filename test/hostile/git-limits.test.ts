@@ -195,6 +195,30 @@ for (const [where, at] of [
   });
 }
 
+test('a pack that stops arriving half-way is GIT_UNREACHABLE (transient), not a limit or a bad pack', async (t) => {
+  const fx = await gitFixture();
+  t.teardown(() => fx.close());
+  const commit = fx.work.commit({ 'app.yaml': 'kind: ConfigMap\n' });
+  const pack = packOf(fx.work.dir);
+  const server = await UploadPackServer.start({
+    commit,
+    pack: async function* () {
+      yield pack.subarray(0, pack.length >> 1);
+      await new Promise(() => undefined);
+    },
+  });
+  t.teardown(() => server.close());
+  const source = new GitSource({
+    url: server.url,
+    cacheDir: path.join(fx.tmp, 'cache'),
+    snapshots: fx.snapshots,
+    timeoutMs: 1000,
+  });
+  const e = (await t.throwsAsync(source.sync())) as CapstanError;
+  t.is(e.code, 'GIT_UNREACHABLE', e.message);
+  t.true(isTransientGitError(e));
+});
+
 test('invalid limits are refused with GIT_INVALID_OPTION', (t) => {
   for (const bad of [0, -1, 1.5, Number.NaN]) {
     const e = t.throws(

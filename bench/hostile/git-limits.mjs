@@ -4,11 +4,13 @@
 //            without end (capped at --cap MiB, so that code without limits ends too)
 //   zeros    a real repository (git http-backend) whose commit holds a 1 GiB file of zeros
 //            (about 1 MB packed)
+//   normal   for the cost of the checks on an honest repository: bench/git's generated one
+//            (5,000 manifests, first sync of a depth-1 fetch and snapshot)
 // and prints, per case: wall time, peak RSS of the syncing process, the longest event-loop
 // stall in it (the daemon's APIs share that loop), bytes the server sent, and the outcome.
 // A script that prints figures, never a test.
 //
-// Usage: node --import tsx bench/hostile/git-limits.mjs [--src=DIR] [--cap=MiB] [--only=endless|zeros] [--tiny]
+// Usage: node --import tsx bench/hostile/git-limits.mjs [--src=DIR] [--cap=MiB] [--only=endless|zeros|normal] [--tiny]
 //   --src   the source tree to import (default: this checkout's src/); give an export of an
 //           older commit (git archive <commit> | tar -x -C /tmp/old) to measure it before
 //   --cap   bytes of the endless pack before the server gives up (default 2048 MiB)
@@ -95,7 +97,7 @@ async function parent() {
     }).catch((e) => JSON.stringify({ outcome: String(e.message) }));
     const f = JSON.parse(out);
     console.log(
-      `${name.padEnd(10)} ${((f.ms ?? NaN) / 1000).toFixed(1).padStart(8)} ${`${f.peakRssMiB ?? '?'} MiB`.padStart(10)} ${`${f.maxStallMs ?? '?'} ms`.padStart(10)} ${`${(sent() / MiB).toFixed(0)} MiB`.padStart(12)}  ${f.outcome}`,
+      `${name.padEnd(10)} ${((f.ms ?? NaN) / 1000).toFixed(1).padStart(8)} ${`${f.peakRssMiB ?? '?'} MiB`.padStart(10)} ${`${f.maxStallMs ?? '?'} ms`.padStart(10)} ${(sent ? `${(sent() / MiB).toFixed(0)} MiB` : '-').padStart(12)}  ${f.outcome}`,
     );
   };
 
@@ -154,6 +156,18 @@ async function parent() {
     await run('zeros', server.repoUrl('zeros.git'), () => bytes);
     await server.stop();
     work.remove();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+
+  if (!only || only === 'normal') {
+    const { generate } = await import('../git/generate.mjs');
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'capstan-bench-normal-'));
+    const bare = path.join(tmp, 'repos', 'app.git');
+    generate(bare, { files: 5000, commits: 2 });
+    const server = new GitServer({ root: path.join(tmp, 'repos') });
+    await server.start();
+    for (let i = 0; i < 3; i++) await run('normal', server.repoUrl('app.git'));
+    await server.stop();
     rmSync(tmp, { recursive: true, force: true });
   }
 }

@@ -15,6 +15,10 @@ import { gitFixture, type GitFixture } from '../git/fixture.js';
 import { eventually } from '../helpers/eventually.js';
 import { gitEnv } from '../helpers/git-server.js';
 import { UploadPackServer } from '../helpers/upload-pack-server.js';
+import { createAppSource } from '../../src/daemon/app-source.js';
+import { StateStore } from '../../src/daemon/state/state-store.js';
+import { SyncWorker } from '../../src/daemon/sync-worker.js';
+import { render } from '../../src/render/index.js';
 
 const MiB = 1024 ** 2;
 
@@ -217,6 +221,49 @@ test('a pack that stops arriving half-way is GIT_UNREACHABLE (transient), not a 
   const e = (await t.throwsAsync(source.sync())) as CapstanError;
   t.is(e.code, 'GIT_UNREACHABLE', e.message);
   t.true(isTransientGitError(e));
+});
+
+test('the daemon records a revision over a limit as failed and does not retry it', async (t) => {
+  const fx = await gitFixture({ auth: false });
+  t.teardown(() => fx.close());
+  fx.work.commit({
+    'app.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: a }\n',
+    'zeros.bin': '\0'.repeat(2 * MiB),
+  });
+  fx.work.push();
+  const app = {
+    name: 'shop',
+    source: { repoURL: fx.url, targetRevision: 'HEAD', path: '.' },
+    syncPolicy: { prune: true, selfHeal: false, autoRollback: true },
+  };
+  const source = createAppSource(app, {
+    cacheDir: path.join(fx.tmp, 'cache'),
+    snapshots: fx.snapshots,
+    pollIntervalMs: 60_000,
+    gitLimits: { maxBlobBytes: 1 * MiB },
+  });
+  const state = new StateStore(path.join(fx.tmp, 'state'));
+  t.teardown(() => state.close());
+  let rendered = 0;
+  const worker = new SyncWorker({
+    application: () => ({ app, source }),
+    state,
+    render: async (dir, options) => (rendered++, render(dir, options)),
+  });
+  const job = {
+    app: 'shop',
+    revision: 'HEAD',
+    priority: 'poll' as const,
+    reason: 'poll',
+    requestedAt: 0,
+    attempt: 1,
+  };
+  // The queue retries a sync only when its handler throws.
+  await t.notThrowsAsync(worker.handle(job, new AbortController().signal));
+  const [sync] = state.syncs('shop');
+  t.is(sync.result, 'Failed');
+  t.regex(sync.message ?? '', /git\.maxBlobBytes \(1 MiB\).*\[GIT_LIMIT_EXCEEDED\]$/);
+  t.is(rendered, 0);
 });
 
 test('invalid limits are refused with GIT_INVALID_OPTION', (t) => {

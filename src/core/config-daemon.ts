@@ -18,6 +18,10 @@
  *     maxBlobBytes: 64Mi          # one file
  *     maxSnapshotBytes: 2Gi       # one commit's files together
  *     maxFiles: 200000            # files in one commit
+ *   render:                       # limits on every render (these are the defaults)
+ *     maxObjects: 20000           # objects read or generated (a base counts per inclusion)
+ *     maxBytes: 64Mi              # those objects as JSON
+ *     maxKustomizations: 5000     # kustomization files built
  *
  * Secrets are never written in the file itself: only where to read them.
  */
@@ -70,6 +74,13 @@ export interface GitLimitsConfig {
   maxFiles?: number;
 }
 
+/** Limits on renders; unset ones take the defaults of src/render (DEFAULT_RENDER_LIMITS). */
+export interface RenderLimitsConfig {
+  maxObjects?: number;
+  maxBytes?: number;
+  maxKustomizations?: number;
+}
+
 export interface DaemonConfig {
   cluster?: ClusterConfig;
   server: { host?: string; port?: number };
@@ -78,6 +89,7 @@ export interface DaemonConfig {
   webhooks: { secrets: Partial<Record<WebhookProviderName, SecretRef>>; maxBodyBytes?: number };
   applications: ApplicationConfig[];
   git?: GitLimitsConfig;
+  render?: RenderLimitsConfig;
 }
 
 export const DAEMON_CONFIG_FIELDS = [
@@ -88,6 +100,7 @@ export const DAEMON_CONFIG_FIELDS = [
   'webhooks',
   'applications',
   'git',
+  'render',
 ] as const;
 
 const APP_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -225,12 +238,12 @@ function readCount(
   f: Fields,
   v: JsonValue | undefined,
   at: string,
-  unit: 'bytes' | 'files',
+  unit: 'bytes' | 'files' | 'objects' | 'kustomizations',
 ): number | undefined {
   const n = unit === 'bytes' ? f.quantity(v, at, '64Mi') : v === null ? undefined : v;
   if (n === undefined) return undefined;
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) {
-    const what = unit === 'bytes' ? 'bytes (or a quantity such as 64Mi)' : 'files, 1 or more';
+    const what = unit === 'bytes' ? 'bytes (or a quantity such as 64Mi)' : `${unit}, 1 or more`;
     f.fail(at, `must be a whole number of ${what}, got ${show(v ?? null)}`);
   }
   return n;
@@ -244,6 +257,17 @@ function readGitLimits(f: Fields, v: JsonValue | undefined): GitLimitsConfig | u
     maxBlobBytes: readCount(f, m.maxBlobBytes, 'git.maxBlobBytes', 'bytes'),
     maxSnapshotBytes: readCount(f, m.maxSnapshotBytes, 'git.maxSnapshotBytes', 'bytes'),
     maxFiles: readCount(f, m.maxFiles, 'git.maxFiles', 'files'),
+  };
+  return Object.fromEntries(Object.entries(limits).filter(([, n]) => n !== undefined));
+}
+
+function readRenderLimits(f: Fields, v: JsonValue | undefined): RenderLimitsConfig | undefined {
+  if (v === null || v === undefined) return undefined;
+  const m = f.object(v, 'render', ['maxObjects', 'maxBytes', 'maxKustomizations']);
+  const limits: RenderLimitsConfig = {
+    maxObjects: readCount(f, m.maxObjects, 'render.maxObjects', 'objects'),
+    maxBytes: readCount(f, m.maxBytes, 'render.maxBytes', 'bytes'),
+    maxKustomizations: readCount(f, m.maxKustomizations, 'render.maxKustomizations', 'kustomizations'),
   };
   return Object.fromEntries(Object.entries(limits).filter(([, n]) => n !== undefined));
 }
@@ -276,6 +300,7 @@ export function readDaemonConfig(f: Fields, top: Record<string, JsonValue>): Dae
     .list(top.applications, 'applications')
     .map((a, i) => readApplication(f, a, `applications[${i}]`));
   const git = readGitLimits(f, top.git);
+  const render = readRenderLimits(f, top.render);
   applications.forEach((a, i) => {
     const first = applications.findIndex((o) => o.name === a.name);
     if (first !== i)
@@ -299,5 +324,6 @@ export function readDaemonConfig(f: Fields, top: Record<string, JsonValue>): Dae
     webhooks: { secrets, ...(maxBodyBytes !== undefined ? { maxBodyBytes: maxBodyBytes as number } : {}) },
     applications,
     ...(git ? { git } : {}),
+    ...(render ? { render } : {}),
   };
 }

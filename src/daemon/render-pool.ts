@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Piscina } from 'piscina';
 import { CapstanError } from '../core/index.js';
-import type { RenderOptions, RenderResult } from '../render/index.js';
+import type { RenderLimits, RenderOptions, RenderResult } from '../render/index.js';
 import type { ClonedCapstanError, RenderReply, RenderTask } from './render-worker.js';
 
 /** Renders `dir`; rejects with the renderer's own CapstanError on a user's mistake. */
@@ -19,6 +19,8 @@ export interface RenderPoolOptions {
   threads?: number;
   /** an idle worker exits after this long (default 30 s); the next render starts a new one */
   idleMs?: number;
+  /** the configuration's `render:` limits, under what each render asks for */
+  limits?: Partial<RenderLimits>;
 }
 
 // the worker's file beside this one: render-worker.ts under tsx (tests), .js from dist/
@@ -31,18 +33,20 @@ export class RenderPool {
   /** how many renders run at once */
   readonly threads: number;
   private readonly idleMs: number;
+  private readonly limits: Partial<RenderLimits>;
   private pool?: Piscina<RenderTask, RenderReply>;
   private closed = false;
 
   constructor(options: RenderPoolOptions = {}) {
     this.threads = options.threads ?? Math.min(2, Math.max(1, os.availableParallelism() - 1));
     this.idleMs = options.idleMs ?? 30_000;
+    this.limits = options.limits ?? {};
   }
 
   /** Renders `dir` in a worker; an aborted `signal` ends the worker running it. */
   readonly render: Renderer = async (dir, options, signal) => {
     if (this.closed) throw new CapstanError('RENDER_POOL_CLOSED', 'the daemon is stopping: no new renders');
-    const reply = await this.started().run({ dir, options }, { signal });
+    const reply = await this.started().run({ dir, options: { ...this.limits, ...options } }, { signal });
     if (!reply.ok) throw rebuild(reply.error);
     return reply.result;
   };

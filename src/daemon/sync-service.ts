@@ -65,7 +65,7 @@ export class SyncService {
   readonly queue: SyncQueue;
   readonly webhooks: WebhookHandler;
   /** renders run in worker threads, so the APIs answer during a heavy one */
-  private readonly renders = new RenderPool();
+  private readonly renders: RenderPool;
   private readonly entries = new Map<string, Entry>();
   private readonly redis?: Redis;
   private readonly drift?: DriftWatcher;
@@ -84,6 +84,7 @@ export class SyncService {
     for (const [provider, ref] of Object.entries(config.webhooks.secrets))
       secrets[provider as ProviderName] = readSecret(ref, `webhooks.${provider}`, env);
     this.state = new StateStore(path.join(dataDir, 'daemon'));
+    this.renders = new RenderPool({ limits: config.render });
     const snapshots = new SnapshotStore({ dir: path.join(dataDir, 'git', 'snapshots') });
     for (const a of config.applications) {
       const app: Application = {

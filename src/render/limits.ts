@@ -83,7 +83,7 @@ export class RenderBudget {
     const { unit, flag } = LIMITS[key];
     throw new CapstanError(
       'RENDER_LIMIT_EXCEEDED',
-      `${where}: the render went past its limit of ${max} ${unit} (${key}), reaching ${value}; a base counts again each time it is included. If the repository really needs more, raise ${key} (capstan render ${flag} N)`,
+      `${where}: the render went past its limit of ${max} ${unit} (${key}), reaching ${value}; a base counts again each time it is included. If the repository really needs more, raise ${key} (capstan render ${flag} N; the daemon: render.${key} in its configuration)`,
       { path: where, limit: key, max, value },
     );
   }

@@ -154,3 +154,24 @@ test('git limits: bytes as whole numbers or quantities, files as whole numbers; 
     t.regex(e.message, message);
   }
 });
+
+test('render limits: whole numbers (bytes also as quantities); anything else refused', (t) => {
+  const { daemon } = parseConfig(
+    `${HEAD}render: { maxObjects: 50000, maxBytes: 128Mi, maxKustomizations: 10000 }\n`,
+    FILE,
+  );
+  t.deepEqual(daemon.render, { maxObjects: 50000, maxBytes: 128 * 1024 ** 2, maxKustomizations: 10000 });
+  t.is(parseConfig(HEAD, FILE).daemon.render, undefined);
+  for (const [body, message] of [
+    ['render: { maxObjects: 0 }', /render.maxObjects: must be a whole number of objects, 1 or more, got 0/],
+    ['render: { maxBytes: lots }', /render.maxBytes/],
+    [
+      'render: { maxKustomizations: 2.5 }',
+      /render.maxKustomizations: must be a whole number of kustomizations/,
+    ],
+    ['render: { maxDepth: 3 }', /render: unknown field "maxDepth"/],
+  ] as const) {
+    const e = t.throws(() => parseConfig(`${HEAD}${body}\n`, FILE));
+    t.regex(e.message, message);
+  }
+});

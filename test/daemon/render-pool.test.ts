@@ -81,3 +81,15 @@ test.serial('close() twice is fine; a render after it is refused', async (t) => 
   await own.close();
   await t.throwsAsync(own.render(d, {}), { instanceOf: CapstanError, code: 'RENDER_POOL_CLOSED' });
 });
+
+test.serial("the configuration's render limits apply unless a render asks for its own", async (t) => {
+  const own = new RenderPool({ threads: 1, limits: { maxObjects: 2 } });
+  t.teardown(() => own.close());
+  const files: Record<string, string> = {};
+  for (const n of ['a', 'b', 'c'])
+    files[`${n}.yaml`] = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${n}}\n`;
+  const d = dir('configured-limits', files);
+  const error = await t.throwsAsync(own.render(d, {}), { code: 'RENDER_LIMIT_EXCEEDED' });
+  t.like((error as CapstanError).data, { limit: 'maxObjects', max: 2 });
+  t.is((await own.render(d, { maxObjects: 3 })).objects.length, 3);
+});

@@ -54,7 +54,10 @@ test('the 13-level diamond is refused with the default limits, after a sixth of 
   t.deepEqual(err.data, { path: err.data.path, limit: 'maxKustomizations', max, value: max + 1 });
   t.regex(err.message, /kustomization\.yaml: the render went past its limit of 5000 kustomizations built/);
   t.regex(err.message, /reaching 5001/);
-  t.regex(err.message, /raise maxKustomizations \(capstan render --max-kustomizations N\)/);
+  t.regex(
+    err.message,
+    /raise maxKustomizations \(capstan render --max-kustomizations N; the daemon: render.maxKustomizations in its configuration\)/,
+  );
 });
 
 test('objects are counted as they are read: an object-heavy diamond stops at the first file past maxObjects', (t) => {

@@ -102,13 +102,7 @@ class EmbeddedCluster implements Cluster {
   }
 
   async apply(obj: KubeObject, options: ApplyOptions = {}): Promise<KubeObject> {
-    const name = obj.metadata?.name;
-    const type = this.typeFor(obj.apiVersion, obj.kind);
-    const namespace = type?.namespaced ? obj.metadata?.namespace : undefined;
-    const what = describe(obj.kind, namespace, name);
-    if (!type) throw kindNotServed(what, obj.apiVersion, obj.kind);
-    if (!name) throw nameRequired(what);
-    if (type.namespaced && !namespace) throw namespaceRequired(what);
+    const { type, namespace, name, what } = this.writeTarget(obj);
     try {
       const applied = await this.api.patch(gvrOf(type), namespace, name, 'apply', obj as JsonObject, {
         fieldManager: options.fieldManager ?? 'capstan',
@@ -122,13 +116,7 @@ class EmbeddedCluster implements Cluster {
   }
 
   async validateNew(obj: KubeObject, options: Pick<ApplyOptions, 'fieldManager'> = {}): Promise<void> {
-    const name = obj.metadata?.name;
-    const type = this.typeFor(obj.apiVersion, obj.kind);
-    const namespace = type?.namespaced ? obj.metadata?.namespace : undefined;
-    const what = describe(obj.kind, namespace, name);
-    if (!type) throw kindNotServed(what, obj.apiVersion, obj.kind);
-    if (!name) throw nameRequired(what);
-    if (type.namespaced && !namespace) throw namespaceRequired(what);
+    const { type, namespace, name, what } = this.writeTarget(obj);
     // the API server's own create path, in process, minus its "does the namespace exist" question
     if (!this.api.validateApply) {
       await this.apply(obj, { ...options, dryRun: true });
@@ -142,6 +130,18 @@ class EmbeddedCluster implements Cluster {
     } catch (e) {
       throw toClusterError(e, what);
     }
+  }
+
+  /** The served type, namespace and name an object is written to; refuses what cannot be written. */
+  private writeTarget(obj: KubeObject) {
+    const name = obj.metadata?.name;
+    const type = this.typeFor(obj.apiVersion, obj.kind);
+    const namespace = type?.namespaced ? obj.metadata?.namespace : undefined;
+    const what = describe(obj.kind, namespace, name);
+    if (!type) throw kindNotServed(what, obj.apiVersion, obj.kind);
+    if (!name) throw nameRequired(what);
+    if (type.namespaced && !namespace) throw namespaceRequired(what);
+    return { type, namespace, name, what };
   }
 
   async delete(ref: ObjectRef, options: DeleteOptions = {}): Promise<void> {

@@ -116,13 +116,7 @@ class KubeCluster implements Cluster {
   }
 
   async apply(obj: KubeObject, options: ApplyOptions = {}): Promise<KubeObject> {
-    const name = obj.metadata?.name ?? '';
-    const info = await this.resourceFor(obj.apiVersion, obj.kind);
-    const namespace = info?.namespaced ? obj.metadata?.namespace : undefined;
-    const what = describe(obj.kind, namespace, name);
-    if (!info) throw kindNotServed(what, obj.apiVersion, obj.kind);
-    if (!name) throw nameRequired(what);
-    if (info.namespaced && !namespace) throw namespaceRequired(what);
+    const { info, namespace, name, what } = await this.writeTarget(obj);
     const res = await this.transport.send('PATCH', pathOf(info, namespace, name), {
       what,
       // JSON is YAML: the apply patch type takes either
@@ -140,6 +134,18 @@ class KubeCluster implements Cluster {
     throw fromStatus(what, res.status, res.body);
   }
 
+  /** The served resource, namespace and name an object is written to; refuses what cannot be written. */
+  private async writeTarget(obj: KubeObject) {
+    const name = obj.metadata?.name ?? '';
+    const info = await this.resourceFor(obj.apiVersion, obj.kind);
+    const namespace = info?.namespaced ? obj.metadata?.namespace : undefined;
+    const what = describe(obj.kind, namespace, name);
+    if (!info) throw kindNotServed(what, obj.apiVersion, obj.kind);
+    if (!name) throw nameRequired(what);
+    if (info.namespaced && !namespace) throw namespaceRequired(what);
+    return { info, namespace, name, what };
+  }
+
   /**
    * A dry-run create (POST, not apply: an apply in the stand-in namespace would merge into
    * an object of the same name there) in the object's namespace or, when that does not
@@ -150,13 +156,7 @@ class KubeCluster implements Cluster {
    * proves nothing and is left to the apply. AlreadyExists comes after validation: passed.
    */
   async validateNew(obj: KubeObject, options: Pick<ApplyOptions, 'fieldManager'> = {}): Promise<void> {
-    const name = obj.metadata?.name ?? '';
-    const info = await this.resourceFor(obj.apiVersion, obj.kind);
-    const namespace = info?.namespaced ? obj.metadata?.namespace : undefined;
-    const what = describe(obj.kind, namespace, name);
-    if (!info) throw kindNotServed(what, obj.apiVersion, obj.kind);
-    if (!name) throw nameRequired(what);
-    if (info.namespaced && !namespace) throw namespaceRequired(what);
+    const { info, namespace, what } = await this.writeTarget(obj);
     const create = (ns: string | undefined) =>
       this.transport.send('POST', pathOf(info, ns), {
         what,

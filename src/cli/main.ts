@@ -2,10 +2,11 @@
 /**
  * The `capstan` command. Errors reach the user here and only here: a CapstanError prints
  * its message and code, anything else is an internal error (stack with CAPSTAN_DEBUG=1).
+ *
+ * Each command imports what it uses when it runs: importing the whole program first made
+ * `capstan help` take over a second and 150 MB (issue 11).
  */
-import { isCapstanError } from '../core/index.js';
-import { runRender } from './render-command.js';
-import { runKubeconfig, runServe } from './serve-command.js';
+import { isCapstanError } from '../core/errors.js';
 
 const USAGE = `Usage: capstan <command> [options]
 
@@ -43,11 +44,11 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'render':
-        return runRender(rest, process.stdout);
+        return (await import('./render-command.js')).runRender(rest, process.stdout);
       case 'serve':
-        return await runServe(rest, process.stderr);
+        return await (await import('./serve-command.js')).runServe(rest, process.stderr);
       case 'kubeconfig':
-        return runKubeconfig(rest, process.stdout);
+        return (await import('./serve-command.js')).runKubeconfig(rest, process.stdout);
       case undefined:
       case 'help':
       case '--help':

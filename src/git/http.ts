@@ -30,7 +30,9 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       if (req.body && req.method === 'POST' && req.url.endsWith('/git-upload-pack')) {
         const collected = await collect(req.body);
         const body = thin ? requestThinPack(collected) : collected;
-        const res = await requestUploadPack({ ...req, body }, timeout, TIMEOUT_MESSAGE);
+        const res = await againOnStaleSocket(() =>
+          requestUploadPack({ ...req, body }, timeout, TIMEOUT_MESSAGE),
+        );
         if (res) return res;
         // A redirect: isomorphic-git's client follows it (and decides where credentials go).
         return nodeHttp.request({
@@ -39,9 +41,31 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
           fetchOptions: { ...req.fetchOptions, timeout },
         });
       }
-      return nodeHttp.request({ ...req, fetchOptions: { ...req.fetchOptions, timeout } });
+      if (req.body) return nodeHttp.request({ ...req, fetchOptions: { ...req.fetchOptions, timeout } });
+      return againOnStaleSocket(() =>
+        nodeHttp.request({ ...req, fetchOptions: { ...req.fetchOptions, timeout } }),
+      );
     },
   };
+}
+
+/**
+ * Sends a request once more when it failed with ECONNRESET or EPIPE before any answer.
+ *
+ * Why: the agent may hand out a kept-alive socket the server is closing at that very moment
+ * (its keep-alive timeout, 5 s for a Node server), and the request dies before the server
+ * saw it; Node's documentation advises sending it again. Both requests this is used for are
+ * safe to repeat: a GET without a body, and the upload-pack POST whose body is in memory.
+ * A second failure is the server's: it goes to the caller (GIT_UNREACHABLE, retried later).
+ */
+async function againOnStaleSocket<T>(send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException | undefined)?.code;
+    if (code !== 'ECONNRESET' && code !== 'EPIPE') throw e;
+    return send();
+  }
 }
 
 /**

@@ -1,9 +1,10 @@
 import { readdirSync, statSync } from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import test from 'ava';
 import { CapstanError } from '../../src/core/index.js';
-import { requestThinPack } from '../../src/git/http.js';
+import { createHttpClient, requestThinPack } from '../../src/git/http.js';
 import { gitFixture } from './fixture.js';
 
 const pkt = (line: string) => (line.length + 4).toString(16).padStart(4, '0') + line;
@@ -84,4 +85,51 @@ test('a server that accepts connections and never answers times out as GIT_UNREA
   t.is(e.code, 'GIT_UNREACHABLE');
   t.true(e.data.transient as boolean);
   t.true(Date.now() - started < 5_000);
+});
+
+/** A server that drops the first request of each kind without an answer, as a server closing a kept-alive socket does. */
+async function resetsFirstRequest(): Promise<{ url: string; seen: string[]; close: () => Promise<void> }> {
+  const seen: string[] = [];
+  const server = http.createServer((req, res) => {
+    const key = `${req.method} ${req.url}`;
+    const first = !seen.includes(key);
+    seen.push(key);
+    if (first) return void req.socket.destroy();
+    req.resume();
+    req.on('end', () => res.end('ok'));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    seen,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function bodyText(body: AsyncIterableIterator<Uint8Array> | undefined): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  for await (const c of body ?? []) chunks.push(c);
+  return Buffer.concat(chunks).toString();
+}
+
+test('a refs GET or an upload-pack POST reset before any answer (a stale kept-alive socket) is sent once more', async (t) => {
+  const server = await resetsFirstRequest();
+  t.teardown(() => server.close());
+  const client = createHttpClient();
+  const refs = await client.request({
+    url: `${server.url}/r.git/info/refs?service=git-upload-pack`,
+    headers: {},
+  });
+  t.is(refs.statusCode, 200);
+  t.is(await bodyText(refs.body), 'ok');
+  const pack = await client.request({
+    url: `${server.url}/r.git/git-upload-pack`,
+    method: 'POST',
+    headers: {},
+    body: [Buffer.from('0000')][Symbol.iterator]() as unknown as AsyncIterableIterator<Uint8Array>,
+  });
+  t.is(pack.statusCode, 200);
+  t.is(await bodyText(pack.body), 'ok');
+  t.is(server.seen.length, 4);
 });

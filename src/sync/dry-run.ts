@@ -12,7 +12,7 @@
 import type { KubeObject } from '../core/index.js';
 import { ClusterError, type Cluster } from '../cluster/types.js';
 import { clusterRef, mapLimited } from './gate.js';
-import { describeObject, messageOf } from './messages.js';
+import { aboutObject, describeObject, messageOf } from './messages.js';
 import type { PlanStep, SyncPlan } from './plan/index.js';
 
 /**
@@ -42,8 +42,7 @@ export async function dryRunSync(
   const refuse = (obj: KubeObject, e: unknown) => {
     const what = describeObject(obj);
     const why = e instanceof ClusterError ? e.message : messageOf(e);
-    // a ClusterError names the object already
-    problems.push(why.startsWith(`${what}: `) ? why : `${what}: ${why}`);
+    problems.push(aboutObject(what, why));
   };
   await mapLimited(steps, options.concurrency, async (step) => {
     let obj = plan.prepared[step.index];

@@ -14,7 +14,7 @@ import { clusterRef, mapLimited, waitHealthy } from './gate.js';
 import { describeCause, type HealthCause, type HealthCode } from './health/index.js';
 import { waitKindsServed } from './kinds-served.js';
 import { discover, kindsOf, listLive, type KindRef } from './live.js';
-import { describeObject as describe, messageOf } from './messages.js';
+import { aboutObject, describeObject as describe, messageOf } from './messages.js';
 import { planSync, type PlanStep, type PlanWave, type SyncPlan } from './plan/index.js';
 
 export interface SyncOptions {
@@ -192,7 +192,7 @@ export async function syncApplication(
           o.onEvent?.({ type: 'applied', ref: step.key, created: step.state === 'new' });
           return { obj, known: applied };
         } catch (e) {
-          return { obj, error: `applying ${describe(obj)}: ${messageOf(e)}` };
+          return { obj, error: `applying ${aboutObject(describe(obj), messageOf(e))}` };
         }
       });
       const failed = outcomes.find((x) => 'error' in x);

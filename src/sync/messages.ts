@@ -5,6 +5,10 @@ import { isCapstanError } from '../core/index.js';
 export const describeObject = (o: { kind: string; metadata: { name?: string; namespace?: string } }) =>
   `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name ?? ''}`;
 
+/** `<object>: <why>`, naming the object once when `why` already starts with it (a ClusterError's does). */
+export const aboutObject = (what: string, why: string) =>
+  why.startsWith(`${what}: `) ? why : `${what}: ${why}`;
+
 /** A thrown value's message, with the code of a CapstanError. */
 export const messageOf = (e: unknown) =>
   isCapstanError(e) ? `${e.message} [${e.code}]` : String((e as Error)?.message ?? e);

@@ -8,12 +8,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startControlPlane } from '../../src/controlplane/index.ts';
 import { embeddedCluster } from '../../src/cluster/index.ts';
 import { APP_LABEL, previewSync } from '../../src/sync/index.ts';
 import { planAgainstLive } from '../../src/sync/engine.ts';
+import { measure } from './event-loop.mjs';
 
 const n = Number(process.argv[2] ?? 8192);
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'capstan-preview-delay-'));
@@ -45,26 +44,4 @@ try {
   await cluster.close();
   await controlPlane.close();
   fs.rmSync(root, { recursive: true, force: true });
-}
-
-/** Runs `work`, watching the event loop: the longest gap between ticks of a 1 ms interval, and perf_hooks' delay. */
-async function measure(work) {
-  let last = performance.now();
-  let longestGap = 0;
-  const ticker = setInterval(() => {
-    const now = performance.now();
-    longestGap = Math.max(longestGap, now - last);
-    last = now;
-  }, 1);
-  const loop = monitorEventLoopDelay({ resolution: 5 });
-  loop.enable();
-  await sleep(20);
-  const started = performance.now();
-  const result = await work();
-  const ms = performance.now() - started;
-  await sleep(20);
-  loop.disable();
-  clearInterval(ticker);
-  const delay = `event-loop delay p99 ${(loop.percentile(99) / 1e6).toFixed(0)} ms, max ${(loop.max / 1e6).toFixed(0)} ms`;
-  return { result, figures: `${ms.toFixed(0)} ms; longest stall ${longestGap.toFixed(0)} ms; ${delay}` };
 }

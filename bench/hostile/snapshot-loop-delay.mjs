@@ -9,10 +9,9 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { GitSource, SnapshotStore } from '../../src/git/index.ts';
 import { createBareRepo, git, GitServer } from '../../test/helpers/git-server.ts';
+import { measure } from './event-loop.mjs';
 
 const files = Number(process.argv[2] ?? 20_000);
 const largeMiB = Number(process.argv[3] ?? 16);
@@ -58,26 +57,4 @@ try {
 } finally {
   await server.stop();
   fs.rmSync(root, { recursive: true, force: true });
-}
-
-/** Runs `work`, watching the event loop: the longest gap between ticks of a 1 ms interval, and perf_hooks' delay. */
-async function measure(work) {
-  let last = performance.now();
-  let longestGap = 0;
-  const ticker = setInterval(() => {
-    const now = performance.now();
-    longestGap = Math.max(longestGap, now - last);
-    last = now;
-  }, 1);
-  const loop = monitorEventLoopDelay({ resolution: 5 });
-  loop.enable();
-  await sleep(20);
-  const started = performance.now();
-  const result = await work();
-  const ms = performance.now() - started;
-  await sleep(20);
-  loop.disable();
-  clearInterval(ticker);
-  const delay = `event-loop delay p99 ${(loop.percentile(99) / 1e6).toFixed(0)} ms, max ${(loop.max / 1e6).toFixed(0)} ms`;
-  return { result, figures: `${ms.toFixed(0)} ms; longest stall ${longestGap.toFixed(0)} ms; ${delay}` };
 }

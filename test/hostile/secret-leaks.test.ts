@@ -7,17 +7,10 @@
  * control plane's Events, the daemon's log and the status of every object it holds.
  */
 import test from 'ava';
-import BetterSqlite3 from 'better-sqlite3';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { DaemonConfig, JsonObject } from '../../src/core/index.js';
-import { startDaemon, type Daemon } from '../../src/daemon/index.js';
-import { startServer, type Server } from '../../src/server/index.js';
+import type { JsonObject } from '../../src/core/index.js';
 import { eventually } from '../helpers/eventually.js';
-import { createBareRepo, GitServer, WorkTree } from '../helpers/git-server.js';
+import { startDaemonUnderTest, type DaemonUnderTest } from './daemon-under-test.js';
 
-const TOKEN = 'secret-leaks-token';
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 
 const PATCHED = 'hunter2-correct-horse-battery-staple';
@@ -61,69 +54,38 @@ function leakForms(value: string): string[] {
 }
 const VALUES = [PATCHED, PATCH_GUESS, DOCKER, BAD_KEY, LARGE];
 
-let root: string;
-let gitServer: GitServer;
-let daemon: Daemon;
-let server: Server;
-const logLines: string[] = [];
+let fx: DaemonUnderTest;
 
 test.before(async () => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'capstan-secret-leaks-'));
-  gitServer = new GitServer({ root: path.join(root, 'repos') });
-  await gitServer.start();
-  const work = new WorkTree(createBareRepo(gitServer.root, 'app.git'));
-  work.commit(FILES, 'failing secrets');
-  work.push();
-  const config: DaemonConfig = {
-    server: {},
-    queue: {},
-    webhooks: { secrets: {} },
-    applications: APPS.map((name) => ({
-      name,
-      source: { repoURL: gitServer.repoUrl('app.git'), targetRevision: 'main', path: name },
-      namespace: 'default',
-      syncPolicy: { prune: true, selfHeal: false, autoRollback: true },
-      healthTimeoutMs: 10_000,
-    })),
-  };
-  daemon = await startDaemon({
-    dataDir: path.join(root, 'data'),
-    port: 0,
-    token: 't',
-    config,
-    pollMs: 100,
-    log: (line) => logLines.push(line),
+  fx = await startDaemonUnderTest({
+    name: 'secret-leaks',
+    files: FILES,
+    applications: (gitServer) =>
+      APPS.map((name) => ({
+        name,
+        source: { repoURL: gitServer.repoUrl('app.git'), targetRevision: 'main', path: name },
+        namespace: 'default',
+        syncPolicy: { prune: true, selfHeal: false, autoRollback: true },
+        healthTimeoutMs: 10_000,
+      })),
   });
-  server = await startServer({ daemon, token: TOKEN, port: 0 });
 });
 
-test.after.always(async () => {
-  await server?.close();
-  await daemon?.close();
-  await gitServer?.stop();
-  fs.rmSync(root, { recursive: true, force: true });
-});
-
-async function get(route: string): Promise<string> {
-  const res = await fetch(`${server.url}${route}`, { headers: { authorization: `Bearer ${TOKEN}` } });
-  return `${route} → ${res.status}: ${await res.text()}`;
-}
-
-function tableRows(db: BetterSqlite3.Database, table: string): string {
-  return JSON.stringify(db.prepare(`SELECT * FROM ${table}`).all());
-}
+test.after.always(() => fx?.close());
 
 test('no Secret value appears in the API, the state store, Events, conditions or the log', async (t) => {
   // each application's first sync fails, and says why
   for (const name of APPS) {
     const record = await eventually(
-      () => daemon.sync.state.syncs(name, 10).find((s) => s.finishedAt !== undefined),
+      () => fx.daemon.sync.state.syncs(name, 10).find((s) => s.finishedAt !== undefined),
       40_000,
       100,
     );
     t.is(record.result, 'Failed', `${name}: ${record.message}`);
   }
-  const messages = Object.fromEntries(APPS.map((n) => [n, daemon.sync.state.syncs(n, 1)[0].message ?? '']));
+  const messages = Object.fromEntries(
+    APPS.map((n) => [n, fx.daemon.sync.state.syncs(n, 1)[0].message ?? '']),
+  );
   t.log(messages);
   // the messages still name what is wrong
   t.regex(messages.patch, /test/);
@@ -133,31 +95,18 @@ test('no Secret value appears in the API, the state store, Events, conditions or
   // the failing test op shows the values as the diff masks them: different, and nothing of them
   t.regex(messages.patch, /\+{8}/);
 
-  const outputs: Array<[string, string]> = [];
-  outputs.push(['GET /applications', await get('/api/v1/applications')]);
-  for (const name of APPS) {
-    for (const route of ['', '/syncs', '/diff', '/diff?format=text'])
-      outputs.push([`GET ${name}${route}`, await get(`/api/v1/applications/${name}${route}`)]);
-  }
-  const db = new BetterSqlite3(path.join(root, 'data', 'daemon', 'daemon.db'), { readonly: true });
-  try {
-    // `revisions` keeps the rendered objects (what Git holds) for rollback: not a message
-    for (const table of ['syncs', 'app_state', 'pull_requests'])
-      outputs.push([`table ${table}`, tableRows(db, table)]);
-  } finally {
-    db.close();
-  }
-  const api = daemon.controlPlane.api;
-  outputs.push([
-    'Events',
-    JSON.stringify(api.list({ group: '', version: 'v1', resource: 'events' }, undefined)),
-  ]);
+  // `revisions` keeps the rendered objects (what Git holds) for rollback: not a message
+  const outputs = await fx.outputs(
+    APPS,
+    ['', '/syncs', '/diff', '/diff?format=text'],
+    ['syncs', 'app_state', 'pull_requests'],
+  );
+  const api = fx.daemon.controlPlane.api;
   // conditions and statuses of whatever the control plane holds, Secrets' own data aside
   for (const resource of ['namespaces', 'configmaps', 'pods']) {
     const list = api.list({ group: '', version: 'v1', resource }, undefined) as { items: JsonObject[] };
     outputs.push([`${resource} status`, JSON.stringify(list.items.map((o) => o.status ?? null))]);
   }
-  outputs.push(['log', logLines.join('\n')]);
 
   for (const [where, text] of outputs) {
     for (const value of VALUES) {
@@ -176,7 +125,7 @@ test("the API server's JSON patch `test` on a Secret masks both values in its er
   const SECRETS = { group: '', version: 'v1', resource: 'secrets' };
   const value = 'api-patch-secret-value-42';
   const guess = 'api-patch-guessed-value-43';
-  const api = daemon.controlPlane.api;
+  const api = fx.daemon.controlPlane.api;
   await api.create(SECRETS, 'default', {
     apiVersion: 'v1',
     kind: 'Secret',

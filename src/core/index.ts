@@ -11,3 +11,4 @@ export * from './secret-mask.js';
 export * from './secret-text.js';
 export * from './timers.js';
 export * from './http-guard.js';
+export * from './application.js';

@@ -11,23 +11,12 @@
  * Both return a new array and never mutate their input (it may be a cached object); when
  * nothing changes they return the input itself, so `next !== prev` means "write status".
  */
+import type { Condition as CoreCondition } from '../core/index.js';
 import { toKubeTime } from './clock.js';
 
-export type ConditionStatus = 'True' | 'False' | 'Unknown';
-
-/** metav1.Condition (`lastUpdateTime` appears only on the apps/v1 Deployment-style conditions). */
-export interface Condition {
-  type: string;
-  status: ConditionStatus;
-  /** PascalCase, machine-readable: `Succeeded`, `ProgressDeadlineExceeded`. */
-  reason: string;
-  message: string;
-  /** RFC 3339, whole seconds: when `status` last changed. */
-  lastTransitionTime: string;
-  /** The `.metadata.generation` the condition was computed from. */
-  observedGeneration?: number;
-  lastUpdateTime?: string;
-}
+/** metav1.Condition lives in core, beside the Application that carries it. */
+export type Condition = CoreCondition;
+export type ConditionStatus = CoreCondition['status'];
 
 /** An apps/v1 DeploymentCondition: no `observedGeneration`, and a `lastUpdateTime`. */
 export interface DeploymentCondition {

@@ -1,0 +1,238 @@
+/**
+ * Capstan's own kinds, `capstan.dev/v1alpha1` Application and AppProject: the shapes the
+ * daemon reconciles, the API serves, the CLI prints and the CRDs in manifests/crds/
+ * describe. Both kinds are cluster-scoped objects of the daemon's embedded control plane,
+ * so `kubectl get applications` needs no namespace. The spec follows Argo CD's
+ * Application so that its users recognise it; where Capstan differs, the field says so.
+ */
+import type { ObjectMeta } from './object.js';
+
+export const CAPSTAN_GROUP = 'capstan.dev';
+export const CAPSTAN_API_VERSION = 'capstan.dev/v1alpha1';
+/** On an Application, deleting it also deletes what it deployed (Argo CD's cascade). */
+export const RESOURCES_FINALIZER = 'capstan.dev/resources';
+/** A Secret so labelled, in the daemon's control plane, registers a destination cluster. */
+export const CLUSTER_SECRET_LABEL = 'capstan.dev/cluster';
+/** The destination cluster name of the daemon's own embedded control plane. */
+export const IN_PROCESS_CLUSTER = 'in-process';
+/** The project every application belongs to unless it names one: it allows everything. */
+export const DEFAULT_PROJECT = 'default';
+/** The field manager that writes the configuration file's applications. */
+export const CONFIG_FIELD_MANAGER = 'capstan-config';
+
+/** metav1.Condition: the shape `kubectl wait --for=condition=…` reads. */
+export interface Condition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  /** PascalCase, machine-readable: `Succeeded`, `ProgressDeadlineExceeded`. */
+  reason: string;
+  message: string;
+  /** RFC 3339, whole seconds: when `status` last changed. */
+  lastTransitionTime: string;
+  /** The `.metadata.generation` the condition was computed from. */
+  observedGeneration?: number;
+  /** Only on the apps/v1 Deployment-style conditions. */
+  lastUpdateTime?: string;
+}
+
+export interface ApplicationSource {
+  /** the repository's URL (HTTP(S)), or a local directory for a local source */
+  repoURL: string;
+  /** a branch, tag, commit SHA (full or short) or semver range over tags; default `HEAD` */
+  targetRevision?: string;
+  /** the directory inside the repository to render (default: the root) */
+  path?: string;
+}
+
+export interface ApplicationDestination {
+  /** a registered cluster's name (default `in-process`, the embedded control plane) */
+  cluster?: string;
+  /** the namespace of objects that name none (default `default`) */
+  namespace?: string;
+}
+
+export interface RetryPolicy {
+  /** attempts after the first for a transient failure (default 5; -1: no limit) */
+  limit?: number;
+  backoff?: {
+    /** the first wait, a duration such as `5s` (default 5s) */
+    duration?: string;
+    /** each wait is the previous one times this (default 2) */
+    factor?: number;
+    /** the longest wait (default 3m) */
+    maxDuration?: string;
+  };
+}
+
+export interface SyncPolicy {
+  /** sync each new commit and drift by itself (default true); otherwise only on request */
+  automated?: boolean;
+  /** delete what the application created and Git no longer has (default true) */
+  prune?: boolean;
+  /** correct drift on live objects instead of only reporting it (default false) */
+  selfHeal?: boolean;
+  /** re-apply the last healthy revision when a revision ends Degraded (default true) */
+  autoRollback?: boolean;
+  /** `CreateNamespace=true`: create the destination namespace when it is missing */
+  syncOptions?: string[];
+  retry?: RetryPolicy;
+}
+
+/** Argo CD's `ignoreDifferences` entry (checked by the diff layer). */
+export interface IgnoreDifferenceSpec {
+  group?: string;
+  kind: string;
+  name?: string;
+  namespace?: string;
+  jsonPointers?: string[];
+  managedFieldsManagers?: string[];
+}
+
+export interface ApplicationSpec {
+  /** the AppProject that bounds it (default `default`) */
+  project?: string;
+  source: ApplicationSource;
+  destination?: ApplicationDestination;
+  syncPolicy?: SyncPolicy;
+  /** how long a revision may take to become healthy, a duration (default 5m) */
+  healthTimeout?: string;
+  ignoreDifferences?: IgnoreDifferenceSpec[];
+  /**
+   * A push syncs the application only if it changed a file under one of these directories
+   * (Argo CD's `manifest-generate-paths`): relative to `source.path`, or from the
+   * repository root when they start with `/`.
+   */
+  triggerPaths?: string[];
+  /** how often the source is polled for new commits, a duration (default: the daemon's, 3m) */
+  pollInterval?: string;
+}
+
+/** What a sync request asks for. */
+export type SyncIntent =
+  /** the newest commit of `targetRevision` (what automation and a plain sync do) */
+  | { type: 'follow' }
+  /** exactly this commit; the application stays pinned to it until a plain sync */
+  | { type: 'revision'; revision: string }
+  /** a revision synced before, from its kept rendered objects */
+  | { type: 'rollback'; revision: string };
+
+export type SyncStatusCode = 'Synced' | 'OutOfSync' | 'Unknown';
+export type HealthStatusCode = 'Healthy' | 'Progressing' | 'Degraded' | 'Suspended' | 'Missing' | 'Unknown';
+
+export interface ApplicationHealth {
+  status: HealthStatusCode;
+  message?: string;
+  /** the object at fault (`Deployment shop/web`), and for workloads the pod, container and probe */
+  object?: string;
+  pod?: string;
+  container?: string;
+  probe?: string;
+}
+
+export type OperationPhase = 'Running' | 'WaitingHealthy' | 'Succeeded' | 'Failed' | 'Error';
+
+export interface OperationState {
+  intent: SyncIntent;
+  /** what started it: `push to main`, `poll`, `manual sync`, `self-heal: …` */
+  reason: string;
+  phase: OperationPhase;
+  revision?: string;
+  message: string;
+  startedAt: string;
+  finishedAt?: string;
+  /** the wave being applied or waited on, as `phase/wave` (`Sync/0`) */
+  wave?: string;
+  /** objects created or changed, and pruned, so far */
+  applied?: number;
+  pruned?: number;
+  /** attempts of this operation (transient failures are retried) */
+  attempt?: number;
+  /** set when a rollback followed a failed revision */
+  rolledBackTo?: string;
+}
+
+export interface HistoryEntry {
+  id: number;
+  revision: string;
+  /** sha256 of the rendered objects, so equal renders are recognisable */
+  digest: string;
+  deployedAt: string;
+  result: 'Succeeded' | 'Failed';
+  subject?: string;
+  author?: string;
+  /** set when this entry is a rollback (manual or automatic) */
+  rollback?: boolean;
+}
+
+export interface ResourceStatus {
+  group?: string;
+  version: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  status: SyncStatusCode;
+  health?: HealthStatusCode;
+  /** one line saying why it is out of sync: `changed live by kubectl-edit at …: spec.replicas 3 → 5` */
+  drift?: string;
+}
+
+export interface ApplicationStatusBody {
+  observedGeneration?: number;
+  sync?: { status: SyncStatusCode; revision?: string };
+  health?: ApplicationHealth;
+  operationState?: OperationState;
+  /** the newest last, at most 10 */
+  history?: HistoryEntry[];
+  /** a revision that ended Degraded: not tried again by itself, but any newer commit is */
+  failedRevision?: { revision: string; reason: string; at: string };
+  /** set while a sync of an exact revision holds the application there */
+  pinnedRevision?: string;
+  resources?: ResourceStatus[];
+  /** the last error reading the source, until a read succeeds */
+  sourceError?: string;
+  /** Ready, Reconciling, Stalled */
+  conditions?: Condition[];
+  reconciledAt?: string;
+}
+
+/** Not a `KubeObject` by type (its fields are typed, not JSON): cast at the store's edge. */
+export interface Application {
+  apiVersion: typeof CAPSTAN_API_VERSION;
+  kind: 'Application';
+  metadata: ObjectMeta & { name: string };
+  spec: ApplicationSpec;
+  status?: ApplicationStatusBody;
+}
+
+export interface ProjectDestination {
+  /** a cluster name glob (`*`, `prod-*`) */
+  cluster?: string;
+  /** a namespace glob */
+  namespace?: string;
+}
+
+/** A kind by group (`''` for the core group) and kind, either of which may be `*`. */
+export interface GroupKind {
+  group: string;
+  kind: string;
+}
+
+export interface AppProjectSpec {
+  description?: string;
+  /** repository URL globs; empty allows none */
+  sourceRepos?: string[];
+  destinations?: ProjectDestination[];
+  /** cluster-scoped kinds the project's applications may deploy; none unless listed */
+  clusterResourceWhitelist?: GroupKind[];
+  clusterResourceBlacklist?: GroupKind[];
+  /** namespaced kinds: every kind unless a whitelist is given */
+  namespaceResourceWhitelist?: GroupKind[];
+  namespaceResourceBlacklist?: GroupKind[];
+}
+
+export interface AppProject {
+  apiVersion: typeof CAPSTAN_API_VERSION;
+  kind: 'AppProject';
+  metadata: ObjectMeta & { name: string };
+  spec: AppProjectSpec;
+}

@@ -1,0 +1,83 @@
+/**
+ * What the daemon offers its HTTP server (and through it the CLI and the dashboard): the
+ * one narrow face of the daemon above src/server/. The server never reaches into the
+ * daemon's store, queue or reconciler; everything it shows comes through here.
+ *
+ * Errors are `CapstanError`s with codes; the server's one error → status table maps them
+ * (`APP_NOT_FOUND` 404, `APP_INVALID` 422, `SYNC_REVISION_UNKNOWN` 404, …).
+ */
+import type {
+  Application,
+  AppProject,
+  HistoryEntry,
+  SyncIntent,
+  WebhookProviderName,
+} from '../core/index.js';
+import type { ObjectPreview } from '../sync/index.js';
+
+/** A destination cluster as the API lists it (never with its credentials). */
+export interface ClusterInfo {
+  name: string;
+  /** the API server's URL; `in-process` for the embedded control plane */
+  server: string;
+  /** where it was registered: the configuration file, a Secret, or built in */
+  origin: 'builtin' | 'config' | 'secret';
+  /** the last error reaching it, until a request succeeds */
+  error?: string;
+}
+
+/** A cluster to register: an API server and a bearer token (and CA), or a kubeconfig's text. */
+export type ClusterRegistration =
+  | { name: string; server: string; token: string; caData?: string; insecure?: boolean }
+  | { name: string; kubeconfig: string; context?: string };
+
+export interface SyncRequestOptions {
+  intent: SyncIntent;
+  /** for people and logs: `manual sync (CLI)` */
+  reason: string;
+  /** override the application's prune policy for this sync */
+  prune?: boolean;
+}
+
+/**
+ * What a verified webhook delivery became: the applications queued, or why none was. A
+ * refused delivery is thrown instead, with a `WEBHOOK_*` code the server maps to a status.
+ */
+export interface WebhookOutcome {
+  /** `push`, `pull_request`, `ping`, … */
+  event: string;
+  queued: string[];
+  /** why nothing was queued, for a delivery that was fine but concerned nothing here */
+  ignored?: string;
+}
+
+export interface DaemonApi {
+  listApplications(): Promise<Application[]>;
+  /** undefined when there is none */
+  getApplication(name: string): Promise<Application | undefined>;
+  /** creates or replaces the application's spec (server-side apply with `fieldManager`) */
+  applyApplication(app: Application, fieldManager: string): Promise<Application>;
+  /** `cascade` (default true) deletes what it deployed, as the finalizer does */
+  deleteApplication(name: string, options?: { cascade?: boolean }): Promise<void>;
+  /** queues a sync; resolves once queued, with the application as it is then */
+  requestSync(name: string, options: SyncRequestOptions): Promise<Application>;
+  /** what syncing the application's wanted revision would change, per object */
+  diff(name: string, options?: { color?: boolean }): Promise<{ revision: string; objects: ObjectPreview[] }>;
+  /** the application's kept revisions, newest last */
+  history(name: string): Promise<HistoryEntry[]>;
+  listProjects(): Promise<AppProject[]>;
+  getProject(name: string): Promise<AppProject | undefined>;
+  listClusters(): Promise<ClusterInfo[]>;
+  addCluster(registration: ClusterRegistration): Promise<ClusterInfo>;
+  /** the last lines of the application's pods' logs (`tail` lines per container) */
+  logs(
+    name: string,
+    options?: { tail?: number },
+  ): Promise<Array<{ pod: string; container: string; lines: string[] }>>;
+  /** a verified delivery's effect; the server has read the body within its limit */
+  receiveWebhook(
+    provider: WebhookProviderName,
+    headers: Record<string, string | string[] | undefined>,
+    body: Buffer,
+  ): Promise<WebhookOutcome>;
+}

@@ -8,6 +8,7 @@ import { daemonSetHealth } from './daemon-set.js';
 import { deploymentHealth } from './deployment.js';
 import { hpaHealth } from './hpa.js';
 import { cronJobHealth, jobHealth } from './job.js';
+import { podDisruptionBudgetHealth } from './pod-disruption-budget.js';
 import { podHealth } from './pod.js';
 import { replicaSetHealth } from './replica-set.js';
 import { ingressHealth, pvcHealth, serviceHealth } from './service.js';
@@ -31,6 +32,7 @@ const CHECKS: Record<string, Check> = {
   'networking.k8s.io/Ingress': ingressHealth,
   'extensions/Ingress': ingressHealth,
   'autoscaling/HorizontalPodAutoscaler': hpaHealth,
+  'policy/PodDisruptionBudget': podDisruptionBudgetHealth,
   'apiextensions.k8s.io/CustomResourceDefinition': crdHealth,
   'apiregistration.k8s.io/APIService': apiServiceHealth,
 };
@@ -42,7 +44,7 @@ const CHECKS: Record<string, Check> = {
  *   the kind, as in gitops-engine;
  * - a kind with a built-in check (Deployment, StatefulSet, DaemonSet, ReplicaSet, Pod, Job,
  *   CronJob, Service, Ingress, PersistentVolumeClaim, HorizontalPodAutoscaler,
- *   CustomResourceDefinition, APIService, Namespace): that check;
+ *   PodDisruptionBudget, CustomResourceDefinition, APIService, Namespace): that check;
  * - any other object with a `Ready`, `Reconciling` or `Stalled` condition: from those;
  * - anything else (ConfigMap, Secret, ServiceAccount, RBAC, …): Healthy, having no health
  *   of its own.

@@ -31,14 +31,18 @@ export function jobHealth(job: KubeObject): HealthStatus {
 const time = (v: unknown): number => Date.parse(str(v) ?? '');
 
 /**
- * A CronJob is Suspended when `spec.suspend`; otherwise Healthy, except when its last run
- * is known to have failed: scheduled after its last success, with no Job still active.
- * Argo CD's cautious reading, kept: a CronJob that has never succeeded may simply not have
- * finished its first run, and one never scheduled may just be waiting for its time, so
- * both are Healthy. A CronJob without any status yet is Progressing.
+ * A CronJob is Healthy, except when its last run is known to have failed: scheduled after
+ * its last success, with no Job still active. Argo CD's cautious reading, kept: a CronJob
+ * that has never succeeded may simply not have finished its first run, and one never
+ * scheduled may just be waiting for its time, so both are Healthy. A CronJob without any
+ * status yet is Progressing.
+ *
+ * A suspended CronJob (`spec.suspend`) is Healthy too, with the message "CronJob is
+ * Suspended": a suspended object makes its whole application Suspended, and a CronJob
+ * paused on purpose held applications there (argo-cd #24428, fixed by #24430).
  */
 export function cronJobHealth(cj: KubeObject): HealthStatus {
-  if (objAt(cj, 'spec').suspend === true) return { status: 'Suspended', message: 'CronJob is Suspended' };
+  if (objAt(cj, 'spec').suspend === true) return { status: 'Healthy', message: 'CronJob is Suspended' };
   const status = cj.status;
   if (status === undefined || status === null)
     return { status: 'Progressing', message: 'Waiting for CronJob' };

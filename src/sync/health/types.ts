@@ -7,7 +7,8 @@ import type { KubeObject } from '../../core/index.js';
  * - `Progressing`: not healthy yet, but still able to get there (a rollout under way);
  * - `Degraded`: failed, or cannot become healthy without a change (progress deadline
  *   exceeded, CrashLoopBackOff, a failed Job);
- * - `Suspended`: paused on purpose (a paused Deployment, a suspended Job or CronJob);
+ * - `Suspended`: paused on purpose (a paused Deployment, a suspended Job; not a suspended
+ *   CronJob, which is Healthy as in Argo CD);
  * - `Missing`: should exist and does not;
  * - `Unknown`: the assessment itself failed (a status that does not parse).
  */

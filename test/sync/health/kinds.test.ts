@@ -154,7 +154,12 @@ const cases: [string, KubeObject | undefined, HealthStatus][] = [
     { status: 'Progressing' },
   ],
   // CronJob
-  ['CronJob: suspended', cronJob({}, true), { status: 'Suspended', message: 'CronJob is Suspended' }],
+  // argo-cd #24430: a CronJob paused on purpose must not hold its application in Suspended
+  [
+    'CronJob: suspended is Healthy',
+    cronJob({ lastScheduleTime: '2026-03-02T10:05:00Z' }, true),
+    { status: 'Healthy', message: 'CronJob is Suspended' },
+  ],
   ['CronJob: no status yet', cronJob(undefined), { status: 'Progressing', message: 'Waiting for CronJob' }],
   [
     'CronJob: never scheduled',
@@ -324,6 +329,62 @@ const cases: [string, KubeObject | undefined, HealthStatus][] = [
       ),
     ]),
     { status: 'Healthy', message: 'recommended size matches current size' },
+  ],
+  [
+    'HPA v2: cannot update the scale',
+    hpa([
+      hpaCond(
+        'AbleToScale',
+        'False',
+        'FailedUpdateScale',
+        `the HPA controller was unable to update the target scale: deployments.apps "web" is forbidden`,
+      ),
+    ]),
+    {
+      status: 'Degraded',
+      message: `the HPA controller was unable to update the target scale: deployments.apps "web" is forbidden`,
+    },
+  ],
+  // gitops-engine reads only FailedGetScale and FailedUpdateScale as AbleToScale failures
+  [
+    'HPA v2: AbleToScale=False backing off is not a failure',
+    hpa([
+      hpaCond(
+        'AbleToScale',
+        'False',
+        'BackoffBoth',
+        'the time since the previous scale is still within the window',
+      ),
+      scalingActive,
+      hpaCond(
+        'ScalingLimited',
+        'True',
+        'TooFewReplicas',
+        'the desired replica count is less than the minimum',
+      ),
+    ]),
+    { status: 'Healthy', message: 'the desired replica count is less than the minimum' },
+  ],
+  [
+    'HPA v2: AbleToScale=False for a reason not listed waits',
+    hpa([hpaCond('AbleToScale', 'False', 'SomeFutureReason', 'not able to scale yet'), scalingActive]),
+    { status: 'Progressing', message: 'Waiting to Autoscale' },
+  ],
+  [
+    'HPA v2: external metric failing (listed since argo-cd #26274)',
+    hpa([
+      ableToScale,
+      hpaCond(
+        'ScalingActive',
+        'False',
+        'FailedGetExternalMetric',
+        'the HPA was unable to compute the replica count: unable to get external metric queue_depth',
+      ),
+    ]),
+    {
+      status: 'Degraded',
+      message: 'the HPA was unable to compute the replica count: unable to get external metric queue_depth',
+    },
   ],
   ['HPA v2: no conditions yet', hpa([]), { status: 'Progressing', message: 'Waiting to Autoscale' }],
   [

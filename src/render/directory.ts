@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CapstanError, type KubeObject } from '../core/index.js';
+import type { InputRecorder } from './inputs.js';
 import { resourcesFromText } from './kustomize/manifests.js';
 import { RenderBudget, type RenderLimits } from './limits.js';
 import { realPathOf, requireInside, resolveSource, type Confinement } from './root.js';
@@ -17,16 +18,20 @@ export interface DirectoryOptions extends Partial<Pick<RenderLimits, 'maxObjects
   repoRoot?: string;
   /** paths in messages are relative to this */
   displayRoot?: string;
+  /** records the directories listed and the files read (see inputs.ts) */
+  inputs?: InputRecorder;
 }
 
 const MANIFEST = /\.(ya?ml|json)$/i;
 
 export function renderDirectory(dir: string, options: DirectoryOptions = {}): KubeObject[] {
-  const root = resolveSource(dir, options.repoRoot, options.displayRoot).dir;
+  const source = resolveSource(dir, options.repoRoot, options.displayRoot);
+  const root = source.dir;
+  options.inputs?.begin(source.repoRoot);
   const displayRoot = options.displayRoot ? path.resolve(options.displayRoot) : root;
   const where: Confinement = { root, rootName: 'the directory being rendered' };
   const files: string[] = [];
-  collect(where, root, options.recursive === true, files, new Set([root]));
+  collect(where, root, options.recursive === true, files, new Set([root]), options.inputs);
   if (files.length === 0) {
     const shown = path.relative(displayRoot, root) || '.';
     throw new CapstanError(
@@ -52,7 +57,9 @@ function collect(
   recursive: boolean,
   out: string[],
   visited: Set<string>,
+  inputs: InputRecorder | undefined,
 ): void {
+  inputs?.listing(dir);
   const entries = fs
     .readdirSync(dir, { withFileTypes: true })
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -72,9 +79,10 @@ function collect(
       // a symlink back up the tree would recurse forever: each directory is read once
       if (recursive && !visited.has(real)) {
         visited.add(real);
-        collect(where, real, recursive, out, visited);
+        collect(where, real, recursive, out, visited, inputs);
       }
     } else if (MANIFEST.test(e.name)) {
+      inputs?.path(full, real);
       out.push(real);
     }
   }

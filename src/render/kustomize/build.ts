@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { CapstanError, isJsonObject, type KubeObject } from '../../core/index.js';
+import type { InputRecorder } from '../inputs.js';
 import { RenderBudget, type RenderLimits } from '../limits.js';
 import { resolveSource } from '../root.js';
 import { addContentHashes } from './hash-names.js';
@@ -23,6 +24,8 @@ export interface KustomizeOptions extends Partial<RenderLimits> {
   displayRoot?: string;
   maxFileBytes?: number;
   maxTotalBytes?: number;
+  /** records every path the build resolves (see inputs.ts) */
+  inputs?: InputRecorder;
 }
 
 /** Label value `buildMetadata: [managedByLabel]` sets; the kustomize that kubectl embeds says this. */
@@ -31,6 +34,7 @@ const MANAGED_BY = 'kustomize-(devel)';
 /** Builds the kustomization in `dir` and returns the objects in output order. */
 export function kustomize(dir: string, options: KustomizeOptions = {}): KubeObject[] {
   const { dir: realDir, repoRoot } = resolveSource(dir, options.repoRoot, options.displayRoot);
+  options.inputs?.begin(repoRoot);
   const ctx: BuildContext = {
     repoRoot,
     displayRoot: options.displayRoot ? path.resolve(options.displayRoot) : repoRoot,
@@ -38,6 +42,7 @@ export function kustomize(dir: string, options: KustomizeOptions = {}): KubeObje
     maxFileBytes: options.maxFileBytes ?? 64 * 1024 * 1024,
     maxTotalBytes: options.maxTotalBytes ?? 1024 * 1024 * 1024,
     budget: new RenderBudget(options),
+    inputs: options.inputs,
   };
   const topLoader = new RootedLoader(realDir, ctx);
   const top = loadTarget(topLoader, []);

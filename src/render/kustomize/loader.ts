@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CapstanError } from '../../core/index.js';
 import type { PatchSchemaLookup } from '../../merge/index.js';
+import type { InputRecorder } from '../inputs.js';
 import type { RenderBudget } from '../limits.js';
 import { isInside, realPathOf, requireInside } from '../root.js';
 import type { FileLoader } from './types.js';
@@ -34,6 +35,8 @@ export interface BuildContext {
   lookups?: Map<string, { real: string; stat: fs.Stats } | null>;
   /** merge keys for custom kinds, from the last `openapi:` field loaded */
   patchSchema?: PatchSchemaLookup;
+  /** every path the build resolves, for the render cache (see inputs.ts) */
+  inputs?: InputRecorder;
 }
 
 export function isRemoteReference(ref: string): boolean {
@@ -94,6 +97,7 @@ export class RootedLoader implements FileLoader {
       reason: "kustomize's root-only load restriction forbids it",
     };
     requireInside(where, abs, found.real, this.display(relPath), what);
+    this.ctx.inputs?.path(abs, found.real);
     return found.real;
   }
 
@@ -186,7 +190,8 @@ export class RootedLoader implements FileLoader {
         { path: relPath },
       );
     }
-    const found = this.lookup(path.resolve(this.dir, relPath));
+    const abs = path.resolve(this.dir, relPath);
+    const found = this.lookup(abs);
     if (!found || !found.stat.isDirectory()) return undefined;
     const real = found.real;
     if (!isInside(this.ctx.repoRoot, real)) {
@@ -196,6 +201,7 @@ export class RootedLoader implements FileLoader {
         { path: relPath },
       );
     }
+    this.ctx.inputs?.path(abs, real);
     return real;
   }
 
@@ -205,9 +211,20 @@ export class RootedLoader implements FileLoader {
   }
 }
 
-/** Finds the kustomization file of a directory; undefined when there is none. */
-export function findKustomizationFile(dir: string, display: string): string | undefined {
-  const present = KUSTOMIZATION_FILE_NAMES.filter((n) => fs.existsSync(path.join(dir, n)));
+/**
+ * Finds the kustomization file of a directory; undefined when there is none. Every name
+ * looked for is an input: one appearing beside another makes the build ambiguous.
+ */
+export function findKustomizationFile(
+  dir: string,
+  display: string,
+  inputs?: InputRecorder,
+): string | undefined {
+  const present = KUSTOMIZATION_FILE_NAMES.filter((n) => {
+    const file = path.join(dir, n);
+    inputs?.path(file);
+    return fs.existsSync(file);
+  });
   if (present.length > 1) {
     throw new CapstanError(
       'RENDER_KUSTOMIZATION_AMBIGUOUS',

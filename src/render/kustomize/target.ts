@@ -29,7 +29,7 @@ export type { Target } from './target-model.js';
 /** Loads the kustomization of `loader.dir`; fails if the directory has none. */
 export function loadTarget(loader: RootedLoader, stack: readonly string[], originPath = ''): Target {
   const display = loader.display('.');
-  const name = findKustomizationFile(loader.dir, display);
+  const name = findKustomizationFile(loader.dir, display, loader.ctx.inputs);
   if (!name) {
     throw new CapstanError(
       'RENDER_NO_KUSTOMIZATION',

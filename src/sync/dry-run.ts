@@ -13,7 +13,8 @@ import type { KubeObject } from '../core/index.js';
 import { ClusterError, type Cluster } from '../cluster/types.js';
 import { clusterRef, mapLimited } from './gate.js';
 import { aboutObject, describeObject, messageOf } from './messages.js';
-import type { PlanStep, SyncPlan } from './plan/index.js';
+import { describeRef, type PlanStep, type SyncPlan } from './plan/index.js';
+import { isTransientReadError, isTransientWriteError } from './transient.js';
 
 /**
  * The largest object etcd stores with its default `--max-request-bytes` (1.5 MiB). No dry
@@ -27,22 +28,31 @@ export interface DryRunOptions {
   prune: boolean;
   /** requests in flight at once */
   concurrency: number;
+  /** Namespaces the sync creates before applying anything (CreateNamespace), though not yet */
+  namespacesCreated?: readonly string[];
 }
 
-/** What the server would refuse, one message per object naming it and the cause; empty when all pass. */
+/** One object the server would refuse: the message names it; `transient` when the cluster, not the object, is why. */
+export interface DryRunProblem {
+  message: string;
+  transient: boolean;
+}
+
+/** What the server would refuse, one problem per object naming it and the cause; empty when all pass. */
 export async function dryRunSync(
   cluster: Cluster,
   plan: SyncPlan,
   steps: readonly PlanStep[],
   options: DryRunOptions,
-): Promise<string[]> {
+): Promise<DryRunProblem[]> {
   const missingNamespaces = await namespacesToCreate(cluster, plan, steps);
+  for (const ns of options.namespacesCreated ?? []) missingNamespaces.add(ns);
   const pendingKinds = kindsDefinedBy(steps.map((s) => plan.prepared[s.index]));
-  const problems: string[] = [];
+  const problems: DryRunProblem[] = [];
   const refuse = (obj: KubeObject, e: unknown) => {
     const what = describeObject(obj);
     const why = e instanceof ClusterError ? e.message : messageOf(e);
-    problems.push(aboutObject(what, why));
+    problems.push({ message: aboutObject(what, why), transient: isTransientWriteError(e) });
   };
   await mapLimited(steps, options.concurrency, async (step) => {
     let obj = plan.prepared[step.index];
@@ -69,11 +79,14 @@ export async function dryRunSync(
       try {
         await cluster.delete(step.ref, { dryRun: true });
       } catch (e) {
-        problems.push(`pruning ${step.key}: ${messageOf(e)}`);
+        problems.push({
+          message: `pruning ${aboutObject(describeRef(step.ref), messageOf(e))}`,
+          transient: isTransientReadError(e),
+        });
       }
     });
   }
-  return problems.sort();
+  return problems.sort((a, b) => (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
 }
 
 /** Namespaces this sync creates that the cluster does not have yet. */

@@ -1,10 +1,10 @@
 /**
- * Health gating: wait until every object of a wave is healthy. The objects are read again
- * every `pollMs` (a few reads per wave; watches would save little here and cost a stream
- * per kind); a workload's pods and ReplicaSets are read only while it is not healthy, to
- * name the pod, container and probe at fault.
+ * Health gating: is every object of a wave healthy yet? One call reads each object once
+ * and says so; the caller decides when to ask again (on a watch event, a timer), so a
+ * wave waiting for a rollout holds no worker. A workload's pods and ReplicaSets are read
+ * only while it is not healthy, to name the pod, container and probe at fault.
  */
-import { sleep, type KubeObject } from '../core/index.js';
+import type { KubeObject } from '../core/index.js';
 import type { Cluster, ObjectRef as ClusterRef } from '../cluster/types.js';
 import { assessHealth, worstHealth, type HealthStatus } from './health/index.js';
 
@@ -32,43 +32,55 @@ async function healthOf(cluster: Cluster, ref: ClusterRef, known?: KubeObject): 
   return health;
 }
 
+/** An object a wave waits on; `known` is what the caller already holds (an apply's answer). */
+export interface GateItem {
+  ref: ClusterRef;
+  known?: KubeObject;
+}
+
+export type HealthRound =
+  /** every object is healthy (or suspended on purpose) */
+  | { state: 'healthy' }
+  /** the wait is over and failed: an object is Degraded, or the deadline has passed */
+  | { state: 'failed'; gate: GateResult }
+  /** still on the way: the objects to read again, and the worst of them */
+  | { state: 'waiting'; pending: GateItem[]; worst: { ref: ClusterRef; health: HealthStatus } };
+
 /**
- * Waits for `refs` to be healthy. Ends early when one is Degraded (a failed Job, a
- * progress deadline passed); at `deadline` the worst object's status is the answer, and a
- * workload still Progressing then counts as Degraded.
+ * One reading of `items`' health. Degraded ends the wait at once (a failed Job, a progress
+ * deadline passed); at `deadline` the worst object's status is the answer, and a workload
+ * still Progressing then counts as Degraded.
  */
-export async function waitHealthy(
+export async function healthRound(
   cluster: Cluster,
-  items: readonly { ref: ClusterRef; known?: KubeObject }[],
-  options: { deadline: number; pollMs: number; now: () => number; signal?: AbortSignal },
-): Promise<GateResult> {
-  // the first round uses what the caller already holds (an apply's answer, a listed object)
-  let pending = [...items];
-  for (;;) {
-    options.signal?.throwIfAborted();
-    const results = await mapLimited(pending, READ_CONCURRENCY, async ({ ref, known }) => ({
-      ref,
-      health: await healthOf(cluster, ref, known),
-    }));
-    const unhealthy = results.filter((r) => r.health.status !== 'Healthy' && r.health.status !== 'Suspended');
-    if (unhealthy.length === 0) return { health: { status: 'Healthy' } };
-    const worst = worstHealth(unhealthy.map((r) => r.health));
-    const first = unhealthy.find((r) => r.health.status === worst)!;
-    if (worst === 'Degraded') return { health: first.health, object: first.ref };
-    if (options.now() >= options.deadline) {
-      const status = first.health.status === 'Progressing' ? 'Degraded' : first.health.status;
-      return {
+  items: readonly GateItem[],
+  options: { deadline: number; now: () => number },
+): Promise<HealthRound> {
+  const results = await mapLimited(items, READ_CONCURRENCY, async ({ ref, known }) => ({
+    ref,
+    health: await healthOf(cluster, ref, known),
+  }));
+  const unhealthy = results.filter((r) => r.health.status !== 'Healthy' && r.health.status !== 'Suspended');
+  if (unhealthy.length === 0) return { state: 'healthy' };
+  const worst = worstHealth(unhealthy.map((r) => r.health));
+  const first = unhealthy.find((r) => r.health.status === worst)!;
+  if (worst === 'Degraded') return { state: 'failed', gate: { health: first.health, object: first.ref } };
+  if (options.now() >= options.deadline) {
+    const status = first.health.status === 'Progressing' ? 'Degraded' : first.health.status;
+    return {
+      state: 'failed',
+      gate: {
         health: {
           ...first.health,
           status,
           message: `not healthy after the health timeout: ${first.health.message ?? first.health.status}`,
         },
         object: first.ref,
-      };
-    }
-    pending = unhealthy.map((r) => ({ ref: r.ref }));
-    await sleep(options.pollMs);
+      },
+    };
   }
+  // read again next time: what the caller held is out of date by then
+  return { state: 'waiting', pending: unhealthy.map((r) => ({ ref: r.ref })), worst: first };
 }
 
 /** Reads in flight at once while gating. */

@@ -4,36 +4,32 @@
  * its objects, applied next in the same wave, would otherwise meet "kind not served" with
  * the CRD (and whatever came before it) already live.
  */
-import { sleep, type KubeObject } from '../core/index.js';
+import type { KubeObject } from '../core/index.js';
 import type { Cluster } from '../cluster/types.js';
 
-export interface ServedWait {
-  deadline: number;
-  pollMs: number;
-  now: () => number;
-  signal?: AbortSignal;
+/** A kind a CustomResourceDefinition defines: `crd` is the definition's name. */
+export interface DefinedKind {
+  apiVersion: string;
+  kind: string;
+  crd: string;
 }
 
-/** Resolves when each served version of each CRD is served; a message naming the first that is not, at the deadline. */
-export async function waitKindsServed(
-  cluster: Cluster,
-  crds: readonly KubeObject[],
-  wait: ServedWait,
-): Promise<string | undefined> {
-  let pending = crds.flatMap(kindsOf);
-  for (;;) {
-    const served = await Promise.all(pending.map((k) => cluster.resourceFor(k.apiVersion, k.kind)));
-    pending = pending.filter((_, i) => !served[i]);
-    if (pending.length === 0) return undefined;
-    if (wait.now() >= wait.deadline || wait.signal?.aborted) {
-      const { apiVersion, kind, crd } = pending[0];
-      return `CustomResourceDefinition ${crd}: kind ${kind} in ${apiVersion} is still not served (not Established) after the health timeout`;
-    }
-    await sleep(wait.pollMs);
-  }
+/** The served versions' kinds of `crds` that the server does not serve yet (one look, no waiting). */
+export async function kindsNotServed(cluster: Cluster, crds: readonly KubeObject[]): Promise<DefinedKind[]> {
+  const kinds = crds.flatMap(kindsOf);
+  const served = await Promise.all(kinds.map((k) => cluster.resourceFor(k.apiVersion, k.kind)));
+  return kinds.filter((_, i) => !served[i]);
 }
 
-function kindsOf(crd: KubeObject): Array<{ apiVersion: string; kind: string; crd: string }> {
+/** What a wait for `kind` says while it lasts. */
+export const awaitingServed = ({ apiVersion, kind, crd }: DefinedKind) =>
+  `CustomResourceDefinition ${crd}: waiting for kind ${kind} in ${apiVersion} to be served (Established)`;
+
+/** What a wait for `kind` says when the health timeout ends it. */
+export const notServedInTime = ({ apiVersion, kind, crd }: DefinedKind) =>
+  `CustomResourceDefinition ${crd}: kind ${kind} in ${apiVersion} is still not served (not Established) after the health timeout`;
+
+function kindsOf(crd: KubeObject): DefinedKind[] {
   const spec = (crd.spec ?? {}) as {
     group?: string;
     names?: { kind?: string };

@@ -178,7 +178,11 @@ export interface ResourceStatus {
 
 export interface ApplicationStatusBody {
   observedGeneration?: number;
-  sync?: { status: SyncStatusCode; revision?: string };
+  /**
+   * `shortRevision` is the first 7 characters of `revision`: the REVISION column of `kubectl
+   * get applications` (a printer column's JSONPath cannot shorten a string).
+   */
+  sync?: { status: SyncStatusCode; revision?: string; shortRevision?: string };
   health?: ApplicationHealth;
   operationState?: OperationState;
   /** the newest last, at most 10 */

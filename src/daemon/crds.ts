@@ -1,0 +1,313 @@
+/**
+ * The CustomResourceDefinitions of Capstan's own kinds, `capstan.dev/v1alpha1` Application
+ * and AppProject, as the daemon installs them in its embedded control plane and as
+ * manifests/crds/ publishes them (`npm run crds` writes those files from these values).
+ *
+ * The schemas are built with `objectOf<T>()`, whose properties must name every field of the
+ * TypeScript shape in core/application.ts and nothing else: a field added there and not
+ * here fails to compile, so the API server never silently prunes it.
+ */
+import {
+  CAPSTAN_GROUP,
+  stringifyYaml,
+  type AppProject,
+  type AppProjectSpec,
+  type Application,
+  type ApplicationDestination,
+  type ApplicationHealth,
+  type ApplicationSource,
+  type ApplicationSpec,
+  type ApplicationStatusBody,
+  type Condition,
+  type GroupKind,
+  type HistoryEntry,
+  type IgnoreDifferenceSpec,
+  type JsonObject,
+  type OperationState,
+  type ProjectDestination,
+  type ResourceStatus,
+  type RetryPolicy,
+  type SyncPolicy,
+} from '../core/index.js';
+
+type Schema = JsonObject;
+/** A CRD as a JSON value, its name typed for callers that look it up. */
+export type CrdObject = JsonObject & { metadata: { name: string } };
+
+/** A schema for each field of T, optional ones included, and for no other name. */
+type PropertiesOf<T> = { [K in keyof T]-?: Schema };
+
+const string = (extra: Schema = {}): Schema => ({ type: 'string', ...extra });
+const boolean = (): Schema => ({ type: 'boolean' });
+const integer = (extra: Schema = {}): Schema => ({ type: 'integer', ...extra });
+const arrayOf = (items: Schema): Schema => ({ type: 'array', items });
+const stringList = (): Schema => arrayOf(string());
+const oneOf = (values: string[]): Schema => string({ enum: values });
+
+function objectOf<T>(properties: PropertiesOf<T>, required: (keyof T & string)[] = [], extra: Schema = {}) {
+  const schema: Schema = { type: 'object', properties: properties as Schema };
+  if (required.length) schema.required = required;
+  return { ...schema, ...extra };
+}
+
+/** The durations core/config-fields.ts `durationMs` reads: `500ms`, `2s`, `1m30s`, `0`. */
+const duration = () => string({ pattern: '^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$' });
+/** RFC 3339 time, as metav1.Time. */
+const time = () => string({ format: 'date-time' });
+
+const SYNC_STATUS = ['Synced', 'OutOfSync', 'Unknown'];
+const HEALTH_STATUS = ['Healthy', 'Progressing', 'Degraded', 'Suspended', 'Missing', 'Unknown'];
+
+const sourceSchema = objectOf<ApplicationSource>(
+  { repoURL: string({ minLength: 1 }), targetRevision: string(), path: string() },
+  ['repoURL'],
+);
+
+// Defaulted by the API server so the PROJECT, DESTINATION and NAMESPACE columns show what
+// the reconciler uses when they are left out.
+const destinationSchema = objectOf<ApplicationDestination>(
+  { cluster: string({ default: 'in-process' }), namespace: string({ default: 'default' }) },
+  [],
+  { default: {} },
+);
+
+const retrySchema = objectOf<RetryPolicy>({
+  limit: integer({ minimum: -1 }),
+  backoff: objectOf<NonNullable<RetryPolicy['backoff']>>({
+    duration: duration(),
+    factor: { type: 'number', minimum: 1 },
+    maxDuration: duration(),
+  }),
+});
+
+const syncPolicySchema = objectOf<SyncPolicy>({
+  automated: boolean(),
+  prune: boolean(),
+  selfHeal: boolean(),
+  autoRollback: boolean(),
+  syncOptions: stringList(),
+  retry: retrySchema,
+});
+
+const ignoreDifferenceSchema = objectOf<IgnoreDifferenceSpec>(
+  {
+    group: string(),
+    kind: string({ minLength: 1 }),
+    name: string(),
+    namespace: string(),
+    jsonPointers: stringList(),
+    managedFieldsManagers: stringList(),
+  },
+  ['kind'],
+);
+
+const applicationSpecSchema = objectOf<ApplicationSpec>(
+  {
+    project: string({ default: 'default' }),
+    source: sourceSchema,
+    destination: destinationSchema,
+    syncPolicy: syncPolicySchema,
+    healthTimeout: duration(),
+    ignoreDifferences: arrayOf(ignoreDifferenceSchema),
+    triggerPaths: stringList(),
+    pollInterval: duration(),
+  },
+  ['source'],
+);
+
+/** metav1.Condition, a list keyed by type as Kubernetes' own conditions are. */
+const conditionsSchema: Schema = {
+  ...arrayOf(
+    objectOf<Condition>(
+      {
+        type: string({ minLength: 1 }),
+        status: oneOf(['True', 'False', 'Unknown']),
+        reason: string(),
+        message: string(),
+        lastTransitionTime: time(),
+        observedGeneration: integer({ minimum: 0 }),
+        lastUpdateTime: time(),
+      },
+      ['type', 'status', 'reason', 'message', 'lastTransitionTime'],
+    ),
+  ),
+  'x-kubernetes-list-type': 'map',
+  'x-kubernetes-list-map-keys': ['type'],
+};
+
+/** SyncIntent is a union: one object with every member's fields. */
+const intentSchema = objectOf<{ type: string; revision?: string }>(
+  { type: oneOf(['follow', 'revision', 'rollback']), revision: string() },
+  ['type'],
+);
+
+const operationStateSchema = objectOf<OperationState>(
+  {
+    intent: intentSchema,
+    reason: string(),
+    phase: oneOf(['Running', 'WaitingHealthy', 'Succeeded', 'Failed', 'Error']),
+    revision: string(),
+    message: string(),
+    startedAt: time(),
+    finishedAt: time(),
+    wave: string(),
+    applied: integer(),
+    pruned: integer(),
+    attempt: integer(),
+    rolledBackTo: string(),
+  },
+  ['intent', 'reason', 'phase', 'message', 'startedAt'],
+);
+
+const historyEntrySchema = objectOf<HistoryEntry>(
+  {
+    id: integer(),
+    revision: string(),
+    digest: string(),
+    deployedAt: time(),
+    result: oneOf(['Succeeded', 'Failed']),
+    subject: string(),
+    author: string(),
+    rollback: boolean(),
+  },
+  ['id', 'revision', 'digest', 'deployedAt', 'result'],
+);
+
+const resourceStatusSchema = objectOf<ResourceStatus>(
+  {
+    group: string(),
+    version: string(),
+    kind: string(),
+    namespace: string(),
+    name: string(),
+    status: oneOf(SYNC_STATUS),
+    health: oneOf(HEALTH_STATUS),
+    drift: string(),
+  },
+  ['version', 'kind', 'name', 'status'],
+);
+
+const applicationStatusSchema = objectOf<ApplicationStatusBody>({
+  observedGeneration: integer(),
+  sync: objectOf<NonNullable<ApplicationStatusBody['sync']>>(
+    { status: oneOf(SYNC_STATUS), revision: string(), shortRevision: string() },
+    ['status'],
+  ),
+  health: objectOf<ApplicationHealth>(
+    {
+      status: oneOf(HEALTH_STATUS),
+      message: string(),
+      object: string(),
+      pod: string(),
+      container: string(),
+      probe: string(),
+    },
+    ['status'],
+  ),
+  operationState: operationStateSchema,
+  history: arrayOf(historyEntrySchema),
+  failedRevision: objectOf<NonNullable<ApplicationStatusBody['failedRevision']>>(
+    { revision: string(), reason: string(), at: time() },
+    ['revision', 'reason', 'at'],
+  ),
+  pinnedRevision: string(),
+  resources: arrayOf(resourceStatusSchema),
+  sourceError: string(),
+  conditions: conditionsSchema,
+  reconciledAt: time(),
+});
+
+const groupKindList = () =>
+  arrayOf(objectOf<GroupKind>({ group: string(), kind: string({ minLength: 1 }) }, ['group', 'kind']));
+
+const appProjectSpecSchema = objectOf<AppProjectSpec>({
+  description: string(),
+  sourceRepos: stringList(),
+  destinations: arrayOf(objectOf<ProjectDestination>({ cluster: string(), namespace: string() })),
+  clusterResourceWhitelist: groupKindList(),
+  clusterResourceBlacklist: groupKindList(),
+  namespaceResourceWhitelist: groupKindList(),
+  namespaceResourceBlacklist: groupKindList(),
+});
+
+/** apiVersion, kind and metadata of a root object; the API server checks metadata itself. */
+const typeMeta = {
+  apiVersion: string(),
+  kind: string(),
+  metadata: { type: 'object' },
+};
+
+const column = (name: string, jsonPath: string, description?: string, type = 'string'): Schema => ({
+  name,
+  type,
+  jsonPath,
+  ...(description ? { description } : {}),
+});
+
+/** One served and stored version with the status subresource. */
+function crd(names: JsonObject, schema: Schema, columns: Schema[] = []): CrdObject {
+  const plural = String(names.plural);
+  const version: JsonObject = {
+    name: 'v1alpha1',
+    served: true,
+    storage: true,
+    schema: { openAPIV3Schema: schema },
+    subresources: { status: {} },
+  };
+  if (columns.length) version.additionalPrinterColumns = columns;
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${plural}.${CAPSTAN_GROUP}` },
+    spec: { group: CAPSTAN_GROUP, scope: 'Cluster', names, versions: [version] },
+  };
+}
+
+/**
+ * `kubectl get applications`: NAME, PROJECT, DESTINATION, NAMESPACE, SYNC, HEALTH, REVISION,
+ * AGE. A column holds one JSONPath result, so the destination's cluster and namespace are
+ * two columns, and the revision is the short one the reconciler writes beside the full one.
+ */
+export const APPLICATION_CRD: CrdObject = crd(
+  {
+    plural: 'applications',
+    singular: 'application',
+    kind: 'Application',
+    listKind: 'ApplicationList',
+    shortNames: ['app', 'apps'],
+    categories: ['capstan'],
+  },
+  objectOf<Application>({ ...typeMeta, spec: applicationSpecSchema, status: applicationStatusSchema }, [
+    'spec',
+  ]),
+  [
+    column('Project', '.spec.project', 'The AppProject that bounds the application'),
+    column('Destination', '.spec.destination.cluster', 'The cluster it deploys to'),
+    column('Namespace', '.spec.destination.namespace', 'The namespace of objects that name none'),
+    column('Sync', '.status.sync.status', 'Whether the live objects match the revision'),
+    column('Health', '.status.health.status', 'The health of its objects'),
+    column('Revision', '.status.sync.shortRevision', 'The commit synced last'),
+    column('Age', '.metadata.creationTimestamp', undefined, 'date'),
+  ],
+);
+
+export const APPPROJECT_CRD: CrdObject = crd(
+  {
+    plural: 'appprojects',
+    singular: 'appproject',
+    kind: 'AppProject',
+    listKind: 'AppProjectList',
+    shortNames: ['appproj', 'appprojs'],
+    categories: ['capstan'],
+  },
+  objectOf<AppProject>({ ...typeMeta, spec: appProjectSpecSchema }, ['spec']),
+);
+
+/** The published manifests: file name under manifests/crds/ and its text. */
+export function crdManifests(): { file: string; text: string }[] {
+  const header = '# Generated from src/daemon/crds.ts by `npm run crds`: edit that file, not this one.\n';
+  return [
+    { file: 'application.yaml', text: header + stringifyYaml(APPLICATION_CRD) },
+    { file: 'appproject.yaml', text: header + stringifyYaml(APPPROJECT_CRD) },
+  ];
+}

@@ -9,6 +9,8 @@ export * from './config.js';
 export * from './config-daemon.js';
 export * from './secret-mask.js';
 export * from './secret-text.js';
+export * from './redact-url.js';
 export * from './timers.js';
 export * from './http-guard.js';
 export * from './application.js';
+export { Fields, durationMs } from './config-fields.js';

@@ -1,4 +1,8 @@
+import { redactUrl } from '../core/index.js';
 import { gitError } from './errors.js';
+
+// moved to core (the logger redacts with them); still exported here for git's callers
+export { redactUrl, redactText } from '../core/index.js';
 
 /** A remote URL split into what isomorphic-git gets, what users see, and any embedded credentials. */
 export interface RemoteUrl {
@@ -59,22 +63,4 @@ function sshError(text: string) {
       'token or user/password in the credentials',
     { url: redactUrl(text) },
   );
-}
-
-/** A URL fit for a message: user info, query string and fragment removed, even when it does not parse. */
-export function redactUrl(url: string): string {
-  return url
-    .trim()
-    .replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, '$1')
-    .replace(/[?#].*$/, '');
-}
-
-/**
- * Removes secrets from free text (a server's or library's message): user info in any URL and
- * every occurrence of the given secret strings.
- */
-export function redactText(text: string, secrets: readonly string[] = []): string {
-  let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^@/\s]*@/gi, '$1');
-  for (const secret of secrets) if (secret) out = out.split(secret).join('***');
-  return out;
 }

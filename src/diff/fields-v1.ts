@@ -272,6 +272,8 @@ export interface ManagedFieldsEntry {
   subresource?: string;
   fieldsType?: string;
   fieldsV1?: JsonValue;
+  /** when the manager last wrote (RFC 3339) */
+  time?: string;
 }
 
 /** The managedFields entries of an object that carry a FieldsV1 trie. */

@@ -4,6 +4,8 @@
  * functions: no I/O, and a comparison that finds nothing allocates next to nothing.
  */
 export { compare, comparison, DEFAULT_FIELD_MANAGER } from './compare.js';
+export { explainDrift, shortRevision, shortValue } from './explain.js';
+export type { DriftExplanation, DriftInput, DriftReason } from './explain.js';
 export type { CompareOptions, CompareResult, Comparison } from './compare.js';
 export type { FieldDifference } from './three-way.js';
 export { normalize, LAST_APPLIED_ANNOTATION, type NormalizeOptions } from './normalize.js';

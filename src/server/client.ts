@@ -1,0 +1,199 @@
+/**
+ * A typed client of the daemon's application API (src/server/app-routes.ts), for the CLI
+ * and scripts: one method per route, a bearer token, and one error type whose `kind`
+ * says what went wrong in the terms a caller acts on.
+ *
+ * It imports types only (and the error base), so a command that uses it loads neither the
+ * daemon nor the server.
+ */
+import { CapstanError } from '../core/errors.js';
+import type { Application, AppProject, HistoryEntry } from '../core/application.js';
+import type { ClusterInfo, ClusterRegistration, DaemonApi } from '../daemon/api.js';
+
+// the CLI imports these from here, never from the daemon (.dependency-cruiser.cjs)
+export type { ClusterInfo, ClusterRegistration };
+
+export type ClientErrorKind = 'unreachable' | 'unauthorized' | 'not-found' | 'invalid' | 'server';
+
+/**
+ * An API call that failed. `code` is the server's error code when it gave one
+ * (`APP_NOT_FOUND`), else `CLIENT_<KIND>`; `data.kind` and `kind` say which kind.
+ */
+export class ClientError extends CapstanError {
+  readonly kind: ClientErrorKind;
+  /** the HTTP status, when the daemon answered */
+  readonly status?: number;
+
+  constructor(
+    kind: ClientErrorKind,
+    message: string,
+    options: { code?: string; status?: number; cause?: unknown } = {},
+  ) {
+    const code = options.code ?? `CLIENT_${kind.toUpperCase().replace('-', '_')}`;
+    super(code, message, { kind, status: options.status }, options.cause);
+    this.name = 'ClientError';
+    this.kind = kind;
+    this.status = options.status;
+  }
+}
+
+export function isClientError(e: unknown): e is ClientError {
+  return e instanceof ClientError;
+}
+
+export interface ClientOptions {
+  /** the daemon's API, `http://127.0.0.1:7070` */
+  server: string;
+  token?: string;
+  /** each request's limit (default 30 s); past it the daemon counts as unreachable */
+  timeoutMs?: number;
+}
+
+/** What a sync would change: per object, its action and diff (`GET …/diff`). */
+export type ApplicationDiff = Awaited<ReturnType<DaemonApi['diff']>>;
+
+/** One container's last lines (`GET …/logs`). */
+export type PodLogs = Awaited<ReturnType<DaemonApi['logs']>>[number];
+
+function kindOfStatus(status: number): ClientErrorKind {
+  if (status === 401 || status === 403) return 'unauthorized';
+  if (status === 404) return 'not-found';
+  if (status >= 500) return 'server';
+  return 'invalid';
+}
+
+/** The reason a request never got an answer, from undici's error chain: `ECONNREFUSED`. */
+function networkReason(e: unknown): string {
+  const err = e as { name?: string; cause?: { code?: string; message?: string } };
+  if (err?.name === 'TimeoutError') return 'no answer in time';
+  return err?.cause?.code ?? err?.cause?.message ?? String((e as Error)?.message ?? e);
+}
+
+export class CapstanClient {
+  readonly server: string;
+  private readonly token?: string;
+  private readonly timeoutMs: number;
+
+  constructor(options: ClientOptions) {
+    this.server = options.server.replace(/\/+$/, '');
+    this.token = options.token;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+  }
+
+  listApplications(): Promise<Application[]> {
+    return this.items<Application>('GET', '/api/v1/applications');
+  }
+
+  getApplication(name: string): Promise<Application> {
+    return this.json('GET', `/api/v1/applications/${enc(name)}`);
+  }
+
+  /** Adds an application; `APP_EXISTS` (invalid) when one of that name exists. */
+  createApplication(app: Application): Promise<Application> {
+    return this.json('POST', '/api/v1/applications', app);
+  }
+
+  /** Creates or changes an application (server-side apply as `capstan-api`). */
+  applyApplication(app: Application): Promise<Application> {
+    return this.json('PUT', `/api/v1/applications/${enc(app.metadata.name)}`, app);
+  }
+
+  async deleteApplication(name: string, options: { cascade?: boolean } = {}): Promise<void> {
+    await this.json('DELETE', `/api/v1/applications/${enc(name)}?cascade=${options.cascade ?? true}`);
+  }
+
+  /** Queues a sync: of `revision` exactly (pinned), or of the newest commit of targetRevision. */
+  sync(name: string, options: { revision?: string; prune?: boolean } = {}): Promise<Application> {
+    return this.json('POST', `/api/v1/applications/${enc(name)}/sync`, options);
+  }
+
+  /** Queues a rollback to `revision`, or to the previous healthy revision of its history. */
+  rollback(name: string, revision?: string): Promise<Application> {
+    return this.json('POST', `/api/v1/applications/${enc(name)}/rollback`, revision ? { revision } : {});
+  }
+
+  diff(name: string, options: { color?: boolean } = {}): Promise<ApplicationDiff> {
+    return this.json('GET', `/api/v1/applications/${enc(name)}/diff${options.color ? '?color=true' : ''}`);
+  }
+
+  history(name: string): Promise<HistoryEntry[]> {
+    return this.items('GET', `/api/v1/applications/${enc(name)}/history`);
+  }
+
+  logs(name: string, options: { tail?: number } = {}): Promise<PodLogs[]> {
+    const query = options.tail === undefined ? '' : `?tail=${options.tail}`;
+    return this.items('GET', `/api/v1/applications/${enc(name)}/logs${query}`);
+  }
+
+  listProjects(): Promise<AppProject[]> {
+    return this.items('GET', '/api/v1/projects');
+  }
+
+  getProject(name: string): Promise<AppProject> {
+    return this.json('GET', `/api/v1/projects/${enc(name)}`);
+  }
+
+  listClusters(): Promise<ClusterInfo[]> {
+    return this.items('GET', '/api/v1/clusters');
+  }
+
+  addCluster(registration: ClusterRegistration): Promise<ClusterInfo> {
+    return this.json('POST', '/api/v1/clusters', registration);
+  }
+
+  private async items<T>(method: string, path: string): Promise<T[]> {
+    return (await this.json<{ items: T[] }>(method, path)).items;
+  }
+
+  private async json<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let res: Response;
+    try {
+      res = await fetch(this.server + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (e) {
+      throw new ClientError(
+        'unreachable',
+        `cannot reach the Capstan daemon at ${this.origin()} (${networkReason(e)}): is it running? (--server, $CAPSTAN_SERVER)`,
+        { cause: e },
+      );
+    }
+    const text = await res.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    if (res.ok) return parsed as T;
+    const answer = (parsed ?? {}) as { error?: unknown; code?: unknown };
+    const kind = kindOfStatus(res.status);
+    const message =
+      kind === 'unauthorized'
+        ? `the daemon at ${this.origin()} refused the token (${res.status}): give one with --token, $CAPSTAN_TOKEN or capstan login`
+        : typeof answer.error === 'string'
+          ? answer.error
+          : `${method} ${path.split('?')[0]}: HTTP ${res.status}`;
+    throw new ClientError(kind, message, {
+      status: res.status,
+      code: typeof answer.code === 'string' ? answer.code : undefined,
+    });
+  }
+
+  /** The server's URL for messages: without credentials, path or query. */
+  private origin(): string {
+    try {
+      return new URL(this.server).origin;
+    } catch {
+      return '(an invalid --server URL)';
+    }
+  }
+}
+
+const enc = encodeURIComponent;

@@ -4,6 +4,10 @@
  *
  *   server: { host: 127.0.0.1, port: 7070 }       # the daemon's API and webhooks
  *   queue: { redisUrl: redis://127.0.0.1:6379, concurrency: 4 }   # no redisUrl: in process
+ *   cluster: { kubeconfig: ./kube.yaml }           # applications naming no destination cluster go here
+ *   clusters:                                      # more destinations, by name (besides in-process)
+ *     - { name: prod, kubeconfig: ./prod.yaml, context: prod-admin }
+ *     - { name: edge, server: https://10.0.0.9:6443, tokenEnv: EDGE_TOKEN, caFile: ./edge-ca.pem }
  *   pollInterval: 3m
  *   webhooks:
  *     github: { secretEnv: GITHUB_WEBHOOK_SECRET }  # or { secretFile: /run/secrets/github }
@@ -66,6 +70,19 @@ export interface ApplicationConfig {
 export type ClusterConfig =
   { embedded: true } | { kubeconfig?: string; context?: string; inCluster?: boolean };
 
+/**
+ * A named destination cluster (`clusters:`): a kubeconfig file (and context), the pod's
+ * service account, or an API server URL with a bearer token read from a variable or file.
+ */
+export type DestinationClusterConfig = { name: string } & (
+  | { kubeconfig: string; context?: string }
+  | { inCluster: true }
+  | { server: string; token: SecretRef; caFile?: string; insecure?: boolean }
+);
+
+/** The name `cluster:` is registered under when it names a kubeconfig or in-cluster credentials. */
+export const DEFAULT_CLUSTER_NAME = 'default';
+
 /** Limits on Git sources; unset ones take the defaults of src/git (DEFAULT_GIT_LIMITS). */
 export interface GitLimitsConfig {
   maxFetchBytes?: number;
@@ -82,7 +99,10 @@ export interface RenderLimitsConfig {
 }
 
 export interface DaemonConfig {
+  /** where applications that name no destination cluster go */
   cluster?: ClusterConfig;
+  /** named destination clusters */
+  clusters?: DestinationClusterConfig[];
   server: { host?: string; port?: number };
   queue: { redisUrl?: string; concurrency?: number };
   pollIntervalMs?: number;
@@ -94,6 +114,7 @@ export interface DaemonConfig {
 
 export const DAEMON_CONFIG_FIELDS = [
   'cluster',
+  'clusters',
   'server',
   'queue',
   'pollInterval',
@@ -233,6 +254,102 @@ function readCluster(f: Fields, v: JsonValue | undefined): ClusterConfig | undef
   };
 }
 
+/** Names a cluster: a DNS label, as Application destinations and Secrets name it. */
+const CLUSTER_NAME = APP_NAME;
+/** The embedded control plane's name (IN_PROCESS_CLUSTER in application.ts, which imports this file's layer). */
+const RESERVED_CLUSTER_NAME = 'in-process';
+
+function readDestinationCluster(f: Fields, v: JsonValue, at: string): DestinationClusterConfig {
+  const m = f.object(v, at, [
+    'name',
+    'kubeconfig',
+    'context',
+    'inCluster',
+    'server',
+    'tokenEnv',
+    'tokenFile',
+    'caFile',
+    'insecure',
+  ]);
+  const name = f.required(m.name, `${at}.name`);
+  if (name.length > 63 || !CLUSTER_NAME.test(name))
+    f.fail(
+      `${at}.name`,
+      `invalid name ${JSON.stringify(name)}: lowercase letters, digits and '-' (e.g. prod-eu)`,
+    );
+  if (name === RESERVED_CLUSTER_NAME)
+    f.fail(`${at}.name`, `"${RESERVED_CLUSTER_NAME}" is the daemon's own control plane; choose another name`);
+  const resolve = (file: string) => path.resolve(path.dirname(path.resolve(f.file)), file);
+  const kubeconfig = f.string(m.kubeconfig, `${at}.kubeconfig`);
+  const context = f.string(m.context, `${at}.context`);
+  const server = f.string(m.server, `${at}.server`);
+  const tokenEnv = f.string(m.tokenEnv, `${at}.tokenEnv`);
+  const tokenFile = f.string(m.tokenFile, `${at}.tokenFile`);
+  const caFile = f.string(m.caFile, `${at}.caFile`);
+  for (const key of ['inCluster', 'insecure'])
+    if (m[key] !== undefined && m[key] !== null && typeof m[key] !== 'boolean')
+      f.fail(`${at}.${key}`, `must be true or false, got ${show(m[key])}`);
+  const inCluster = m.inCluster === true;
+  const ways = [
+    kubeconfig !== undefined && 'kubeconfig',
+    inCluster && 'inCluster: true',
+    server !== undefined && 'server',
+  ];
+  const given = ways.filter((w): w is string => typeof w === 'string');
+  if (given.length !== 1)
+    f.fail(
+      at,
+      given.length === 0
+        ? 'give kubeconfig (a file, with an optional context), inCluster: true, or server with tokenEnv or tokenFile'
+        : `give one of ${given.join(', ')}, not several`,
+    );
+  const serverOnly = { tokenEnv, tokenFile, caFile, insecure: m.insecure ?? undefined };
+  if (server === undefined)
+    for (const [key, value] of Object.entries(serverOnly))
+      if (value !== undefined) f.fail(`${at}.${key}`, 'goes with server only');
+  if (kubeconfig === undefined && context !== undefined) f.fail(`${at}.context`, 'goes with kubeconfig only');
+  if (kubeconfig !== undefined)
+    return { name, kubeconfig: resolve(kubeconfig), ...(context ? { context } : {}) };
+  if (inCluster) return { name, inCluster: true };
+  if (!/^https?:\/\/[^/]/.test(server!))
+    f.fail(`${at}.server`, `must be a URL such as https://10.0.0.1:6443, got ${show(server)}`);
+  if ((tokenEnv === undefined) === (tokenFile === undefined))
+    f.fail(
+      at,
+      'give exactly one of tokenEnv (a variable holding the token) or tokenFile (a file holding it)',
+    );
+  return {
+    name,
+    server: server!,
+    token: tokenFile !== undefined ? { file: resolve(tokenFile) } : { env: tokenEnv! },
+    ...(caFile !== undefined ? { caFile: resolve(caFile) } : {}),
+    ...(m.insecure === true ? { insecure: true } : {}),
+  };
+}
+
+function readDestinationClusters(
+  f: Fields,
+  v: JsonValue | undefined,
+  cluster: ClusterConfig | undefined,
+): DestinationClusterConfig[] | undefined {
+  if (v === null || v === undefined) return undefined;
+  const clusters = f.list(v, 'clusters').map((c, i) => readDestinationCluster(f, c, `clusters[${i}]`));
+  clusters.forEach((c, i) => {
+    const first = clusters.findIndex((o) => o.name === c.name);
+    if (first !== i)
+      f.fail(
+        `clusters[${i}].name`,
+        `duplicate cluster name ${JSON.stringify(c.name)} (also at clusters[${first}])`,
+      );
+    if (c.name === DEFAULT_CLUSTER_NAME && cluster && !('embedded' in cluster))
+      f.fail(
+        `clusters[${i}].name`,
+        `"${DEFAULT_CLUSTER_NAME}" is the name of the cluster given by cluster:; choose another name`,
+      );
+  });
+  return clusters;
+}
+
 /** A whole number of 1 or more: bytes may be written as a quantity (`64Mi`, `1Gi`). */
 function readCount(
   f: Fields,
@@ -275,6 +392,7 @@ function readRenderLimits(f: Fields, v: JsonValue | undefined): RenderLimitsConf
 /** Reads the daemon's fields of the top-level mapping `top`. */
 export function readDaemonConfig(f: Fields, top: Record<string, JsonValue>): DaemonConfig {
   const cluster = readCluster(f, top.cluster);
+  const clusters = readDestinationClusters(f, top.clusters, cluster);
   const server = f.object(top.server, 'server', ['host', 'port']);
   const queue = f.object(top.queue, 'queue', ['redisUrl', 'concurrency']);
   const redisUrl = f.string(queue.redisUrl, 'queue.redisUrl');
@@ -315,6 +433,7 @@ export function readDaemonConfig(f: Fields, top: Record<string, JsonValue>): Dae
   const port = f.port(server.port, 'server.port');
   return {
     ...(cluster ? { cluster } : {}),
+    ...(clusters ? { clusters } : {}),
     server: { ...(host !== undefined ? { host } : {}), ...(port !== undefined ? { port } : {}) },
     queue: {
       ...(redisUrl !== undefined ? { redisUrl } : {}),

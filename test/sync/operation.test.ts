@@ -224,3 +224,54 @@ test.serial('resources say what the sync did to each object', async (t) => {
     'ConfigMap/c': 'pruned',
   });
 });
+
+test.serial(
+  'a CustomResourceDefinition and its objects in one sync: the objects wait until the kind is served',
+  async (t) => {
+    const crd: KubeObject = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'gadgets.op6.example.com' },
+      spec: {
+        group: 'op6.example.com',
+        scope: 'Namespaced',
+        names: { plural: 'gadgets', singular: 'gadget', kind: 'Gadget', listKind: 'GadgetList' },
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+          },
+        ],
+      },
+    };
+    const gadget: KubeObject = {
+      apiVersion: 'op6.example.com/v1',
+      kind: 'Gadget',
+      metadata: { name: 'g', namespace: 'op6' },
+      spec: { size: 1 },
+    };
+    const r = await syncApplication('op6', [ns('op6'), crd, gadget], { cluster, pollMs: 20 });
+    t.is(r.result, 'Succeeded', r.message);
+    t.truthy(await get('op6.example.com/v1', 'Gadget', 'g', 'op6'));
+    t.deepEqual(r.resources.map((x) => `${x.group}/${x.kind}:${x.state}`).sort(), [
+      '/Namespace:created',
+      'apiextensions.k8s.io/CustomResourceDefinition:created',
+      'op6.example.com/Gadget:created',
+    ]);
+  },
+);
+
+test.serial('a hook runs again on the next sync: its previous run is deleted first', async (t) => {
+  const hook = { ...postSyncJob('op7', 'migrate') };
+  hook.metadata = { ...hook.metadata, annotations: { 'capstan.dev/hook': 'PreSync' } };
+  const first = await syncApplication('op7', [ns('op7'), hook], { cluster, pollMs: 20 });
+  t.is(first.result, 'Succeeded', first.message);
+  const before = (await get('batch/v1', 'Job', 'migrate', 'op7'))!.metadata.uid;
+  const second = await syncApplication('op7', [ns('op7'), hook], { cluster, pollMs: 20 });
+  t.is(second.result, 'Succeeded', second.message);
+  const after = (await get('batch/v1', 'Job', 'migrate', 'op7'))!.metadata.uid;
+  t.truthy(after);
+  t.not(after, before);
+});

@@ -44,10 +44,15 @@ export interface SyncRequestOptions {
  * refused delivery is thrown instead, with a `WEBHOOK_*` code the server maps to a status.
  */
 export interface WebhookOutcome {
-  /** `push`, `pull_request`, `ping`, … */
-  event: string;
+  /** what the delivery reported; absent for events Capstan does not act on (ping, issues, …) */
+  event?: 'push' | 'pull_request';
+  /** the commit a push named (none from a generic webhook that names only a branch) */
+  revision?: string;
+  /** a pull or merge request event: which one, and what happened to it */
+  pullRequest?: { number: number; action: string };
+  /** the applications queued */
   queued: string[];
-  /** why nothing was queued, for a delivery that was fine but concerned nothing here */
+  /** why nothing was done, for a delivery that was fine but asks nothing (a ping, a deleted ref) */
   ignored?: string;
 }
 

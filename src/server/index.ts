@@ -9,6 +9,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { httpGuard, isCapstanError, type HttpLimits } from '../core/index.js';
 import type { Daemon } from '../daemon/index.js';
+import { sendError } from './respond.js';
+import { serveWebhook, webhookPathProvider } from './webhook-route.js';
 
 export interface ServerOptions {
   daemon: Daemon;
@@ -20,6 +22,8 @@ export interface ServerOptions {
   limits?: Partial<HttpLimits>;
   /** where unexpected errors of request handlers are reported (default: stderr) */
   log?: (line: string) => void;
+  /** the largest webhook body taken (configuration `webhooks.maxBodyBytes`; default 5 MiB) */
+  webhookMaxBodyBytes?: number;
 }
 
 /**
@@ -170,8 +174,12 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     guard.listener(async (req, res) => {
       // the guard has checked the target is a path the URL parser reads as one
       const url = new URL(req.url!, 'http://capstan');
-      const hook = /^\/api\/webhooks\/([a-z]+)\/?$/.exec(url.pathname);
-      if (hook) return daemon.sync.webhooks.serve(hook[1], req, res);
+      const hook = webhookPathProvider(url.pathname);
+      if (hook !== undefined)
+        return serveWebhook(req, res, hook, {
+          receive: (provider, headers, body) => daemon.receiveWebhook(provider, headers, body),
+          maxBodyBytes: options.webhookMaxBodyBytes,
+        });
       if (url.pathname === '/healthz') return send(res, 200, { status: 'ok' });
       if (!url.pathname.startsWith('/api/v1/'))
         return send(res, 404, { error: `no route for ${url.pathname}` });
@@ -181,11 +189,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
         answer = await api(daemon, req, url);
       } catch (e) {
         if (e instanceof HttpError) return send(res, e.status, { error: e.message });
-        if (isCapstanError(e))
-          return send(res, e.code === 'SYNC_REVISION_UNKNOWN' ? 404 : 422, {
-            error: e.message,
-            code: e.code,
-          });
+        if (isCapstanError(e)) return sendError(res, e);
         throw e; // a bug: the guard logs it and answers 500
       }
       send(res, ...answer);

@@ -4,9 +4,15 @@
  * in `X-Request-UUID` (Cloud) or `X-Request-Id` (Data Center). Neither lists the files a
  * push changed, so path filters cannot apply: such a push concerns every path.
  */
-import type { PullRequestAction, WebhookEvent, WebhookProvider } from './event.js';
-import { arr, obj, str, strings, type Json } from './payload.js';
-import { validHmacSha256 } from './signature.js';
+import {
+  eventsOf,
+  headerOf,
+  type PullRequestAction,
+  type WebhookEvent,
+  type WebhookProvider,
+} from './event.js';
+import { arr, jsonPayload, obj, str, strings, type Json } from './payload.js';
+import { verifyHmacSha256 } from './signature.js';
 
 const CLOUD_PR: Record<string, PullRequestAction> = {
   'pullrequest:created': 'opened',
@@ -92,13 +98,11 @@ function parseServer(event: string, p: Json): WebhookEvent | undefined {
   };
 }
 
-export const bitbucket: WebhookProvider = {
-  name: 'bitbucket',
-  verify: (req, secret) => validHmacSha256(secret, req.body, req.headers['x-hub-signature'], 'sha256='),
-  deliveryId: (req) => req.headers['x-request-uuid'] ?? req.headers['x-request-id'],
-  parse(req, payload) {
-    const event = req.headers['x-event-key'] ?? '';
-    const p = obj(payload);
-    return 'push' in p || event.startsWith('pullrequest:') ? parseCloud(event, p) : parseServer(event, p);
-  },
+export const bitbucket: WebhookProvider = (headers, body, secret) => {
+  verifyHmacSha256('bitbucket', headers, body, secret, 'x-hub-signature', 'sha256=');
+  const event = headerOf(headers, 'x-event-key') ?? '';
+  const p = obj(jsonPayload(body));
+  const parsed =
+    'push' in p || event.startsWith('pullrequest:') ? parseCloud(event, p) : parseServer(event, p);
+  return eventsOf(parsed, headerOf(headers, 'x-request-uuid') ?? headerOf(headers, 'x-request-id'));
 };

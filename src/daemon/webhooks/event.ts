@@ -1,5 +1,10 @@
 /** What a verified webhook says happened, whichever Git host sent it. */
-export interface PushEvent {
+/** What every event carries: the delivery's id, for replay protection, when the sender gives one. */
+interface Delivered {
+  delivery?: string;
+}
+
+export interface PushEvent extends Delivered {
   kind: 'push';
   /** every URL the payload gives for the repository (clone, web, SSH): matched normalized */
   repoUrls: string[];
@@ -18,7 +23,7 @@ export interface PushEvent {
 
 export type PullRequestAction = 'opened' | 'synchronize' | 'reopened' | 'closed' | 'merged';
 
-export interface PullRequestEvent {
+export interface PullRequestEvent extends Delivered {
   kind: 'pull_request';
   repoUrls: string[];
   action: PullRequestAction;
@@ -32,18 +37,28 @@ export interface PullRequestEvent {
 
 export type WebhookEvent = PushEvent | PullRequestEvent;
 
-/** A request as a provider sees it: lower-cased header names, the raw body. */
-export interface WebhookRequest {
-  headers: Record<string, string | undefined>;
-  body: Buffer;
+/** Request headers as Node gives them (lower-case names; a repeated header as a list). */
+export type WebhookHeaders = Readonly<Record<string, string | string[] | undefined>>;
+
+/**
+ * One Git host's webhooks: checks the signature of `body` against `secret` and reads the
+ * events it reports — none for events Capstan does not act on (ping, issues, …). Throws a
+ * `WEBHOOK_*` CapstanError for a delivery to refuse (missing or invalid signature, not JSON).
+ */
+export type WebhookProvider = (headers: WebhookHeaders, body: Buffer, secret: string) => WebhookEvent[];
+
+/** `name`'s value in `headers`, whatever the case of the names there; the first of a repeated one. */
+export function headerOf(headers: WebhookHeaders, name: string): string | undefined {
+  let value = headers[name];
+  if (value === undefined) {
+    const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+    value = key === undefined ? undefined : headers[key];
+  }
+  return Array.isArray(value) ? value[0] : value;
 }
 
-export interface WebhookProvider {
-  name: 'github' | 'gitlab' | 'gitea' | 'bitbucket' | 'generic';
-  /** whether the request carries a valid signature for `secret` */
-  verify(req: WebhookRequest, secret: string): boolean;
-  /** the provider's delivery id (for replay protection), if it sends one */
-  deliveryId(req: WebhookRequest): string | undefined;
-  /** the event, or undefined for events Capstan does not act on (ping, issues, …) */
-  parse(req: WebhookRequest, payload: unknown): WebhookEvent | undefined;
+/** The provider's result for `event`: it, tagged with the delivery id, or nothing. */
+export function eventsOf(event: WebhookEvent | undefined, delivery: string | undefined): WebhookEvent[] {
+  if (!event) return [];
+  return [delivery ? { ...event, delivery } : event];
 }

@@ -4,9 +4,16 @@
  * `X-GitHub-Event`, delivery id in `X-GitHub-Delivery`.
  * Gitea: `X-Gitea-Signature: <hex HMAC-SHA256>`, `X-Gitea-Event`, `X-Gitea-Delivery`.
  */
-import type { PullRequestAction, WebhookEvent, WebhookProvider, WebhookRequest } from './event.js';
-import { changedFiles, liveSha, obj, splitRef, str, strings } from './payload.js';
-import { validHmacSha256 } from './signature.js';
+import type { WebhookProviderName } from '../../core/index.js';
+import {
+  eventsOf,
+  headerOf,
+  type PullRequestAction,
+  type WebhookEvent,
+  type WebhookProvider,
+} from './event.js';
+import { changedFiles, jsonPayload, liveSha, obj, splitRef, str, strings } from './payload.js';
+import { verifyHmacSha256 } from './signature.js';
 
 function parseGithubLike(event: string | undefined, payload: unknown): WebhookEvent | undefined {
   const p = obj(payload);
@@ -58,18 +65,28 @@ function prAction(action: string | undefined, merged: boolean): PullRequestActio
   }
 }
 
-const header = (req: WebhookRequest, name: string) => req.headers[name];
+/** The headers a GitHub-like host names its signature, event and delivery id in. */
+function githubLike(
+  provider: WebhookProviderName,
+  names: { signature: string; prefix: 'sha256=' | ''; event: string; delivery: string },
+): WebhookProvider {
+  return (headers, body, secret) => {
+    verifyHmacSha256(provider, headers, body, secret, names.signature, names.prefix);
+    const event = parseGithubLike(headerOf(headers, names.event), jsonPayload(body));
+    return eventsOf(event, headerOf(headers, names.delivery));
+  };
+}
 
-export const github: WebhookProvider = {
-  name: 'github',
-  verify: (req, secret) => validHmacSha256(secret, req.body, header(req, 'x-hub-signature-256'), 'sha256='),
-  deliveryId: (req) => header(req, 'x-github-delivery'),
-  parse: (req, payload) => parseGithubLike(header(req, 'x-github-event'), payload),
-};
+export const github = githubLike('github', {
+  signature: 'x-hub-signature-256',
+  prefix: 'sha256=',
+  event: 'x-github-event',
+  delivery: 'x-github-delivery',
+});
 
-export const gitea: WebhookProvider = {
-  name: 'gitea',
-  verify: (req, secret) => validHmacSha256(secret, req.body, header(req, 'x-gitea-signature'), ''),
-  deliveryId: (req) => header(req, 'x-gitea-delivery'),
-  parse: (req, payload) => parseGithubLike(header(req, 'x-gitea-event'), payload),
-};
+export const gitea = githubLike('gitea', {
+  signature: 'x-gitea-signature',
+  prefix: '',
+  event: 'x-gitea-event',
+  delivery: 'x-gitea-delivery',
+});

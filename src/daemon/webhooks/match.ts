@@ -5,11 +5,17 @@
  */
 import path from 'node:path/posix';
 import semver from 'semver';
-import type { Application } from '../applications.js';
 import type { PushEvent } from './event.js';
 import { normalizeRepoUrl } from './repo-url.js';
 
 const SHA = /^[0-9a-f]{7,40}$/i;
+
+/** What a push is matched against: an application's name, source and trigger paths. */
+export interface PushTarget {
+  name: string;
+  source: { repoURL: string; targetRevision: string; path: string };
+  triggerPaths?: readonly string[];
+}
 
 /** Whether a push to `event`'s ref moves what `targetRevision` names. */
 export function refMatches(targetRevision: string, event: PushEvent): boolean {
@@ -30,7 +36,7 @@ export function refMatches(targetRevision: string, event: PushEvent): boolean {
 }
 
 /** Whether one of `changed` lies under one of the application's trigger paths. */
-export function pathsMatch(app: Application, changed: readonly string[] | undefined): boolean {
+export function pathsMatch(app: PushTarget, changed: readonly string[] | undefined): boolean {
   if (!app.triggerPaths || app.triggerPaths.length === 0 || changed === undefined) return true;
   const dirs = app.triggerPaths.map((p) =>
     p.startsWith('/') ? path.normalize(p.slice(1)) : path.normalize(path.join(app.source.path || '.', p)),
@@ -42,7 +48,7 @@ export function pathsMatch(app: Application, changed: readonly string[] | undefi
 }
 
 /** The applications `event` should sync. */
-export function applicationsForPush(apps: readonly Application[], event: PushEvent): Application[] {
+export function applicationsForPush<T extends PushTarget>(apps: readonly T[], event: PushEvent): T[] {
   const repos = new Set(event.repoUrls.map(normalizeRepoUrl));
   return apps.filter(
     (app) =>

@@ -1,4 +1,5 @@
 /** Reading untrusted JSON payloads without trusting their shape. */
+import { webhookError } from './errors.js';
 export type Json = Record<string, unknown>;
 
 export const obj = (v: unknown): Json =>
@@ -36,4 +37,13 @@ export function changedFiles(commits: unknown): string[] | undefined {
     }
   }
   return [...out];
+}
+
+/** The body as JSON, or `WEBHOOK_PAYLOAD_INVALID`. Read only once the signature is checked. */
+export function jsonPayload(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8')) as unknown;
+  } catch {
+    throw webhookError('WEBHOOK_PAYLOAD_INVALID', 'the webhook body is not JSON');
+  }
 }

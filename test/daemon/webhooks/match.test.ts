@@ -1,5 +1,5 @@
 import test from 'ava';
-import type { Application } from '../../../src/daemon/applications.js';
+import type { PushTarget as Application } from '../../../src/daemon/webhooks/index.js';
 import { applicationsForPush, normalizeRepoUrl } from '../../../src/daemon/webhooks/index.js';
 import { pathsMatch, refMatches } from '../../../src/daemon/webhooks/match.js';
 import type { PushEvent } from '../../../src/daemon/webhooks/event.js';

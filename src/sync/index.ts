@@ -19,3 +19,4 @@ export {
   type HealthStatus,
 } from './health/index.js';
 export { describePlan, type SyncPlan } from './plan/index.js';
+export { describeObject } from './messages.js';

@@ -11,10 +11,11 @@
 // Status is read from the control plane's in-process API (a watch on Applications).
 // A script that prints figures, never a test.
 //
-//   node --import tsx bench/apps/run.mjs [--apps 100,1000] [--timeout=600] [--cpu-prof]
+//   node --import tsx bench/apps/run.mjs [--apps 100,1000] [--timeout=600] [--cpu-prof] [--verbose]
 //
 // --cpu-prof runs each child under `node --cpu-prof` and prints the functions with the most
-// self time (all threads together), the profiles kept under .bench-tmp/apps-prof/.
+// self time (all threads together), the profiles kept under .bench-tmp/apps-prof/;
+// --verbose prints the daemon's log lines.
 import { fork } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -73,6 +74,7 @@ async function parent() {
         bare,
         repoURL: gitServer.repoUrl(`apps-${n}.git`),
         dataDir: path.join(root, `data-${n}`),
+        verbose: process.argv.includes('--verbose'),
         timeoutS,
       };
       console.log(`\n-- ${n} applications`);
@@ -174,6 +176,9 @@ async function child(spec) {
     runtime: 'simulated',
     config,
     server: { port: 0 },
+    ...(spec.verbose
+      ? { log: (level, fields, msg) => console.log(`  [${level}] ${JSON.stringify(fields)} ${msg}`) }
+      : {}),
   });
   const statuses = watchApplications(capstan.controlPlane.api);
   const names = config.applications.map((a) => a.name);

@@ -55,6 +55,27 @@ export type ApplicationDiff = Awaited<ReturnType<DaemonApi['diff']>>;
 /** One container's last lines (`GET …/logs`). */
 export type PodLogs = Awaited<ReturnType<DaemonApi['logs']>>[number];
 
+/**
+ * The daemon's URL without a trailing slash, query or fragment (a path prefix is kept, for
+ * a proxy). Credentials are refused: the token goes in a header, and a URL is easily logged.
+ */
+function baseUrl(server: string): string {
+  let url: URL;
+  try {
+    url = new URL(server);
+  } catch {
+    throw new ClientError('invalid', `the daemon's address must be an http(s) URL, got '${server}'`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ClientError('invalid', `the daemon's address must be an http(s) URL, got '${url.protocol}'`);
+  if (url.username || url.password)
+    throw new ClientError(
+      'invalid',
+      `the daemon's address must not hold credentials: give the token with --token`,
+    );
+  return url.origin + url.pathname.replace(/\/+$/, '');
+}
+
 function kindOfStatus(status: number): ClientErrorKind {
   if (status === 401 || status === 403) return 'unauthorized';
   if (status === 404) return 'not-found';
@@ -66,7 +87,8 @@ function kindOfStatus(status: number): ClientErrorKind {
 function networkReason(e: unknown): string {
   const err = e as { name?: string; cause?: { code?: string; message?: string } };
   if (err?.name === 'TimeoutError') return 'no answer in time';
-  return err?.cause?.code ?? err?.cause?.message ?? String((e as Error)?.message ?? e);
+  // the code only: undici's messages may quote the whole URL
+  return err?.cause?.code ?? 'the request failed';
 }
 
 export class CapstanClient {
@@ -75,7 +97,7 @@ export class CapstanClient {
   private readonly timeoutMs: number;
 
   constructor(options: ClientOptions) {
-    this.server = options.server.replace(/\/+$/, '');
+    this.server = baseUrl(options.server);
     this.token = options.token;
     this.timeoutMs = options.timeoutMs ?? 30_000;
   }
@@ -186,13 +208,9 @@ export class CapstanClient {
     });
   }
 
-  /** The server's URL for messages: without credentials, path or query. */
+  /** The server's URL for messages, without its path. */
   private origin(): string {
-    try {
-      return new URL(this.server).origin;
-    } catch {
-      return '(an invalid --server URL)';
-    }
+    return new URL(this.server).origin;
   }
 }
 

@@ -12,10 +12,11 @@
 // A script that prints figures, never a test.
 //
 //   node --import tsx bench/apps/run.mjs [--apps 100,1000] [--timeout=600] [--cpu-prof] [--verbose]
+//        [--trace app-0]
 //
 // --cpu-prof runs each child under `node --cpu-prof` and prints the functions with the most
 // self time (all threads together), the profiles kept under .bench-tmp/apps-prof/;
-// --verbose prints the daemon's log lines.
+// --verbose prints the daemon's log lines; --trace APP each status change of one application.
 import { fork } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -75,6 +76,7 @@ async function parent() {
         repoURL: gitServer.repoUrl(`apps-${n}.git`),
         dataDir: path.join(root, `data-${n}`),
         verbose: process.argv.includes('--verbose'),
+        trace: option('trace', undefined),
         timeoutS,
       };
       console.log(`\n-- ${n} applications`);
@@ -136,7 +138,8 @@ function printTable(rows) {
   for (const l of lines) console.log(fmt(l));
   console.log(`reference: ${FLUX}`);
   for (const r of rows) {
-    if (r.notes.length) console.log(`N=${r.n}: ${r.notes.join('; ')}`);
+    console.log(`N=${r.n}:`);
+    for (const note of r.notes) console.log(`  ${note}`);
   }
 }
 
@@ -169,6 +172,7 @@ async function child(spec) {
   };
   const { startCapstan } = await import('../../src/boot/index.ts');
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const capstan = await startCapstan({
     dataDir,
     port: 0,
@@ -180,14 +184,15 @@ async function child(spec) {
       ? { log: (level, fields, msg) => console.log(`  [${level}] ${JSON.stringify(fields)} ${msg}`) }
       : {}),
   });
-  const statuses = watchApplications(capstan.controlPlane.api);
+  const statuses = watchApplications(capstan.controlPlane.api, spec.trace, t0);
   const names = config.applications.map((a) => a.name);
-  const result = { n, notes };
+  const result = { n, notes, load: [os.loadavg()[0]] };
   try {
     const startS = (performance.now() - t0) / 1000;
     result.firstS = await statuses.waitFor(names, readyAt(first), t0, timeoutS);
     notes.push(`startCapstan() returned after ${startS.toFixed(1)} s`);
     report('first sync', result.firstS, statuses, names, first);
+    notes.push(`CPU ${cpuSince(cpu0)} s during the first sync`);
 
     // a push changing every ConfigMap, one webhook
     const all = {};
@@ -195,9 +200,11 @@ async function child(spec) {
     const second = work.commit(all, 'change every ConfigMap');
     work.push();
     const t1 = performance.now();
+    const cpu1 = process.cpuUsage();
     await webhook(capstan.server.url, repoURL, second);
     result.pushAllS = await statuses.waitFor(names, readyAt(second), t1, timeoutS);
     report('push-all', result.pushAllS, statuses, names, second);
+    notes.push(`CPU ${cpuSince(cpu1)} s during push-all`);
 
     // a push changing one ConfigMap, one webhook; renders counted until all show the commit
     const one = `app-${Math.floor(n / 2)}`;
@@ -205,6 +212,7 @@ async function child(spec) {
     work.push();
     const before = renders.count();
     const t2 = performance.now();
+    const cpu2 = process.cpuUsage();
     await webhook(capstan.server.url, repoURL, third);
     result.pushOneS = await statuses.waitFor([one], readyAt(third), t2, timeoutS);
     report(`push-one (${one})`, result.pushOneS, statuses, [one], third);
@@ -212,6 +220,7 @@ async function child(spec) {
     if (settled !== undefined)
       notes.push(`push-one: all ${n} showed the new commit after ${settled.toFixed(1)} s`);
     else notes.push(`push-one: not all ${n} showed the new commit within ${timeoutS} s`);
+    notes.push(`CPU ${cpuSince(cpu2)} s from push-one's webhook until all showed its commit`);
     const after = renders.count();
     result.rendersOnPushOne = after === undefined ? undefined : after - before;
     notes.push(`renders counted by ${renders.how}`);
@@ -220,6 +229,10 @@ async function child(spec) {
     await capstan.close();
     work.remove();
   }
+  result.load.push(os.loadavg()[0]);
+  notes.push(
+    `load average ${result.load.map((l) => l.toFixed(1)).join(' → ')} on ${os.availableParallelism()} CPUs`,
+  );
   result.peakRssMb = Math.max(peak.stop(), vmHwmMb() ?? 0);
   process.send(result);
 }
@@ -305,7 +318,7 @@ async function webhook(serverUrl, repoURL, after) {
  * current objects as ADDED events). `waitFor` checks only the application whose status
  * changed, so waiting on 1,000 costs the daemon's process next to nothing.
  */
-function watchApplications(api) {
+function watchApplications(api, trace, t0) {
   const gvr = { group: 'capstan.dev', version: 'v1alpha1', resource: 'applications' };
   const byName = new Map();
   let wait; // { pending: Set, test, resolve }
@@ -313,13 +326,21 @@ function watchApplications(api) {
     const name = e.object?.metadata?.name;
     if (!name || (e.type !== 'ADDED' && e.type !== 'MODIFIED')) return;
     byName.set(name, e.object.status ?? {});
+    if (name === trace) console.log(`  ${((performance.now() - t0) / 1000).toFixed(2)} s ${describe(name)}`);
     if (wait?.pending.has(name) && wait.test(byName.get(name))) {
       wait.pending.delete(name);
       if (wait.pending.size === 0) wait.resolve();
     }
   });
+  const describe = (name) => {
+    const s = byName.get(name) ?? {};
+    const ready = s.conditions?.find((c) => c.type === 'Ready');
+    const op = s.operationState;
+    return `${name}: sync ${s.sync?.status}@${s.sync?.revision?.slice(0, 7)}, health ${s.health?.status}, operation ${op?.phase ?? '-'}, Ready ${ready?.status} ${ready?.reason ?? ''}: ${ready?.message ?? ''}`;
+  };
   return {
     status: (name) => byName.get(name),
+    describe,
     /** Seconds from `t0` until `test` holds for every one of `names`; undefined after the timeout. */
     async waitFor(names, test, t0, timeoutS) {
       const pending = new Set(names.filter((a) => !test(byName.get(a))));
@@ -359,14 +380,16 @@ function report(what, seconds, statuses, names, revision) {
     return;
   }
   const late = names.filter((a) => !readyAt(revision)(statuses.status(a)));
-  const sample = late.slice(0, 3).map((a) => {
-    const s = statuses.status(a) ?? {};
-    const ready = s.conditions?.find((c) => c.type === 'Ready');
-    return `${a}: sync ${s.sync?.status}@${s.sync?.revision?.slice(0, 7)}, health ${s.health?.status}, Ready ${ready?.status} ${ready?.reason ?? ''} ${ready?.message ?? ''}`.trim();
-  });
+  const sample = late.slice(0, 3).map((a) => statuses.describe(a));
   console.log(
     `${what}: timed out; ${late.length} not Ready at ${revision.slice(0, 7)}, e.g. ${sample.join(' | ')}`,
   );
+}
+
+/** CPU seconds (user + system, all threads) the process used since `start`. */
+function cpuSince(start) {
+  const { user, system } = process.cpuUsage(start);
+  return ((user + system) / 1e6).toFixed(1);
 }
 
 /** Samples the resident set every 100 ms; stop() returns the peak in MB. */

@@ -36,6 +36,7 @@ import {
   secretForRegistration,
   secretWhere,
 } from './cluster-secret.js';
+import { ReachabilityTracking } from './reachability.js';
 import { readSecret } from './secrets.js';
 
 export { CLUSTER_SECRET_NAMESPACE } from './cluster-secret.js';
@@ -136,7 +137,10 @@ export class ClusterRegistry {
   /** Every cluster, sorted by name, without credentials. */
   list(): ClusterInfo[] {
     return [...this.fixed.values(), ...this.fromSecrets.values()]
-      .map((e) => ({ ...e.info }))
+      .map((e) => {
+        const unreachable = e.cluster instanceof ReachabilityTracking ? e.cluster.lastError : undefined;
+        return { ...e.info, ...(unreachable && !e.info.error ? { error: unreachable } : {}) };
+      })
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
@@ -198,19 +202,24 @@ export class ClusterRegistry {
   private addConfigured(): void {
     const { cluster, clusters = [] } = this.options.config ?? {};
     if (cluster && !('embedded' in cluster)) {
-      const driver = kubeCluster({ ...this.options.kube, ...cluster });
+      const driver = this.kube(cluster);
       this.fixed.set(DEFAULT_CLUSTER_NAME, {
         info: { name: DEFAULT_CLUSTER_NAME, server: driver.name, origin: 'config' },
         cluster: driver,
       });
     }
     for (const entry of clusters) {
-      const driver = kubeCluster({ ...this.options.kube, ...this.configSource(entry) });
+      const driver = this.kube(this.configSource(entry));
       this.fixed.set(entry.name, {
         info: { name: entry.name, server: driver.name, origin: 'config' },
         cluster: driver,
       });
     }
+  }
+
+  /** A kube driver with the registry's settings, remembering whether its server answers. */
+  private kube(source: KubeConfigSource): Cluster {
+    return new ReachabilityTracking(kubeCluster({ ...this.options.kube, ...source }));
   }
 
   private configSource(entry: DestinationClusterConfig): KubeConfigSource {
@@ -288,7 +297,7 @@ export class ClusterRegistry {
             insecure: registration.insecure,
           };
     try {
-      const cluster = kubeCluster({ ...this.options.kube, ...source });
+      const cluster = this.kube(source);
       return { info: { name, server: cluster.name, origin: 'secret' }, cluster, fingerprint };
     } catch (e) {
       const server = 'server' in registration ? registration.server : '';

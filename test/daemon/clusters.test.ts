@@ -159,19 +159,30 @@ test.serial(
           labels: { [CLUSTER_SECRET_LABEL]: 'true', team: 'a' },
         },
       });
-      await local.apply(configMap('marker', 'x')); // the watch has moved past the label change once…
-      await eventually(
-        async () => (await local.get(secretRef('remote-secret')))?.metadata.labels?.team === 'a',
+      // watch events come in order: once a later Secret is seen, so was the label change
+      await local.apply(
+        clusterSecret('marker', {
+          name: 'marker',
+          server: remote.cp.url!,
+          token: TOKEN,
+          caData: remote.cp.caCert!,
+        }),
       );
+      await eventually(() => changes.some((c) => c.name === 'marker'));
       t.is(registry.get('remote'), replaced);
 
       await local.delete(secretRef('remote-secret'));
       await eventually(() => notFound(registry, 'remote'));
       const e = t.throws(() => registry.get('remote'));
       t.true(isCapstanError(e));
-      t.regex(e!.message, /no destination cluster "remote" \(clusters: in-process\)/);
-      t.deepEqual(changes.at(-1), { type: 'removed', name: 'remote' });
+      t.regex(e!.message, /no destination cluster "remote" \(clusters: in-process, marker\)/);
+      t.deepEqual(changes.slice(2), [
+        { type: 'added', name: 'marker' },
+        { type: 'removed', name: 'remote' },
+      ]);
       t.deepEqual(lines, []);
+      await local.delete(secretRef('marker'));
+      await eventually(() => notFound(registry, 'marker'));
     } finally {
       await registry.close();
     }
@@ -279,6 +290,31 @@ test.serial(
     }
   },
 );
+
+test.serial('list() shows a cluster that refuses its credentials until a call succeeds', async (t) => {
+  const registry = await ClusterRegistry.start({ api: home.cp.api });
+  try {
+    const wrong = { name: 'wrong', server: remote.cp.url!, caData: remote.cp.caCert! };
+    await local.apply(clusterSecret('wrong', { ...wrong, token: 'not-the-token' }));
+    const cluster = await eventually(() => !notFound(registry, 'wrong') && registry.get('wrong'));
+    t.is(registry.list().find((c) => c.name === 'wrong')!.error, undefined);
+    const e = await t.throwsAsync(cluster.apply(configMap('refused', 'x')));
+    t.is((e as { code?: string }).code, 'CLUSTER_UNAUTHORIZED');
+    const error = registry.list().find((c) => c.name === 'wrong')!.error;
+    t.is(error, e!.message);
+    t.false(error!.includes('not-the-token'));
+
+    await local.apply(clusterSecret('wrong', { ...wrong, token: TOKEN }));
+    const fixed = await eventually(() => registry.get('wrong') !== cluster && registry.get('wrong'));
+    await fixed.apply(configMap('accepted', 'y'));
+    t.is(remoteValue('accepted'), 'y');
+    t.is(registry.list().find((c) => c.name === 'wrong')!.error, undefined);
+    await local.delete(secretRef('wrong'));
+    await eventually(() => notFound(registry, 'wrong'));
+  } finally {
+    await registry.close();
+  }
+});
 
 test.serial(
   'configuration file: cluster: is `default`, clusters: by server and token or kubeconfig',

@@ -49,10 +49,18 @@ export interface SyncPolicyConfig {
   selfHeal: boolean;
   /** re-apply the last healthy revision when a revision ends Degraded (default true) */
   autoRollback: boolean;
+  /** sync new commits and drift by itself (default true); false: only when asked */
+  automated?: boolean;
+  /** `CreateNamespace=true` */
+  syncOptions?: string[];
 }
 
 export interface ApplicationConfig {
   name: string;
+  /** the AppProject that bounds it (default `default`) */
+  project?: string;
+  /** the registered cluster it deploys to (default `in-process`) */
+  destination?: { cluster?: string };
   source: { repoURL: string; targetRevision: string; path: string };
   /** the namespace of objects that name none (default `default`) */
   namespace?: string;
@@ -165,7 +173,9 @@ function readCredentials(f: Fields, v: JsonValue | undefined, at: string): GitCr
 function readApplication(f: Fields, v: JsonValue, at: string): ApplicationConfig {
   const m = f.object(v, at, [
     'name',
+    'project',
     'source',
+    'destination',
     'namespace',
     'syncPolicy',
     'healthTimeout',
@@ -197,7 +207,21 @@ function readApplication(f: Fields, v: JsonValue, at: string): ApplicationConfig
   if (pollIntervalMs === 0) f.fail(`${at}.pollInterval`, 'must be more than zero');
   const credentials = readCredentials(f, m.credentials, `${at}.credentials`);
   const namespace = f.string(m.namespace, `${at}.namespace`);
-  const policy = f.object(m.syncPolicy, `${at}.syncPolicy`, ['prune', 'selfHeal', 'autoRollback']);
+  const policy = f.object(m.syncPolicy, `${at}.syncPolicy`, [
+    'automated',
+    'prune',
+    'selfHeal',
+    'autoRollback',
+    'syncOptions',
+  ]);
+  const syncOptions = f.list(policy.syncOptions, `${at}.syncPolicy.syncOptions`);
+  syncOptions.forEach((o, i) => {
+    if (o !== 'CreateNamespace=true' && o !== 'CreateNamespace=false')
+      f.fail(`${at}.syncPolicy.syncOptions[${i}]`, `unknown option ${show(o)} (known: CreateNamespace=true)`);
+  });
+  const destination = f.object(m.destination, `${at}.destination`, ['cluster']);
+  const cluster = f.string(destination.cluster, `${at}.destination.cluster`);
+  const project = f.string(m.project, `${at}.project`);
   const flag = (key: string, dflt: boolean) => {
     const value = policy[key];
     if (value === undefined || value === null) return dflt;
@@ -212,10 +236,14 @@ function readApplication(f: Fields, v: JsonValue, at: string): ApplicationConfig
   return {
     name,
     ...(namespace !== undefined ? { namespace } : {}),
+    ...(project !== undefined ? { project } : {}),
+    ...(cluster !== undefined ? { destination: { cluster } } : {}),
     syncPolicy: {
       prune: flag('prune', true),
       selfHeal: flag('selfHeal', false),
       autoRollback: flag('autoRollback', true),
+      automated: flag('automated', true),
+      ...(syncOptions.length ? { syncOptions: syncOptions as string[] } : {}),
     },
     ...(healthTimeoutMs !== undefined ? { healthTimeoutMs } : {}),
     ...(ignoreDifferences ? { ignoreDifferences } : {}),

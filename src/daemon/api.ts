@@ -14,6 +14,7 @@ import type {
   WebhookProviderName,
 } from '../core/index.js';
 import type { ObjectPreview } from '../sync/index.js';
+import type { PullRequestRecord } from './state/state-store.js';
 
 /** A destination cluster as the API lists it (never with its credentials). */
 export interface ClusterInfo {
@@ -79,6 +80,8 @@ export interface DaemonApi {
     name: string,
     options?: { tail?: number },
   ): Promise<Array<{ pod: string; container: string; lines: string[] }>>;
+  /** pull and merge requests the webhooks reported, newest first */
+  pullRequests(filter?: { state?: 'open' | 'closed' | 'merged' }): Promise<PullRequestRecord[]>;
   /** a verified delivery's effect; the server has read the body within its limit */
   receiveWebhook(
     provider: WebhookProviderName,

@@ -4,6 +4,7 @@
  * check) or a local directory (watched, its revision the content hash of its files).
  */
 import path from 'node:path';
+import { CapstanError } from '../core/index.js';
 import { fileURLToPath } from 'node:url';
 import {
   GitSource,
@@ -13,7 +14,14 @@ import {
   type GitLimits,
   type SnapshotStore,
 } from '../git/index.js';
-import type { Application } from './applications.js';
+
+/** What a source is: where, which revision to follow, how often to look. */
+export interface SourceSpec {
+  repoURL: string;
+  targetRevision: string;
+  /** default: the context's */
+  pollIntervalMs?: number;
+}
 
 /** A revision's files, held until `release()`. */
 export interface FetchedRevision {
@@ -31,6 +39,10 @@ export interface AppSource {
   readonly display: string;
   /** the newest revision's files */
   fetch(): Promise<FetchedRevision>;
+  /** one exact commit's files (a pinned sync, an older revision) */
+  fetchCommit(commit: string): Promise<FetchedRevision>;
+  /** looks for a new revision now (a webhook said so), reporting it through `watch`'s callback */
+  checkNow(): Promise<void>;
   /** starts reporting revisions: the current one first (reason `startup`), then each change */
   watch(onChange: (revision: string, reason: string) => void, onError: (e: unknown) => void): Promise<void>;
   close(): Promise<void>;
@@ -54,9 +66,9 @@ export function localDirOf(repoURL: string): string | undefined {
   return undefined;
 }
 
-export function createAppSource(app: Application, ctx: AppSourceContext): AppSource {
-  const dir = localDirOf(app.source.repoURL);
-  return dir ? new LocalAppSource(dir) : new RemoteAppSource(app, ctx);
+export function createAppSource(spec: SourceSpec, ctx: AppSourceContext): AppSource {
+  const dir = localDirOf(spec.repoURL);
+  return dir ? new LocalAppSource(dir) : new RemoteAppSource(spec, ctx);
 }
 
 class RemoteAppSource implements AppSource {
@@ -65,22 +77,41 @@ class RemoteAppSource implements AppSource {
   readonly display: string;
 
   constructor(
-    private readonly app: Application,
+    private readonly spec: SourceSpec,
     private readonly ctx: AppSourceContext,
   ) {
-    this.git = new GitSource({
-      url: app.source.repoURL,
-      revision: app.source.targetRevision,
-      cacheDir: ctx.cacheDir,
-      snapshots: ctx.snapshots,
-      credentials: ctx.credentials,
-      limits: ctx.gitLimits,
-    });
+    this.git = this.gitSource(spec.targetRevision);
     this.display = this.git.display;
   }
 
-  async fetch(): Promise<FetchedRevision> {
-    const synced = await this.git.sync();
+  private gitSource(revision: string): GitSource {
+    return new GitSource({
+      url: this.spec.repoURL,
+      revision,
+      cacheDir: this.ctx.cacheDir,
+      snapshots: this.ctx.snapshots,
+      credentials: this.ctx.credentials,
+      limits: this.ctx.gitLimits,
+    });
+  }
+
+  fetch(): Promise<FetchedRevision> {
+    return RemoteAppSource.fetchFrom(this.git);
+  }
+
+  /** A source of its own for the commit: the mirror (and its lock) is shared by URL. */
+  fetchCommit(commit: string): Promise<FetchedRevision> {
+    return RemoteAppSource.fetchFrom(
+      commit === this.poller?.state.revision ? this.git : this.gitSource(commit),
+    );
+  }
+
+  async checkNow(): Promise<void> {
+    await this.poller?.pollNow();
+  }
+
+  private static async fetchFrom(git: GitSource): Promise<FetchedRevision> {
+    const synced = await git.sync();
     return {
       revision: synced.commit,
       root: synced.snapshot.dir,
@@ -96,7 +127,7 @@ class RemoteAppSource implements AppSource {
   ): Promise<void> {
     this.poller = new Poller({
       check: async () => (await this.git.check()).commit,
-      intervalMs: (this.app.pollIntervalSeconds ?? 0) * 1000 || this.ctx.pollIntervalMs,
+      intervalMs: this.spec.pollIntervalMs ?? this.ctx.pollIntervalMs,
       // the first check runs at once: its revision is the one to sync at start
       onRevision: (revision, previous) =>
         onChange(
@@ -126,6 +157,19 @@ class LocalAppSource implements AppSource {
     // read in place: a local directory is the developer's working copy, not a snapshot
     const hash = await this.local.revision();
     return { revision: `local:${hash}`, root: this.local.dir, release: async () => undefined };
+  }
+
+  async fetchCommit(revision: string): Promise<FetchedRevision> {
+    const current = await this.fetch();
+    if (current.revision === revision) return current;
+    throw new CapstanError(
+      'SOURCE_REVISION_UNAVAILABLE',
+      `${this.display} is a local directory: only its current content (${current.revision.slice(0, 18)}) can be synced, not ${revision.slice(0, 18)}`,
+    );
+  }
+
+  async checkNow(): Promise<void> {
+    // a local directory reports its edits by itself
   }
 
   async watch(

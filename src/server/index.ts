@@ -1,15 +1,17 @@
 /**
  * The daemon's HTTP server: webhooks (verified by their own signatures), health, and a
- * JSON API behind a bearer token — applications, their sync history, the queue, pull
- * requests, and manual syncs. Plain HTTP on loopback by default; put TLS in front of it
+ * JSON API behind a bearer token — applications, projects, clusters, syncs, diffs,
+ * rollbacks and pull requests. Plain HTTP on loopback by default; put TLS in front of it
  * (or keep it on loopback) when exposing it.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { httpGuard, isCapstanError, type HttpLimits } from '../core/index.js';
+import { CapstanError, httpGuard, isCapstanError, type HttpLimits } from '../core/index.js';
 import type { Daemon } from '../daemon/index.js';
-import { sendError } from './respond.js';
+import { handleAppRoute, type AppRouteResponse } from './app-routes.js';
+import { readBody } from './body.js';
+import { sendError, sendJson } from './respond.js';
 import { serveWebhook, webhookPathProvider } from './webhook-route.js';
 
 export interface ServerOptions {
@@ -43,21 +45,6 @@ export interface Server {
 
 const MAX_API_BODY = 64 * 1024;
 
-/** A plain-text answer (a diff), where everything else is JSON. */
-class TextBody {
-  constructor(readonly text: string) {}
-}
-
-function send(res: http.ServerResponse, status: number, body: unknown): void {
-  if (body instanceof TextBody) {
-    res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
-    res.end(body.text);
-    return;
-  }
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
-}
-
 function authorized(req: http.IncomingMessage, token: string): boolean {
   const header = req.headers.authorization ?? '';
   const given = header.startsWith('Bearer ') ? header.slice(7) : '';
@@ -65,96 +52,35 @@ function authorized(req: http.IncomingMessage, token: string): boolean {
   return given !== '' && timingSafeEqual(digest(given), digest(token));
 }
 
-async function readJson(req: http.IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req) {
-    size += (c as Buffer).length;
-    if (size > MAX_API_BODY) throw new HttpError(413, `request body over ${MAX_API_BODY} bytes`);
-    chunks.push(c as Buffer);
-  }
-  if (size === 0) return {};
+/** The JSON body of a POST or PUT, undefined when there is none. */
+async function jsonBody(req: http.IncomingMessage): Promise<unknown> {
+  if (req.method !== 'POST' && req.method !== 'PUT' && req.method !== 'PATCH') return undefined;
+  const bytes = await readBody(req, MAX_API_BODY);
+  if (bytes.length === 0) return undefined;
   try {
-    const v = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
-    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+    return JSON.parse(bytes.toString('utf8')) as unknown;
   } catch {
-    // answered below
-  }
-  throw new HttpError(400, 'the request body must be a JSON object');
-}
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
+    throw new CapstanError('API_BAD_REQUEST', 'the request body must be JSON');
   }
 }
 
-async function api(daemon: Daemon, req: http.IncomingMessage, url: URL): Promise<[number, unknown]> {
-  const sync = daemon.sync;
-  const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent); // api v1 …
-  const [, , collection, name, action] = parts;
-  const method = req.method ?? 'GET';
-  if (collection === 'applications' && !name && method === 'GET') {
-    return [
-      200,
-      {
-        items: sync.applications().map((a) => ({ ...a, lastSync: sync.state.syncs(a.app.name, 1)[0] })),
-      },
-    ];
-  }
-  if (collection === 'applications' && name) {
-    const status = sync.application(name);
-    if (!status) throw new HttpError(404, `application "${name}" not found`);
-    if (!action && method === 'GET') return [200, { ...status, syncs: sync.state.syncs(name, 20) }];
-    if (action === 'syncs' && method === 'GET') {
-      const limit = Math.min(1000, Number(url.searchParams.get('limit') ?? 100) || 100);
-      return [200, { items: sync.state.syncs(name, limit) }];
-    }
-    if (action === 'diff' && method === 'GET') {
-      const preview = await sync.preview(name, { color: url.searchParams.get('color') === 'true' });
-      if (url.searchParams.get('format') === 'text')
-        return [
-          200,
-          new TextBody(
-            preview!.objects
-              .map((o) => o.diff)
-              .filter(Boolean)
-              .join('\n'),
-          ),
-        ];
-      return [200, preview];
-    }
-    if (action === 'rollback' && method === 'POST') {
-      const body = await readJson(req);
-      if (typeof body.revision !== 'string' || !body.revision)
-        throw new HttpError(400, 'give the revision to roll back to: {"revision": "<commit>"}');
-      await sync.rollback(name, body.revision);
-      return [202, { queued: name, rollbackTo: body.revision }];
-    }
-    if (action === 'sync' && method === 'POST') {
-      const body = await readJson(req);
-      const revision =
-        typeof body.revision === 'string' && body.revision ? body.revision : status.app.source.targetRevision;
-      await sync.enqueue(name, revision, 'manual', 'manual sync (API)');
-      return [202, { queued: name, revision }];
-    }
-  }
-  if (collection === 'queue' && !name && method === 'GET') return [200, await sync.queue.snapshot()];
-  if (collection === 'pullrequests' && !name && method === 'GET') {
+/** The routes of /api/v1: applications, projects and clusters, then pull requests. */
+async function api(daemon: Daemon, req: http.IncomingMessage, url: URL): Promise<AppRouteResponse> {
+  const request = {
+    method: req.method ?? 'GET',
+    path: url.pathname,
+    query: url.searchParams,
+    body: await jsonBody(req),
+  };
+  const answer = await handleAppRoute(daemon, request);
+  if (answer) return answer;
+  if (url.pathname === '/api/v1/pullrequests' && request.method === 'GET') {
     const state = url.searchParams.get('state');
-    return [
-      200,
-      {
-        items: sync.state.pullRequests(
-          state === 'open' || state === 'closed' || state === 'merged' ? { state } : {},
-        ),
-      },
-    ];
+    const filter =
+      state === 'open' || state === 'closed' || state === 'merged' ? { state: state as typeof state } : {};
+    return { status: 200, body: { items: await daemon.pullRequests(filter) } };
   }
-  throw new HttpError(404, `no route for ${method} ${url.pathname}`);
+  throw new CapstanError('API_NOT_FOUND', `no route for ${request.method} ${url.pathname}`);
 }
 
 export async function startServer(options: ServerOptions): Promise<Server> {
@@ -180,19 +106,23 @@ export async function startServer(options: ServerOptions): Promise<Server> {
           receive: (provider, headers, body) => daemon.receiveWebhook(provider, headers, body),
           maxBodyBytes: options.webhookMaxBodyBytes,
         });
-      if (url.pathname === '/healthz') return send(res, 200, { status: 'ok' });
+      if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
       if (!url.pathname.startsWith('/api/v1/'))
-        return send(res, 404, { error: `no route for ${url.pathname}` });
-      if (!authorized(req, token)) return send(res, 401, { error: 'a valid bearer token is required' });
-      let answer: [number, unknown];
+        return sendJson(res, 404, { error: `no route for ${url.pathname}` });
+      if (!authorized(req, token)) return sendJson(res, 401, { error: 'a valid bearer token is required' });
+      let answer: AppRouteResponse;
       try {
         answer = await api(daemon, req, url);
       } catch (e) {
-        if (e instanceof HttpError) return send(res, e.status, { error: e.message });
         if (isCapstanError(e)) return sendError(res, e);
         throw e; // a bug: the guard logs it and answers 500
       }
-      send(res, ...answer);
+      if ('text' in answer) {
+        res.writeHead(answer.status, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end(answer.text);
+        return;
+      }
+      sendJson(res, answer.status, answer.body);
     }),
   );
   guard.install(server);

@@ -20,7 +20,6 @@ const SHA = '0123456789abcdef0123456789abcdef01234567';
 const apps: Application[] = [
   {
     name: 'shop',
-    syncPolicy: { prune: true, selfHeal: false, autoRollback: true },
     source: { repoURL: 'https://git.example.com/acme/shop.git', targetRevision: 'main', path: 'k8s' },
   },
 ];

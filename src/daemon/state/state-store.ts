@@ -63,6 +63,8 @@ const ADDED_COLUMNS: Array<[table: string, column: string, type: string]> = [
   ['syncs', 'health', 'TEXT'],
   ['syncs', 'changed', 'INTEGER'],
   ['syncs', 'rolled_back_to', 'TEXT'],
+  ['syncs', 'digest', 'TEXT'],
+  ['syncs', 'rollback', 'INTEGER'],
 ];
 
 export type PullRequestState = 'open' | 'closed' | 'merged';
@@ -105,6 +107,10 @@ export interface SyncRecord {
   changed?: number;
   /** when the sync failed and Capstan rolled back: the revision it went back to */
   rolledBackTo?: string;
+  /** sha256 of the rendered objects */
+  digest?: string;
+  /** this sync applied an earlier revision's kept objects */
+  rollback?: boolean;
 }
 
 /** The objects one revision rendered, kept so that a rollback can re-apply them. */
@@ -228,13 +234,16 @@ export class StateStore {
       health?: string;
       changed?: number;
       rolledBackTo?: string;
+      digest?: string;
+      rollback?: boolean;
     },
   ): void {
     this.db
       .prepare(
         `UPDATE syncs SET finished_at = @finishedAt, result = @result, revision = coalesce(@revision, revision),
            message = @message, objects = @objects, subject = @subject, author = @author, health = @health,
-           changed = @changed, rolled_back_to = @rolledBackTo WHERE id = @id`,
+           changed = @changed, rolled_back_to = @rolledBackTo, digest = @digest, rollback = @rollback
+         WHERE id = @id`,
       )
       .run({
         revision: null,
@@ -245,7 +254,9 @@ export class StateStore {
         health: null,
         changed: null,
         rolledBackTo: null,
+        digest: null,
         ...end,
+        rollback: end.rollback ? 1 : null,
         id,
       });
   }
@@ -329,6 +340,8 @@ export class StateStore {
       health: opt(r.health as string | null),
       changed: opt(r.changed as number | null),
       rolledBackTo: opt(r.rolled_back_to as string | null),
+      digest: opt(r.digest as string | null),
+      ...(r.rollback ? { rollback: true } : {}),
     }));
   }
 

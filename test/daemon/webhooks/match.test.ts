@@ -55,7 +55,6 @@ const app = (
   source: Partial<Application['source']> = {},
 ): Application => ({
   name,
-  syncPolicy: { prune: true, selfHeal: false, autoRollback: true },
   source: { repoURL: 'https://github.com/acme/app', targetRevision: 'main', path: 'deploy/prod', ...source },
   ...over,
 });

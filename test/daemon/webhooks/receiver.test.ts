@@ -16,21 +16,17 @@ import {
 
 const SECRET = 's3cret-webhook';
 const SHA = '0123456789abcdef0123456789abcdef01234567';
-const syncPolicy = { prune: true, selfHeal: false, autoRollback: true };
 const apps: Application[] = [
   {
     name: 'shop',
-    syncPolicy,
     source: { repoURL: 'https://git.example.com/acme/shop.git', targetRevision: 'main', path: 'k8s' },
   },
   {
     name: 'shop-dev',
-    syncPolicy,
     source: { repoURL: 'https://git.example.com/acme/shop', targetRevision: 'dev', path: 'k8s' },
   },
   {
     name: 'docs-only',
-    syncPolicy,
     source: { repoURL: 'https://git.example.com/acme/shop', targetRevision: 'main', path: 'docs' },
     triggerPaths: ['.'],
   },

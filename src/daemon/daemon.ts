@@ -1,0 +1,255 @@
+/**
+ * The Capstan daemon over a running control plane: Applications and AppProjects as its
+ * objects, the destination clusters, shared Git sources, renders off the event loop,
+ * webhooks, and the one application reconciler. What the HTTP server may do with it is
+ * `DaemonApi`; nothing else leaves this file.
+ */
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import {
+  CapstanError,
+  CONFIG_FIELD_MANAGER,
+  type Application,
+  type AppProject,
+  type DaemonConfig,
+  type HistoryEntry,
+  type WebhookProviderName,
+} from '../core/index.js';
+import type { ControlPlane } from '../controlplane/index.js';
+import { DEFAULT_POLL_INTERVAL_MS, SnapshotStore, redactText, type CredentialSource } from '../git/index.js';
+import { previewSync, type ObjectPreview } from '../sync/index.js';
+import type {
+  ClusterInfo,
+  ClusterRegistration,
+  DaemonApi,
+  SyncRequestOptions,
+  WebhookOutcome,
+} from './api.js';
+import { RedisAppLock } from './app-lock.js';
+import { AppReconciler } from './app-reconciler.js';
+import { applicationFromConfig, settingsOf } from './app-settings.js';
+import { AppStore } from './app-store.js';
+import { ClusterRegistry } from './clusters.js';
+import { defaultProject } from './projects.js';
+import { Redactor } from './redaction.js';
+import { RenderPool } from './render-pool.js';
+import { readSecret } from './secrets.js';
+import { SourceHub } from './sources.js';
+import { StateStore } from './state/state-store.js';
+import { MemoryReplayGuard, RedisReplayGuard, WebhookReceiver, normalizeRepoUrl } from './webhooks/index.js';
+
+export type LogFn = (level: 'info' | 'warn' | 'error', fields: Record<string, unknown>, msg: string) => void;
+
+export interface DaemonOptions {
+  controlPlane: ControlPlane;
+  config: DaemonConfig;
+  /** the daemon's own state (history, kept revisions, Git mirrors and snapshots) */
+  dataDir: string;
+  env?: NodeJS.ProcessEnv;
+  log?: LogFn;
+}
+
+export interface Daemon extends DaemonApi {
+  readonly state: StateStore;
+  close(): Promise<void>;
+}
+
+export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
+  const { controlPlane, config, dataDir } = options;
+  const env = options.env ?? process.env;
+  const log: LogFn = (level, fields, msg) => options.log?.(level, fields, redactText(msg));
+  // secrets first: a missing one stops the start before anything runs
+  const secrets: Partial<Record<WebhookProviderName, string>> = {};
+  for (const [provider, ref] of Object.entries(config.webhooks.secrets))
+    secrets[provider as WebhookProviderName] = readSecret(ref, `webhooks.${provider}`, env);
+  const store = new AppStore(controlPlane.api);
+  await store.installCrds();
+  const clusters = await ClusterRegistry.start({
+    api: controlPlane.api,
+    config,
+    env,
+    log: (line) => log('warn', {}, line),
+  });
+  const state = new StateStore(path.join(dataDir, 'daemon'));
+  const renders = new RenderPool({ limits: config.render });
+  const credentials = new Map<string, CredentialSource>();
+  for (const a of config.applications) if (a.credentials) credentials.set(a.name, a.credentials);
+  const redis = config.queue.redisUrl
+    ? new Redis(config.queue.redisUrl, { maxRetriesPerRequest: 3 })
+    : undefined;
+  let reconciler: AppReconciler | undefined;
+  const sources = new SourceHub({
+    context: {
+      cacheDir: path.join(dataDir, 'git', 'repos'),
+      snapshots: new SnapshotStore({ dir: path.join(dataDir, 'git', 'snapshots') }),
+      pollIntervalMs: config.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+      gitLimits: config.git,
+    },
+    onRevision: (app) => reconciler?.poke(app),
+    onError: (app, message) => {
+      log('warn', { app }, `source: ${message}`);
+      reconciler?.poke(app);
+    },
+  });
+  reconciler = new AppReconciler({
+    store,
+    sources,
+    state,
+    render: renders.render,
+    cluster: (name) => clusters.get(name),
+    defaultCluster: clusters.defaultName,
+    credentials: (app) => credentials.get(app),
+    workers: config.queue.concurrency,
+    ...(redis ? { lock: new RedisAppLock(redis) } : {}),
+    log,
+  });
+  const webhooks = new WebhookReceiver({
+    secrets,
+    applications: () =>
+      store.list().flatMap((app) => {
+        try {
+          return [settingsOf(app)];
+        } catch {
+          return []; // an invalid spec is reported in its status; no push concerns it
+        }
+      }),
+    enqueue: async (req) => {
+      log('info', { app: req.app, revision: req.revision.slice(0, 7) }, `webhook: ${req.reason}`);
+      await sources.checkNow(req.app);
+    },
+    onPullRequest: (pr, provider) =>
+      state.recordPullRequest({
+        repo: normalizeRepoUrl(pr.repoUrls[0] ?? ''),
+        number: pr.number,
+        provider,
+        state: pr.action === 'merged' ? 'merged' : pr.action === 'closed' ? 'closed' : 'open',
+        lastAction: pr.action,
+        title: pr.title,
+        headBranch: pr.headBranch,
+        headSha: pr.headSha,
+        baseBranch: pr.baseBranch,
+        url: pr.url,
+        updatedAt: Date.now(),
+      }),
+    replay: redis ? new RedisReplayGuard(redis) : new MemoryReplayGuard(),
+  });
+  // the configuration file is one more writer of Applications
+  for (const a of config.applications) {
+    if (redactText(a.source.repoURL) !== a.source.repoURL)
+      log('warn', { app: a.name }, urlCredentialsWarning(a.name));
+    // the file's `cluster:` is where its applications go unless they name a destination
+    await store.apply(applicationFromConfig(a, clusters.defaultName), CONFIG_FIELD_MANAGER);
+  }
+  reconciler.start();
+
+  const known = (name: string): Application => {
+    const app = store.get(name);
+    if (!app) throw new CapstanError('APP_NOT_FOUND', `application "${name}" not found`);
+    return app;
+  };
+
+  return {
+    state,
+    async listApplications() {
+      return store.list().map(withoutUrlCredentials);
+    },
+    async getApplication(name) {
+      const app = store.get(name);
+      return app && withoutUrlCredentials(app);
+    },
+    async applyApplication(app, fieldManager) {
+      if (app?.kind !== 'Application' || typeof app.metadata?.name !== 'string')
+        throw new CapstanError('APP_INVALID', 'the body must be an Application with metadata.name');
+      settingsOf(app, clusters.defaultName); // what the schema cannot check, before it is stored
+      return withoutUrlCredentials(await store.apply(app, fieldManager));
+    },
+    async deleteApplication(name, options = {}) {
+      const app = known(name);
+      const finalizers = (app.metadata.finalizers as string[] | undefined) ?? [];
+      const cascade = options.cascade !== false;
+      const wanted = cascade
+        ? [...new Set([...finalizers, 'capstan.dev/resources'])]
+        : finalizers.filter((f) => f !== 'capstan.dev/resources');
+      if (wanted.join() !== finalizers.join()) await store.setFinalizers(name, wanted);
+      await store.delete(name);
+    },
+    async requestSync(name, request: SyncRequestOptions) {
+      const app = known(name);
+      if (request.intent.type === 'rollback' && !state.revision(name, request.intent.revision))
+        throw new CapstanError(
+          'SYNC_REVISION_UNKNOWN',
+          `${name} never synced revision ${request.intent.revision}: roll back to one listed in its history`,
+        );
+      reconciler!.request(name, request);
+      return withoutUrlCredentials(app);
+    },
+    async diff(name, options = {}) {
+      const app = known(name);
+      const settings = settingsOf(app, clusters.defaultName);
+      const pinned = app.status?.pinnedRevision;
+      const fetched = await sources.fetch(name, pinned);
+      try {
+        const dir = path.join(fetched.root, settings.source.path);
+        const { objects } = await renders.render(dir, { repoRoot: fetched.root, displayRoot: fetched.root });
+        const previews: ObjectPreview[] = await previewSync(name, objects, {
+          cluster: clusters.get(settings.cluster),
+          defaultNamespace: settings.namespace,
+          ignoreDifferences: settings.ignoreDifferences,
+          color: options.color,
+        }).catch((e: unknown) => Promise.reject(new Redactor(objects).error(e)));
+        return { revision: fetched.revision, objects: previews };
+      } finally {
+        await fetched.release();
+      }
+    },
+    async history(name): Promise<HistoryEntry[]> {
+      return known(name).status?.history ?? [];
+    },
+    async listProjects(): Promise<AppProject[]> {
+      const projects = store.listProjects();
+      return projects.some((p) => p.metadata.name === 'default') ? projects : [defaultProject(), ...projects];
+    },
+    async getProject(name) {
+      return store.getProject(name) ?? (name === 'default' ? defaultProject() : undefined);
+    },
+    async listClusters(): Promise<ClusterInfo[]> {
+      return clusters.list();
+    },
+    async addCluster(registration: ClusterRegistration) {
+      return clusters.add(registration);
+    },
+    async logs() {
+      throw new CapstanError('APP_LOGS_UNSUPPORTED', 'application logs are not available yet');
+    },
+    async pullRequests(filter = {}) {
+      return state.pullRequests(filter);
+    },
+    async receiveWebhook(provider, headers, body): Promise<WebhookOutcome> {
+      return webhooks.receive(provider, headers, body);
+    },
+    async close() {
+      await reconciler!.stop();
+      await sources.close();
+      await renders.close();
+      await clusters.close();
+      redis?.disconnect();
+      state.close();
+    },
+  };
+}
+
+/** The application as the API shows it: a repoURL's user info (`user:password@`) removed. */
+function withoutUrlCredentials(app: Application): Application {
+  const repoURL = redactText(app.spec.source.repoURL);
+  return repoURL === app.spec.source.repoURL
+    ? app
+    : { ...app, spec: { ...app.spec, source: { ...app.spec.source, repoURL } } };
+}
+
+function urlCredentialsWarning(name: string): string {
+  return (
+    `warning: applications.${name}.source.repoURL carries credentials (user:password@). Capstan keeps ` +
+    'them out of its API and logs, but the configuration file is no place for them: remove them from ' +
+    'the URL and set `credentials:` (environment variables or a file) instead'
+  );
+}

@@ -1,0 +1,126 @@
+/**
+ * Sources shared by the applications that read them: a thousand applications of one
+ * repository and branch are one poller, one refs check per interval and one fetch per
+ * commit. Each new revision is reported to every application of the source.
+ */
+import { isCapstanError } from '../core/index.js';
+import { redactText, type CredentialSource } from '../git/index.js';
+import {
+  createAppSource,
+  type AppSource,
+  type AppSourceContext,
+  type FetchedRevision,
+  type SourceSpec,
+} from './app-source.js';
+
+export interface SourceRevision {
+  revision: string;
+  /** `startup`, `poll: main is at abc1234`, `local edit: a.yaml` */
+  reason: string;
+}
+
+export interface SourceHubOptions {
+  context: Omit<AppSourceContext, 'credentials'>;
+  /** a source found a revision it had not reported: `app` should look again */
+  onRevision: (app: string) => void;
+  /** a check failed (reported once per failure, redacted) */
+  onError: (app: string, message: string) => void;
+}
+
+interface Shared {
+  source: AppSource;
+  apps: Set<string>;
+  latest?: SourceRevision;
+  error?: string;
+}
+
+export class SourceHub {
+  private readonly shared = new Map<string, Shared>();
+  private readonly keyOfApp = new Map<string, string>();
+
+  constructor(private readonly options: SourceHubOptions) {}
+
+  /** Reads `app`'s files from `spec` from now on (a no-op when it already does). */
+  async use(app: string, spec: SourceSpec, credentials?: CredentialSource): Promise<void> {
+    const key = JSON.stringify([
+      spec.repoURL,
+      spec.targetRevision,
+      spec.pollIntervalMs ?? 0,
+      credentials ?? null,
+    ]);
+    if (this.keyOfApp.get(app) === key) return;
+    await this.release(app);
+    this.keyOfApp.set(app, key);
+    let shared = this.shared.get(key);
+    if (shared) {
+      shared.apps.add(app);
+      return;
+    }
+    const source = createAppSource(spec, { ...this.options.context, credentials });
+    const entry: Shared = { source, apps: new Set([app]) };
+    shared = entry;
+    this.shared.set(key, shared);
+    await source.watch(
+      (revision, reason) => {
+        entry.latest = { revision, reason };
+        entry.error = undefined;
+        for (const a of entry.apps) this.options.onRevision(a);
+      },
+      (e) => {
+        entry.error = redactText(isCapstanError(e) ? `${e.message} [${e.code}]` : String(e));
+        for (const a of entry.apps) this.options.onError(a, entry.error);
+      },
+    );
+  }
+
+  private sharedOf(app: string): Shared | undefined {
+    const key = this.keyOfApp.get(app);
+    return key === undefined ? undefined : this.shared.get(key);
+  }
+
+  /** The newest revision the source has seen, once its first check is done. */
+  latest(app: string): SourceRevision | undefined {
+    return this.sharedOf(app)?.latest;
+  }
+
+  /** The last check's error, until one succeeds. */
+  error(app: string): string | undefined {
+    return this.sharedOf(app)?.error;
+  }
+
+  display(app: string): string {
+    return this.sharedOf(app)?.source.display ?? '';
+  }
+
+  /** The newest revision's files, or one commit's. */
+  fetch(app: string, commit?: string): Promise<FetchedRevision> {
+    const shared = this.sharedOf(app);
+    if (!shared) throw new Error(`no source for ${app}`); // a bug: use() comes first
+    return commit ? shared.source.fetchCommit(commit) : shared.source.fetch();
+  }
+
+  /** Looks for a new revision now (a webhook's push). */
+  async checkNow(app: string): Promise<void> {
+    await this.sharedOf(app)?.source.checkNow();
+  }
+
+  /** `app` no longer reads its source; the last application to go closes it. */
+  async release(app: string): Promise<void> {
+    const key = this.keyOfApp.get(app);
+    if (key === undefined) return;
+    this.keyOfApp.delete(app);
+    const shared = this.shared.get(key);
+    if (!shared) return;
+    shared.apps.delete(app);
+    if (shared.apps.size > 0) return;
+    this.shared.delete(key);
+    await shared.source.close();
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.shared.values()];
+    this.shared.clear();
+    this.keyOfApp.clear();
+    await Promise.all(all.map((s) => s.source.close()));
+  }
+}

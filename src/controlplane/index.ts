@@ -25,6 +25,7 @@ import {
   type HpaControllerOptions,
 } from './controllers/hpa-controller.js';
 import { daemonSetController, statefulSetController } from './controllers/set-controllers.js';
+import { disruptionController } from './controllers/disruption-controller.js';
 import type { JsonObject, NodeConfig } from '../core/index.js';
 import type { NodeAgent } from './node-agent/agent.js';
 import { defaultNode, NodeAgents } from './node-agent/nodes.js';
@@ -133,6 +134,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     controllers.start(statefulSetController(api));
     controllers.start(daemonSetController(api));
     controllers.start(cronJobController(api, apiEventRecorder(api, 'cronjob-controller')));
+    controllers.start(disruptionController(api, { events: apiEventRecorder(api, 'controllermanager') }));
     controllers.start(
       hpaController(api, {
         ...options.autoscaler,

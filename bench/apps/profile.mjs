@@ -8,23 +8,34 @@ export function summarizeProfiles(dir, top = 20) {
   const byFunction = new Map();
   const byFile = new Map();
   let total = 0;
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+  const threads = [];
+  // CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile: thread 0 is the main thread
+  const threadOf = (f) => Number(f.split('.')[4] ?? 0);
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .sort((a, b) => threadOf(a) - threadOf(b));
   for (const file of files) {
     const profile = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
     const selfUs = selfTimes(profile);
+    let busy = 0;
     for (const node of profile.nodes) {
       const us = selfUs.get(node.id) ?? 0;
-      if (us === 0) continue;
-      total += us;
       const { functionName, url, lineNumber } = node.callFrame;
+      if (us === 0 || IDLE.has(functionName)) continue;
+      busy += us;
+      total += us;
       const where = shortUrl(url);
       const fn = `${functionName || '(anonymous)'} ${where ? `${where}:${lineNumber + 1}` : ''}`.trim();
       byFunction.set(fn, (byFunction.get(fn) ?? 0) + us);
       const area = where || functionName || '(native)';
       byFile.set(area, (byFile.get(area) ?? 0) + us);
     }
+    threads.push(`${(busy / 1e6).toFixed(1)} s`);
   }
-  const lines = [`${files.length} profiles, ${(total / 1e6).toFixed(1)} s of samples`];
+  const lines = [
+    `${files.length} threads, ${(total / 1e6).toFixed(1)} s busy (per thread: ${threads.join(', ')}; main thread first)`,
+  ];
   const list = (title, map) => {
     lines.push(title);
     for (const [name, us] of [...map].sort((a, b) => b[1] - a[1]).slice(0, top))
@@ -36,6 +47,9 @@ export function summarizeProfiles(dir, top = 20) {
   list('by file:', byFile);
   return lines;
 }
+
+/** Not work: the main thread idle, a piscina worker blocked until its next task. */
+const IDLE = new Set(['(idle)', 'atomicsWaitLoop']);
 
 /** Self time per node, in µs, from the samples and their time deltas. */
 function selfTimes(profile) {

@@ -64,7 +64,7 @@ async function parent() {
   const rows = [];
   try {
     for (const n of sizes) {
-      const bare = createBareRepo(gitServer.root, `apps-${n}.git`);
+      const work = new WorkTree(createBareRepo(gitServer.root, `apps-${n}.git`));
       const profDir = path.join(ROOT, '.bench-tmp', 'apps-prof', String(n));
       if (profile) {
         fs.rmSync(profDir, { recursive: true, force: true });
@@ -72,7 +72,6 @@ async function parent() {
       }
       const spec = {
         n,
-        bare,
         repoURL: gitServer.repoUrl(`apps-${n}.git`),
         dataDir: path.join(root, `data-${n}`),
         verbose: process.argv.includes('--verbose'),
@@ -80,7 +79,8 @@ async function parent() {
         timeoutS,
       };
       console.log(`\n-- ${n} applications`);
-      const row = await runChild(spec, profile ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []);
+      const row = await runChild(spec, work, profile ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []);
+      work.remove();
       rows.push(row);
       if (profile) {
         console.log(`cpu profile of the ${n}-application run (self time, all threads; files in ${profDir}):`);
@@ -94,14 +94,25 @@ async function parent() {
   printTable(rows);
 }
 
-function runChild(spec, execArgv) {
+/**
+ * Runs one size in a child process. The commits and pushes are made here, when the child
+ * asks (so native git's CPU is not the child's, nor in its profile); the child's last
+ * message is its result.
+ */
+function runChild(spec, work, execArgv) {
   return new Promise((resolve, reject) => {
     const child = fork(HERE, ['child', JSON.stringify(spec)], {
       execArgv: ['--import', 'tsx', ...execArgv],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     let result;
-    child.on('message', (m) => (result = m));
+    child.on('message', (m) => {
+      if (m.push) {
+        const sha = work.commit(m.push.files, m.push.message);
+        work.push();
+        child.send({ pushed: sha });
+      } else result = m.result;
+    });
     child.on('error', reject);
     child.on('exit', (code) =>
       result ? resolve(result) : reject(new Error(`the ${spec.n}-application run exited with ${code}`)),
@@ -146,15 +157,13 @@ function printTable(rows) {
 // ---------------------------------------------------------------- child: one size
 
 async function child(spec) {
-  const { n, bare, repoURL, dataDir, timeoutS } = spec;
+  const { n, repoURL, dataDir, timeoutS } = spec;
   const notes = [];
   const peak = sampleRss();
   const renders = await renderCounter();
-  const work = new WorkTree(bare);
   const files = {};
   for (let i = 0; i < n; i++) Object.assign(files, appFiles(i, 'v1'));
-  const first = work.commit(files, `${n} applications`);
-  work.push();
+  const first = await push(files, `${n} applications`);
 
   process.env.BENCH_HOOK_SECRET = 'bench-hook-secret';
   const syncPolicy = { prune: true, selfHeal: false, autoRollback: true };
@@ -197,8 +206,7 @@ async function child(spec) {
     // a push changing every ConfigMap, one webhook
     const all = {};
     for (let i = 0; i < n; i++) Object.assign(all, configMapFile(i, 'v2'));
-    const second = work.commit(all, 'change every ConfigMap');
-    work.push();
+    const second = await push(all, 'change every ConfigMap');
     const t1 = performance.now();
     const cpu1 = process.cpuUsage();
     await webhook(capstan.server.url, repoURL, second);
@@ -208,8 +216,7 @@ async function child(spec) {
 
     // a push changing one ConfigMap, one webhook; renders counted until all show the commit
     const one = `app-${Math.floor(n / 2)}`;
-    const third = work.commit(configMapFile(Math.floor(n / 2), 'v3'), `change ${one}`);
-    work.push();
+    const third = await push(configMapFile(Math.floor(n / 2), 'v3'), `change ${one}`);
     const before = renders.count();
     const t2 = performance.now();
     const cpu2 = process.cpuUsage();
@@ -227,14 +234,27 @@ async function child(spec) {
   } finally {
     statuses.stop();
     await capstan.close();
-    work.remove();
   }
   result.load.push(os.loadavg()[0]);
   notes.push(
     `load average ${result.load.map((l) => l.toFixed(1)).join(' → ')} on ${os.availableParallelism()} CPUs`,
   );
   result.peakRssMb = Math.max(peak.stop(), vmHwmMb() ?? 0);
-  process.send(result);
+  process.send({ result });
+  process.disconnect();
+}
+
+/** Has the parent commit `files` and push them; resolves to the new commit. */
+function push(files, message) {
+  return new Promise((resolve) => {
+    const onMessage = (m) => {
+      if (!m.pushed) return;
+      process.off('message', onMessage);
+      resolve(m.pushed);
+    };
+    process.on('message', onMessage);
+    process.send({ push: { files, message } });
+  });
 }
 
 /** The files of application i: a kustomization, a Namespace, a ConfigMap, a Deployment, a Service. */

@@ -89,6 +89,7 @@ export async function startCapstan(options: CapstanOptions = {}): Promise<Capsta
         token: controlPlane.token,
         host: options.server?.host,
         port: options.server?.port,
+        webhookMaxBodyBytes: options.config?.webhooks.maxBodyBytes,
         log: (line) => options.log?.('error', {}, line),
       });
     }

@@ -36,6 +36,25 @@ forbidden.push({
   to: { path: '^src/cluster/', pathNot: '^src/cluster/types\\.ts$' },
 });
 
+// The CLI talks to the daemon through the server's typed client only (issue 11): nothing
+// but `capstan serve`, the process that runs the daemon, may import src/daemon/ — directly
+// or through other modules, types included (so the client declares its wire types itself).
+// main.ts reaches it only by the dynamic import of serve-command.ts, for `capstan serve`.
+forbidden.push({
+  name: 'cli-not-daemon',
+  comment: 'src/cli reaches the daemon through src/server/client.ts only (serve-command.ts runs it)',
+  severity: 'error',
+  from: { path: '^src/cli/', pathNot: '^src/cli/serve-command\\.ts$' },
+  to: { path: '^src/daemon/' },
+});
+forbidden.push({
+  name: 'cli-commands-not-daemon',
+  comment: 'a CLI command other than serve must not load src/daemon/, even through other modules',
+  severity: 'error',
+  from: { path: '^src/cli/', pathNot: '^src/cli/(serve-command|main)\\.ts$' },
+  to: { path: '^src/daemon/', reachable: true },
+});
+
 forbidden.push({
   name: 'no-circular',
   severity: 'error',

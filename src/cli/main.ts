@@ -6,7 +6,7 @@
  * Each command imports what it uses when it runs: importing the whole program first made
  * `capstan help` take over a second and 150 MB (issue 11).
  */
-import { isCapstanError } from '../core/errors.js';
+import { isCapstanError, type CapstanError } from '../core/errors.js';
 
 const USAGE = `Usage: capstan <command> [options]
 
@@ -37,7 +37,60 @@ Commands:
                   --control-plane-only   run only the control plane
   kubeconfig    print the kubeconfig 'serve' wrote (--data-dir DIR)
   help          show this text
+
+Applications (over the daemon's API):
+  app list                        NAME PROJECT DESTINATION SYNC HEALTH REVISION AGE
+  app get NAME                    source, destination, sync, health, operation,
+                                  conditions, and the objects with their drift
+  app create -f FILE              add the Application(s) of FILE (- for stdin)
+  app delete NAME [--cascade=false]   stop it; by default also delete what it deployed
+  app set NAME [--repo URL] [--revision R] [--path P] [--project P]
+               [--dest-cluster C] [--dest-namespace NS] [--auto-sync true|false]
+               [--prune true|false] [--self-heal true|false]
+               [--auto-rollback true|false] [--health-timeout D]
+  app sync NAME [--revision R]    sync the newest commit, or exactly commit R (pinned
+                                  until a plain sync)
+                  --prune         delete what Git no longer has, for this sync
+                  --wait          print progress until Healthy and Synced (exit 0) or
+                                  failed/Degraded (exit 1)
+                  --timeout D     how long --wait waits (default 5m; 30s, 1m30s, …)
+                  --dry-run       print what the sync would change, change nothing
+  app diff NAME [--color auto|always|never]   what a sync would change (exit 1 if anything)
+  app rollback NAME [REV]         re-apply REV, or the previous healthy revision
+  app history NAME                the revisions deployed, newest last
+  app wait NAME [--health] [--sync] [--timeout D]   until Healthy and/or Synced (both
+                                  by default); Degraded exits 1
+  app logs NAME [--tail N]        the last lines of the application's pods
+  project list | project get NAME
+  cluster list
+  cluster add NAME --server URL --token T [--ca-file F] [--insecure]
+  cluster add NAME --kubeconfig F [--context C]
+                                  (the daemon from $CAPSTAN_SERVER or the login file,
+                                  or --capstan-server/--capstan-token)
+  login --server URL --token T    check the token and keep both in
+                                  $XDG_CONFIG_HOME/capstan/config.yaml (mode 0600;
+                                  default ~/.config/capstan/config.yaml)
+
+  Every API command takes --server URL and --token T (else $CAPSTAN_SERVER and
+  $CAPSTAN_TOKEN, else the login file; default server http://127.0.0.1:7070) and
+  -o json|yaml|wide.
+
+Exit codes:
+  0  success
+  1  failed: a sync failed or rolled back, Degraded, a timeout, a difference (app
+     diff), or an error the daemon reported (not found, invalid)
+  2  usage: unknown command, flag or argument
+  3  cannot reach the daemon
+  4  unauthorized: the daemon refused the token
 `;
+
+/** The exit code of an error (documented in USAGE): the client's errors say their kind in `data`. */
+function exitCodeOf(e: CapstanError): number {
+  if (e.code === 'CLI_USAGE') return 2;
+  if (e.data.kind === 'unreachable') return 3;
+  if (e.data.kind === 'unauthorized') return 4;
+  return 1;
+}
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -49,6 +102,16 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./serve-command.js')).runServe(rest, process.stderr);
       case 'kubeconfig':
         return (await import('./serve-command.js')).runKubeconfig(rest, process.stdout);
+      case 'app':
+        return await (
+          await import('./app-command.js')
+        ).runApp(rest, { out: process.stdout, err: process.stderr });
+      case 'project':
+        return await (await import('./project-command.js')).runProject(rest, process.stdout);
+      case 'cluster':
+        return await (await import('./cluster-command.js')).runCluster(rest, process.stdout);
+      case 'login':
+        return await (await import('./login-command.js')).runLogin(rest, process.stdout);
       case undefined:
       case 'help':
       case '--help':
@@ -62,7 +125,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (isCapstanError(e)) {
       process.stderr.write(`error: ${e.message} [${e.code}]\n`);
-      return e.code === 'CLI_USAGE' ? 2 : 1;
+      return exitCodeOf(e);
     }
     const err = e as Error;
     process.stderr.write(`internal error: ${err?.message ?? String(e)}\n`);

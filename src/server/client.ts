@@ -3,15 +3,53 @@
  * and scripts: one method per route, a bearer token, and one error type whose `kind`
  * says what went wrong in the terms a caller acts on.
  *
- * It imports types only (and the error base), so a command that uses it loads neither the
- * daemon nor the server.
+ * It imports only core's error base and kinds, so a command that uses it loads neither the
+ * daemon nor the server (.dependency-cruiser.cjs enforces it).
  */
 import { CapstanError } from '../core/errors.js';
 import type { Application, AppProject, HistoryEntry } from '../core/application.js';
-import type { ClusterInfo, ClusterRegistration, DaemonApi } from '../daemon/api.js';
 
-// the CLI imports these from here, never from the daemon (.dependency-cruiser.cjs)
-export type { ClusterInfo, ClusterRegistration };
+/*
+ * The answers' shapes as they cross the wire. Declared here rather than imported from
+ * src/daemon/api.ts, so that the client (and the CLI) depend on no daemon module even for
+ * types; test/server/client.test.ts checks that DaemonApi's values fit them.
+ */
+
+/** A destination cluster as the API lists it. */
+export interface ClusterInfo {
+  name: string;
+  /** the API server's URL; `in-process` for the embedded control plane */
+  server: string;
+  origin: 'builtin' | 'config' | 'secret';
+  /** the last error reaching it */
+  error?: string;
+}
+
+/** A cluster to register: an API server and a bearer token (and CA PEM), or a kubeconfig's text. */
+export type ClusterRegistration =
+  | { name: string; server: string; token: string; caData?: string; insecure?: boolean }
+  | { name: string; kubeconfig: string; context?: string };
+
+/** What a sync would change, per object (`GET …/diff`). */
+export interface ApplicationDiff {
+  revision: string;
+  objects: Array<{
+    /** `group/kind/namespace/name` */
+    object: string;
+    action: 'create' | 'update' | 'prune' | 'unchanged';
+    /** a unified YAML diff, '' when unchanged; Secret values masked */
+    diff: string;
+    /** RFC 6902 operations */
+    patch: unknown[];
+  }>;
+}
+
+/** One container's last lines (`GET …/logs`). */
+export interface PodLogs {
+  pod: string;
+  container: string;
+  lines: string[];
+}
 
 export type ClientErrorKind = 'unreachable' | 'unauthorized' | 'not-found' | 'invalid' | 'server';
 
@@ -48,12 +86,6 @@ export interface ClientOptions {
   /** each request's limit (default 30 s); past it the daemon counts as unreachable */
   timeoutMs?: number;
 }
-
-/** What a sync would change: per object, its action and diff (`GET …/diff`). */
-export type ApplicationDiff = Awaited<ReturnType<DaemonApi['diff']>>;
-
-/** One container's last lines (`GET …/logs`). */
-export type PodLogs = Awaited<ReturnType<DaemonApi['logs']>>[number];
 
 /**
  * The daemon's URL without a trailing slash, query or fragment (a path prefix is kept, for

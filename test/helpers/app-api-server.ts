@@ -13,6 +13,7 @@ import {
   type ApplicationStatusBody,
   type AppProject,
   type HistoryEntry,
+  type OperationState,
 } from '../../src/core/index.js';
 import type {
   ClusterInfo,
@@ -50,11 +51,17 @@ export class FakeDaemon implements DaemonApi {
   readonly apps = new Map<string, Application>();
   readonly histories = new Map<string, HistoryEntry[]>();
   readonly diffs = new Map<string, { revision: string; objects: ObjectPreview[] }>();
-  readonly progress = new Map<string, ApplicationStatusBody[]>();
+  readonly progress = new Map<
+    string,
+    Array<Omit<ApplicationStatusBody, 'operationState'> & { operationState?: Partial<OperationState> }>
+  >();
   readonly projects = new Map<string, AppProject>();
   readonly clusters: ClusterInfo[] = [{ name: 'in-process', server: 'in-process', origin: 'builtin' }];
   readonly calls: Call[] = [];
-  private readonly steps = new Map<string, ApplicationStatusBody[]>();
+  private readonly steps = new Map<
+    string,
+    Array<Omit<ApplicationStatusBody, 'operationState'> & { operationState?: Partial<OperationState> }>
+  >();
   private operations = 0;
 
   callsOf(method: keyof DaemonApi): unknown[][] {
@@ -74,7 +81,12 @@ export class FakeDaemon implements DaemonApi {
     this.record('getApplication', name);
     const app = this.apps.get(name);
     const next = this.steps.get(name)?.shift();
-    if (app && next) app.status = { ...app.status, ...next };
+    if (app && next) {
+      // a step's operationState changes the running operation's fields, not replaces it
+      const { operationState, ...rest } = next;
+      const op = { ...app.status!.operationState!, ...operationState };
+      app.status = { ...app.status, ...rest, operationState: op };
+    }
     return app && structuredClone(app);
   }
 
@@ -146,6 +158,10 @@ export class FakeDaemon implements DaemonApi {
   async logs(name: string, options?: { tail?: number }) {
     this.record('logs', name, options);
     return [{ pod: `${name}-web-1`, container: 'web', lines: ['listening on :8080', 'GET / 200'] }];
+  }
+
+  async pullRequests() {
+    return [];
   }
 
   async receiveWebhook(): Promise<WebhookOutcome> {

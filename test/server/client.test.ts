@@ -2,10 +2,30 @@
 import test from 'ava';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CapstanClient, ClientError } from '../../src/server/client.js';
+import type { DaemonApi } from '../../src/daemon/api.js';
+import {
+  CapstanClient,
+  ClientError,
+  type ApplicationDiff,
+  type ClusterInfo,
+  type ClusterRegistration,
+  type PodLogs,
+} from '../../src/server/client.js';
 import { application, FakeDaemon, startAppApiServer } from '../helpers/app-api-server.js';
 
 const TOKEN = 'client-test-token';
+
+/**
+ * The client declares the wire shapes itself (it may import nothing of the daemon): these
+ * fail to compile (`npm test` runs tsc on tests) when DaemonApi's values stop fitting them.
+ */
+type Answer<M extends keyof DaemonApi> = Awaited<ReturnType<DaemonApi[M]>>;
+export const wireShapesFit = {
+  diff: (v: Answer<'diff'>): ApplicationDiff => v,
+  logs: (v: Answer<'logs'>): PodLogs[] => v,
+  clusters: (v: Answer<'listClusters'>): ClusterInfo[] => v,
+  registration: (v: ClusterRegistration): Parameters<DaemonApi['addCluster']>[0] => v,
+};
 
 async function setup(t: { teardown: (fn: () => Promise<void>) => void }) {
   const daemon = new FakeDaemon();

@@ -53,7 +53,9 @@ function expectedScale(
   pods: readonly Pod[],
   find: ScaleFinder,
 ): { expectedCount: number; unmanagedPods: string[] } {
+  /** controller uid → scale; a Deployment's pods reach it through each of its ReplicaSets */
   const scales = new Map<string, number>();
+  const seenRefs = new Set<string>();
   const unmanagedPods: string[] = [];
   for (const pod of pods) {
     const ref = pod.metadata.ownerReferences?.find((r) => r.controller);
@@ -61,7 +63,8 @@ function expectedScale(
       unmanagedPods.push(pod.metadata.name ?? '');
       continue;
     }
-    if (scales.has(ref.uid)) continue;
+    if (seenRefs.has(ref.uid)) continue;
+    seenRefs.add(ref.uid);
     const found: ControllerScale | undefined = find(ref, pod.metadata.namespace ?? '');
     if (!found) throw new Error(`found no controllers for pod ${JSON.stringify(pod.metadata.name)}`);
     scales.set(found.uid, found.replicas);

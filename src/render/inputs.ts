@@ -49,11 +49,16 @@ export class InputRecorder {
 
   /** Everything recorded, relative to the root with `/` separators, sorted and unique. */
   list(): string[] {
-    const rel = (abs: string) =>
-      abs === this.root ? '.' : abs.slice(this.prefix.length).split(path.sep).join('/');
-    const out = new Set<string>();
-    for (const p of this.paths) out.add(rel(p));
-    for (const d of this.listings) out.add(d === this.root ? './' : `${rel(d)}/`);
-    return [...out].sort();
+    const out: string[] = [];
+    for (const p of this.paths) out.push(this.rel(p));
+    for (const d of this.listings) out.push(d === this.root ? './' : `${this.rel(d)}/`);
+    // unique already: a path and a listing differ by their trailing '/'
+    return out.sort();
+  }
+
+  private rel(abs: string): string {
+    if (abs === this.root) return '.';
+    const rel = abs.slice(this.prefix.length);
+    return path.sep === '/' ? rel : rel.split(path.sep).join('/');
   }
 }

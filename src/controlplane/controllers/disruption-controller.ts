@@ -21,6 +21,7 @@ import {
   failedStatus,
   podsSelectedBy,
   registryScaleFinder,
+  type ExpectedPods,
   type Pod,
   type PodDisruptionBudget,
   type PodDisruptionBudgetStatus,
@@ -65,7 +66,7 @@ export function disruptionController(
       throw e;
     }
     if (pods.length === 0) options.events?.event(found, 'Normal', 'NoPods', 'No matching pods found');
-    let expected: ReturnType<typeof expectedPods>;
+    let expected: ExpectedPods;
     try {
       expected = expectedPods(pdb, pods, findScale);
     } catch (e) {

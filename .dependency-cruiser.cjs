@@ -12,8 +12,10 @@ const layers = {
   sync: ['core', 'runtime', 'diff', 'cluster'],
   daemon: ['core', 'runtime', 'merge', 'render', 'git', 'diff', 'controlplane', 'cluster', 'sync'],
   server: ['core', 'daemon'],
-  // cli → daemon: `capstan serve` is the process that runs the daemon
-  cli: ['core', 'server', 'daemon', 'render', 'diff', 'merge'],
+  // start-up wiring above the layers: control plane, daemon, server
+  boot: ['core', 'controlplane', 'daemon', 'server'],
+  // cli → boot and daemon: `capstan serve` is the process that runs the daemon
+  cli: ['core', 'server', 'boot', 'daemon', 'render', 'diff', 'merge'],
 };
 
 const forbidden = Object.entries(layers).map(([layer, allowed]) => ({

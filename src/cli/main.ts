@@ -35,6 +35,8 @@ Commands:
                   --api-host ADDR    the daemon's API and webhooks (default 127.0.0.1)
                   --api-port N       (default 7070; 0 picks a free one)
                   --control-plane-only   run only the control plane
+                  --log-level L      debug, info (default), warn or error (or
+                                     $CAPSTAN_LOG_LEVEL); JSON lines unless on a terminal
   kubeconfig    print the kubeconfig 'serve' wrote (--data-dir DIR)
   help          show this text
 

@@ -106,8 +106,13 @@ controlPlane:
   );
   const r = await run(['--config', file, '--port', '0'], {}, /kubeconfig written to/);
   t.is(r.code, 0, r.stderr);
-  t.true(r.stderr.includes(`capstan: configuration read from ${file}\n`));
-  t.true(r.stderr.includes('capstan: nodes: sim-1 (simulated), sim-2 (simulated)\n'));
+  // JSON lines on a pipe
+  const messages = r.stderr
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => (JSON.parse(line) as { msg: string }).msg);
+  t.true(messages.includes(`configuration read from ${file}`));
+  t.true(messages.includes('nodes: sim-1 (simulated), sim-2 (simulated)'));
   t.regex(
     r.stderr,
     new RegExp(`data in ${path.join(dir, 'state').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\)`),

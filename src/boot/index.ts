@@ -69,6 +69,7 @@ export async function startCapstan(options: CapstanOptions = {}): Promise<Capsta
     ingressPort: options.ingressPort,
     nodes: options.nodes,
     imageCommands: options.imageCommands,
+    logger: options.log && { error: (fields, msg) => options.log?.('error', fields, msg) },
   });
   if (options.controlPlaneOnly) {
     return { controlPlane, dataDir, close: () => controlPlane.close() };

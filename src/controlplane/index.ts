@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startApiServer } from './api/http/index.js';
+import { startApiServer, type ApiHttpLogger } from './api/http/index.js';
 import { builtinResourceTypes, resourceTypesFromCrd } from './api/kinds/index.js';
 import { Registry } from './api/registry/registry.js';
 import { TypeRegistry } from './api/registry/type-registry.js';
@@ -36,11 +36,13 @@ import { openStore } from './store/index.js';
 import { loadOrCreateServingCert } from './tls.js';
 import { metricsResourceTypes, ResourceMetrics } from './metrics/index.js';
 import type { Store } from './store/types.js';
+import type { PodLogSource } from './api/http/pod-logs.js';
 
 export type { Api, ApiWatchEvent, Gvr, ResourceType } from './api/types.js';
 export { ApiError } from './api/errors.js';
 export { kubeconfigYaml, writeKubeconfig } from './kubeconfig.js';
 export type { NodeAgent } from './node-agent/agent.js';
+export type { PodLogOptions, PodLogSource } from './api/http/pod-logs.js';
 
 export interface ControlPlaneOptions {
   /** where the database, token and kubeconfig live */
@@ -69,6 +71,8 @@ export interface ControlPlaneOptions {
   imageCommands?: { pattern: string; command: string[] }[];
   /** the HorizontalPodAutoscaler controller: sync period, settings; `metrics` replaces the metrics.k8s.io reader (tests) */
   autoscaler?: Partial<Omit<HpaControllerOptions, 'events' | 'clock'>>;
+  /** where the HTTP API reports unexpected errors (default: standard error) */
+  logger?: ApiHttpLogger;
 }
 
 export interface ControlPlane {
@@ -85,6 +89,8 @@ export interface ControlPlane {
   ingressPort?: number;
   /** the node agents, one per node (`nodeName`, `runtime`); empty without the controllers */
   agents: readonly NodeAgent[];
+  /** reads a container's log from the agent of the pod's node; unset without the controllers */
+  podLogs?: PodLogSource;
   close(): Promise<void>;
 }
 
@@ -127,6 +133,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   let endpoints: EndpointsController | undefined;
   let ingress: IngressController | undefined;
   let ingressPort: number | undefined;
+  let podLogs: PodLogSource | undefined;
   if (options.controllers !== false) {
     controllers.start(replicaSetController(api));
     controllers.start(deploymentController(api, apiEventRecorder(api, 'deployment-controller')));
@@ -157,6 +164,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     controllers.start(schedulerController(api, apiEventRecorder(api, 'default-scheduler')));
     for (const spec of nodes.controllers()) controllers.start(spec);
     const byNode = nodes;
+    // from the agent of the pod's node (spec.nodeName)
+    podLogs = (pod, o) => byNode.logs(pod, o);
     const resolvePort = (pod: JsonObject, containerPort: number) => byNode.hostPort(pod, containerPort);
     endpoints = new EndpointsController(api, resolvePort, {
       events: apiEventRecorder(api, 'service-controller'),
@@ -183,6 +192,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       tls,
       // from the agent of the pod's node (spec.nodeName)
       podLogs: logsOf ? (pod, o) => logsOf.logs(pod, o) : undefined,
+      logger: options.logger,
     });
     kubeconfigPath = path.join(options.dataDir, 'kubeconfig');
     writeKubeconfig(kubeconfigPath, { server: server.url, token, caCert });
@@ -197,6 +207,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     caCert,
     ingressPort,
     agents,
+    ...(podLogs ? { podLogs } : {}),
     close() {
       closing ??= (async () => {
         await server?.close();

@@ -91,7 +91,7 @@ const applicationRoutes: Record<string, Record<string, Handler>> = {
       const app = await api.requestSync(name, {
         intent: revision ? { type: 'revision', revision } : { type: 'follow' },
         reason: 'manual sync (API)',
-        prune,
+        ...(prune === undefined ? {} : { prune }),
       });
       return ok(app, 202);
     },

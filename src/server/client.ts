@@ -119,8 +119,9 @@ function kindOfStatus(status: number): ClientErrorKind {
 function networkReason(e: unknown): string {
   const err = e as { name?: string; cause?: { code?: string; message?: string } };
   if (err?.name === 'TimeoutError') return 'no answer in time';
-  // the code only: undici's messages may quote the whole URL
-  return err?.cause?.code ?? 'the request failed';
+  // the code, or a message that quotes no URL: undici's may quote the whole of it
+  const message = err?.cause?.message;
+  return err?.cause?.code ?? (message && !message.includes('://') ? message : 'the request failed');
 }
 
 export class CapstanClient {

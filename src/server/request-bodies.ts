@@ -95,7 +95,8 @@ export function clusterBody(body: unknown): ClusterRegistration {
   if (kubeconfig !== undefined) {
     if (b.server !== undefined || b.token !== undefined)
       throw invalid('give either a kubeconfig or server and token, not both');
-    return { name, kubeconfig, context: optionalString('context') };
+    const context = optionalString('context');
+    return { name, kubeconfig, ...(context ? { context } : {}) };
   }
   const server = optionalString('server');
   const token = optionalString('token');
@@ -104,7 +105,8 @@ export function clusterBody(body: unknown): ClusterRegistration {
   if (!/^https?:\/\//.test(server)) throw invalid(`server must be an http(s) URL`);
   if (b.insecure !== undefined && typeof b.insecure !== 'boolean')
     throw invalid('insecure must be true or false');
-  return { name, server, token, caData: optionalString('caData'), insecure: b.insecure };
+  const caData = optionalString('caData');
+  return { name, server, token, ...(caData ? { caData } : {}), ...(b.insecure ? { insecure: true } : {}) };
 }
 
 /** `?cascade=`: absent or `true` deletes what the application deployed; `false` leaves it. */

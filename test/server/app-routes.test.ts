@@ -127,7 +127,7 @@ test('POST sync: a revision is intent revision, none is follow; prune passes thr
   t.deepEqual(first.intent, { type: 'revision', revision: 'abc1234' });
   t.is(first.prune, true);
   t.deepEqual(second.intent, { type: 'follow' });
-  t.is(second.prune, undefined);
+  t.false('prune' in second);
   t.is((await call('POST', '/api/v1/applications/shop/sync', { revision: 7 })).status, 400);
   t.is((await call('POST', '/api/v1/applications/shop/sync', { prune: 'yes' })).status, 400);
   t.is((await call('POST', '/api/v1/applications/nope/sync')).status, 404);

@@ -42,6 +42,7 @@ import {
   describeCause,
   kindsOf,
   startSync,
+  type KindRef,
   type SyncOperation,
   type SyncResult,
   type SyncStep,
@@ -53,7 +54,6 @@ import type { FetchedRevision } from './app-source.js';
 import { LiveWatch } from './live-watch.js';
 import { checkProject, defaultProject } from './projects.js';
 import { Redactor } from './redaction.js';
-import type { Renderer } from './render-pool.js';
 import type { SourceHub } from './sources.js';
 import type { StateStore } from './state/state-store.js';
 
@@ -61,7 +61,8 @@ export interface AppReconcilerOptions {
   store: AppStore;
   sources: SourceHub;
   state: StateStore;
-  render: Renderer;
+  /** renders an application's directory of a checkout (through the render cache) */
+  render: (app: string, root: string, dir: string) => Promise<{ objects: KubeObject[] }>;
   /** the destination cluster of that name; throws CLUSTER_NOT_FOUND */
   cluster: (name: string) => Cluster;
   /** where applications naming no destination cluster go (default `in-process`) */
@@ -86,6 +87,7 @@ interface Request {
 
 /** A sync under way: applied in part, waiting for its current wave to become healthy. */
 interface Running {
+  app: string;
   operation: SyncOperation;
   state: OperationState;
   revision: string;
@@ -124,6 +126,10 @@ interface AppRun {
   generation?: number;
   /** the application's exclusions, for drift */
   ignoreDifferences?: readonly IgnoreDifference[];
+  /** the newest history entries (loaded from the state store once, then kept here) */
+  history?: HistoryEntry[];
+  /** kinds of the revision last synced, so pruning finds objects of kinds Git dropped */
+  kinds?: KindRef[];
   /** this daemon holds the application's replica lock */
   locked?: boolean;
 }
@@ -209,9 +215,12 @@ export class AppReconciler {
     this.queue.add(name);
   }
 
-  /** The objects `name` applied last, by identity (for the API's diff and logs). */
-  applied(name: string): KubeObject[] {
-    return [...(this.runs.get(name)?.applied?.values() ?? [])];
+  /** Every application deploying to `cluster` looks again (its driver was added, replaced or removed). */
+  pokeCluster(cluster: string): void {
+    for (const app of this.options.store.list()) {
+      const name = app.spec?.destination?.cluster || this.options.defaultCluster || IN_PROCESS_CLUSTER;
+      if (name === cluster) this.queue.add(app.metadata.name);
+    }
   }
 
   private runOf(name: string): AppRun {
@@ -357,11 +366,12 @@ export class AppReconciler {
           app,
           settings,
           run,
-          await continueSync(running.operation, this.syncOptions(settings, running.cluster, run)),
+          await continueSync(running.operation, this.syncOptions(settings, running.cluster)),
         );
       }
       // a newer commit (or a request for another revision) ends the wait at once
       this.finishRecord(
+        run,
         running,
         'Failed',
         `superseded by ${wanted?.revision ? short(wanted.revision) : 'a new request'}`,
@@ -417,6 +427,8 @@ export class AppReconciler {
       wanted.intent,
       wanted.revision,
       driftToHeal && !manual ? 'self-heal: drift' : wanted.reason,
+      // a plain new commit that renders what is already synced needs no apply
+      !manual && !driftToHeal && wanted.intent.type === 'follow' && app.status?.sync?.status === 'Synced',
     );
   }
 
@@ -428,6 +440,7 @@ export class AppReconciler {
     intent: SyncIntent,
     revision: string,
     reason: string,
+    skipIfUnchanged = false,
   ): Promise<{ requeueAfter?: number } | void> {
     const name = app.metadata.name;
     const state = this.options.state;
@@ -468,8 +481,7 @@ export class AppReconciler {
         resolved = fetched.revision;
         ({ subject, author } = fetched);
         const dir = path.join(fetched.root, settings.source.path);
-        objects = (await this.options.render(dir, { repoRoot: fetched.root, displayRoot: fetched.root }))
-          .objects;
+        objects = (await this.options.render(name, fetched.root, dir)).objects;
       } catch (e) {
         if (!isCapstanError(e)) throw e;
         return this.failRevision(app, run, intent, reason, resolved, describeError(e), 'RenderFailed');
@@ -479,12 +491,17 @@ export class AppReconciler {
     }
     const redactor = new Redactor(objects);
     const digest = digestOf(objects);
+    const last = this.history(name, run).at(-1);
+    if (skipIfUnchanged && run.applied && last?.result === 'Succeeded' && last.digest === digest) {
+      await this.writeStatus(app, run, { syncedRevision: resolved });
+      return;
+    }
     // the project bounds what may be applied, and where: refused before anything is written
     const cluster = this.options.cluster(settings.cluster);
     const violations = await this.checkProject(app, settings, objects, cluster);
     if (violations)
       return this.failRevision(app, run, intent, reason, resolved, violations, 'ProjectViolation');
-    const previousKinds = this.previousKinds(name);
+    const previousKinds = this.previousKinds(name, run);
     state.saveRevision({ app: name, revision: resolved, objects, subject, author });
     const recordId = state.startSync({
       app: name,
@@ -497,6 +514,7 @@ export class AppReconciler {
     const opState = this.operationState(intent, reason, 'Running', 'applying', resolved);
     this.log('info', { app: name, revision: short(resolved), reason }, `sync started`);
     const running: Running = {
+      app: name,
       operation: undefined as unknown as SyncOperation,
       state: opState,
       revision: resolved,
@@ -508,15 +526,14 @@ export class AppReconciler {
       author,
     };
     const step = await startSync(name, objects, {
-      ...this.syncOptions(settings, cluster, run),
+      ...this.syncOptions(settings, cluster),
       previousKinds,
       ...(request?.prune !== undefined ? { prune: request.prune } : {}),
     }).catch((e: unknown) => Promise.reject(redactor.error(e)));
     return this.advance(app, settings, run, step, running);
   }
 
-  private syncOptions(settings: AppSettings, cluster: Cluster, run: AppRun) {
-    void run;
+  private syncOptions(settings: AppSettings, cluster: Cluster) {
     return {
       cluster,
       prune: settings.prune,
@@ -556,7 +573,7 @@ export class AppReconciler {
     const redactor = new Redactor(running.objects);
     const message = redactor.text(reasonOf(result));
     if (result.result === 'Failed' && result.transient) {
-      this.finishRecord(running, 'Failed', message, result);
+      this.finishRecord(run, running, 'Failed', message, result);
       throw new CapstanError('SYNC_TRANSIENT', message);
     }
     run.retries = 0;
@@ -564,7 +581,7 @@ export class AppReconciler {
     run.resources = resourcesOf(result);
     const state = this.options.state;
     if (result.result === 'Succeeded') {
-      this.finishRecord(running, 'Succeeded', result.message, result);
+      this.finishRecord(run, running, 'Succeeded', result.message, result);
       state.markHealthy(name, running.revision, this.now());
       if (!running.rollbackOf) state.setFailedRevision(name, undefined);
       run.applied = new Map((result.plan?.prepared ?? running.objects).map((o) => [keyOf(o), o]));
@@ -607,7 +624,7 @@ export class AppReconciler {
       return;
     }
     // the revision itself failed
-    this.finishRecord(running, 'Failed', message, result);
+    this.finishRecord(run, running, 'Failed', message, result);
     run.health = health;
     const applied =
       result.failedAt === 'health' ||
@@ -664,6 +681,7 @@ export class AppReconciler {
       startedAt: this.now(),
     });
     const rollback: Running = {
+      app: name,
       operation: undefined as unknown as SyncOperation,
       state: this.operationState(
         { type: 'rollback', revision: healthy.revision },
@@ -682,7 +700,7 @@ export class AppReconciler {
       rollbackOf: { revision: running.revision, reason: message },
     };
     const next = await startSync(name, objects, {
-      ...this.syncOptions(settings, running.cluster, run),
+      ...this.syncOptions(settings, running.cluster),
       previousKinds: kindsOf(running.objects),
     });
     return this.advance(app, settings, run, next, rollback);
@@ -767,7 +785,7 @@ export class AppReconciler {
     let step = await startSync(name, [], {
       cluster,
       prune: true,
-      previousKinds: this.previousKinds(name),
+      previousKinds: this.previousKinds(name, run),
       now: this.now,
     });
     while (!step.done) step = await continueSync(step.operation, { cluster, prune: true, now: this.now });
@@ -813,19 +831,36 @@ export class AppReconciler {
     return `the project refused ${violations.length} object(s), nothing was applied: ${violations.map((v) => v.message).join('; ')}`;
   }
 
-  /** Kinds of the revision last kept, so pruning finds objects of kinds Git dropped. */
-  private previousKinds(name: string) {
-    const last = this.options.state.syncs(name, 20).find((s) => s.revision && s.result === 'Succeeded');
-    const record = last?.revision ? this.options.state.revision(name, last.revision) : undefined;
-    return record ? kindsOf(record.objects as KubeObject[]) : [];
+  /** Kinds of the revision last synced, so pruning finds objects of kinds Git dropped. */
+  private previousKinds(name: string, run: AppRun): KindRef[] {
+    if (!run.kinds) {
+      const last = this.options.state.syncs(name, 20).find((s) => s.revision && s.result === 'Succeeded');
+      const record = last?.revision ? this.options.state.revision(name, last.revision) : undefined;
+      run.kinds = record ? kindsOf(record.objects as KubeObject[]) : [];
+    }
+    return run.kinds;
   }
 
   private finishRecord(
+    run: AppRun,
     running: Running,
     result: 'Succeeded' | 'Failed',
     message: string,
     r?: SyncResult,
   ): void {
+    const history = this.history(running.app, run);
+    history.push({
+      id: running.recordId,
+      revision: running.revision,
+      digest: running.digest,
+      deployedAt: new Date(this.now()).toISOString(),
+      result,
+      ...(running.subject ? { subject: running.subject } : {}),
+      ...(running.author ? { author: running.author } : {}),
+      ...(running.state.intent.type === 'rollback' ? { rollback: true } : {}),
+    });
+    if (history.length > HISTORY_LIMIT) history.splice(0, history.length - HISTORY_LIMIT);
+    if (result === 'Succeeded') run.kinds = kindsOf(running.objects);
     this.options.state.finishSync(running.recordId, {
       finishedAt: this.now(),
       result,
@@ -965,7 +1000,7 @@ export class AppReconciler {
       } as ApplicationStatusBody['sync'],
       health,
       ...(operationState ? { operationState } : {}),
-      history: this.history(name),
+      history: [...this.history(name, run)],
       ...(failed
         ? {
             failedRevision: {
@@ -986,7 +1021,14 @@ export class AppReconciler {
     await this.options.store.writeStatus(name, status, previous);
   }
 
-  private history(name: string): HistoryEntry[] {
+  /** The application's history, read from the state store once. */
+  private history(name: string, run: AppRun): HistoryEntry[] {
+    // a running sync's own record is not finished yet, so not read here: it joins when it is
+    run.history ??= this.historyFromStore(name);
+    return run.history;
+  }
+
+  private historyFromStore(name: string): HistoryEntry[] {
     return this.options.state
       .syncs(name, 50)
       .filter((s) => s.revision && (s.result === 'Succeeded' || s.result === 'Failed') && s.digest)

@@ -26,12 +26,14 @@ import type {
   WebhookOutcome,
 } from './api.js';
 import { RedisAppLock } from './app-lock.js';
+import { applicationLogs } from './app-logs.js';
 import { AppReconciler } from './app-reconciler.js';
 import { applicationFromConfig, settingsOf } from './app-settings.js';
 import { AppStore } from './app-store.js';
 import { ClusterRegistry } from './clusters.js';
 import { defaultProject } from './projects.js';
 import { Redactor } from './redaction.js';
+import { RenderCache, type RenderCacheStats } from './render-cache.js';
 import { RenderPool } from './render-pool.js';
 import { readSecret } from './secrets.js';
 import { SourceHub } from './sources.js';
@@ -51,6 +53,8 @@ export interface DaemonOptions {
 
 export interface Daemon extends DaemonApi {
   readonly state: StateStore;
+  /** renders run and spared by the render cache (for benchmarks and metrics) */
+  renderStats(): RenderCacheStats;
   close(): Promise<void>;
 }
 
@@ -66,14 +70,18 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   await store.installCrds();
   const clusters = await ClusterRegistry.start({
     api: controlPlane.api,
+    podLogs: controlPlane.podLogs,
     config,
     env,
     log: (line) => log('warn', {}, line),
   });
   const state = new StateStore(path.join(dataDir, 'daemon'));
   const renders = new RenderPool({ limits: config.render });
+  // a commit that touches none of an application's inputs costs it no render
+  const renderCache = new RenderCache();
   const credentials = new Map<string, CredentialSource>();
   for (const a of config.applications) if (a.credentials) credentials.set(a.name, a.credentials);
+  clusters.onChange((change) => reconciler?.pokeCluster(change.name));
   const redis = config.queue.redisUrl
     ? new Redis(config.queue.redisUrl, { maxRetriesPerRequest: 3 })
     : undefined;
@@ -95,7 +103,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     store,
     sources,
     state,
-    render: renders.render,
+    render: (app, root, dir) =>
+      renderCache.render(app, root, dir, { repoRoot: root, displayRoot: root }, renders.render),
     cluster: (name) => clusters.get(name),
     defaultCluster: clusters.defaultName,
     credentials: (app) => credentials.get(app),
@@ -150,6 +159,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
 
   return {
     state,
+    renderStats: () => renderCache.stats(),
     async listApplications() {
       return store.list().map(withoutUrlCredentials);
     },
@@ -190,7 +200,13 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       const fetched = await sources.fetch(name, pinned);
       try {
         const dir = path.join(fetched.root, settings.source.path);
-        const { objects } = await renders.render(dir, { repoRoot: fetched.root, displayRoot: fetched.root });
+        const { objects } = await renderCache.render(
+          name,
+          fetched.root,
+          dir,
+          { repoRoot: fetched.root, displayRoot: fetched.root },
+          renders.render,
+        );
         const previews: ObjectPreview[] = await previewSync(name, objects, {
           cluster: clusters.get(settings.cluster),
           defaultNamespace: settings.namespace,
@@ -218,8 +234,13 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     async addCluster(registration: ClusterRegistration) {
       return clusters.add(registration);
     },
-    async logs() {
-      throw new CapstanError('APP_LOGS_UNSUPPORTED', 'application logs are not available yet');
+    async logs(name, options = {}) {
+      const app = known(name);
+      const settings = settingsOf(app, clusters.defaultName);
+      return applicationLogs(app, clusters.get(settings.cluster), {
+        namespace: settings.namespace,
+        tail: options.tail,
+      });
     },
     async pullRequests(filter = {}) {
       return state.pullRequests(filter);

@@ -3,7 +3,7 @@
  * repository and branch are one poller, one refs check per interval and one fetch per
  * commit. Each new revision is reported to every application of the source.
  */
-import { isCapstanError } from '../core/index.js';
+import { isCapstanError, setTimer } from '../core/index.js';
 import { redactText, type CredentialSource } from '../git/index.js';
 import {
   createAppSource,
@@ -27,12 +27,26 @@ export interface SourceHubOptions {
   onError: (app: string, message: string) => void;
 }
 
+/** One revision's files, fetched once for every application of the source that asks. */
+interface SharedFetch {
+  fetched: Promise<FetchedRevision>;
+  users: number;
+  linger?: NodeJS.Timeout;
+}
+
 interface Shared {
   source: AppSource;
   apps: Set<string>;
   latest?: SourceRevision;
   error?: string;
+  fetches: Map<string, SharedFetch>;
 }
+
+/**
+ * A fetched revision stays leased this long after its last user: the applications of one
+ * source reconcile one after the other, not all at once, and each would fetch again.
+ */
+const LINGER_MS = 10_000;
 
 export class SourceHub {
   private readonly shared = new Map<string, Shared>();
@@ -57,7 +71,7 @@ export class SourceHub {
       return;
     }
     const source = createAppSource(spec, { ...this.options.context, credentials });
-    const entry: Shared = { source, apps: new Set([app]) };
+    const entry: Shared = { source, apps: new Set([app]), fetches: new Map() };
     shared = entry;
     this.shared.set(key, shared);
     await source.watch(
@@ -92,11 +106,49 @@ export class SourceHub {
     return this.sharedOf(app)?.source.display ?? '';
   }
 
-  /** The newest revision's files, or one commit's. */
-  fetch(app: string, commit?: string): Promise<FetchedRevision> {
+  /**
+   * One commit's files, or the newest revision's (the one the source last reported). A
+   * thousand applications of one repository share one fetch and one snapshot lease.
+   */
+  async fetch(app: string, commit?: string): Promise<FetchedRevision> {
     const shared = this.sharedOf(app);
     if (!shared) throw new Error(`no source for ${app}`); // a bug: use() comes first
-    return commit ? shared.source.fetchCommit(commit) : shared.source.fetch();
+    const revision = commit ?? shared.latest?.revision;
+    if (!revision) return shared.source.fetch();
+    let entry = shared.fetches.get(revision);
+    if (!entry) {
+      const created: SharedFetch = { fetched: shared.source.fetchCommit(revision), users: 0 };
+      entry = created;
+      shared.fetches.set(revision, created);
+      created.fetched.catch(() => {
+        if (shared.fetches.get(revision) === created) shared.fetches.delete(revision);
+      });
+    }
+    const held = entry;
+    held.users++;
+    if (held.linger) clearTimeout(held.linger);
+    held.linger = undefined;
+    let fetched: FetchedRevision;
+    try {
+      fetched = await held.fetched;
+    } catch (e) {
+      held.users--;
+      throw e;
+    }
+    let released = false;
+    return {
+      ...fetched,
+      release: async () => {
+        if (released) return;
+        released = true;
+        if (--held.users > 0) return;
+        held.linger = setTimer(() => {
+          if (held.users > 0 || shared.fetches.get(revision) !== held) return;
+          shared.fetches.delete(revision);
+          void fetched.release();
+        }, LINGER_MS);
+      },
+    };
   }
 
   /** Looks for a new revision now (a webhook's push). */
@@ -114,13 +166,22 @@ export class SourceHub {
     shared.apps.delete(app);
     if (shared.apps.size > 0) return;
     this.shared.delete(key);
+    await Promise.all([...shared.fetches.values()].map((f) => SourceHub.drop(f)));
     await shared.source.close();
+  }
+
+  /** Ends a shared fetch's lease now (closing). */
+  private static async drop(entry: SharedFetch): Promise<void> {
+    if (entry.linger) clearTimeout(entry.linger);
+    const fetched = await entry.fetched.catch(() => undefined);
+    await fetched?.release();
   }
 
   async close(): Promise<void> {
     const all = [...this.shared.values()];
     this.shared.clear();
     this.keyOfApp.clear();
+    await Promise.all(all.flatMap((s) => [...s.fetches.values()].map((f) => SourceHub.drop(f))));
     await Promise.all(all.map((s) => s.source.close()));
   }
 }

@@ -154,7 +154,10 @@ export class StateStore {
     try {
       this.db = new BetterSqlite3(file);
       this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = FULL');
+      // history and kept revisions, not the source of truth (Applications and their status
+      // live in the control plane's store): a commit may be lost with the machine's power,
+      // never corrupted, and a sync's four writes cost no fsync each
+      this.db.pragma('synchronous = NORMAL');
       this.db.exec(SCHEMA);
       for (const [table, column, type] of ADDED_COLUMNS) {
         const has = (this.db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).some(

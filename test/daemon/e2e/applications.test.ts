@@ -32,6 +32,9 @@ test.before(async () => {
     token: 't',
     runtime: 'simulated',
     server: false,
+    ...(process.env.CAPSTAN_TEST_LOG
+      ? { log: (level, fields, msg) => console.error(level, JSON.stringify(fields), msg) }
+      : {}),
   });
 });
 
@@ -100,7 +103,7 @@ const ready = (name: string, revision?: string) =>
         ? app
         : undefined;
     },
-    30_000,
+    90_000,
     50,
   );
 
@@ -127,7 +130,7 @@ test('an Application created through the API is synced without a restart; deleti
   t.is(configMapValue('default', 'created'), 'two');
 
   await api().delete(APPS, undefined, 'created');
-  await eventually(() => configMapValue('default', 'created') === undefined, 30_000);
+  await eventually(() => configMapValue('default', 'created') === undefined, 90_000);
   await eventually(() => {
     try {
       appOf('created');
@@ -135,7 +138,7 @@ test('an Application created through the API is synced without a restart; deleti
     } catch {
       return true;
     }
-  }, 30_000);
+  }, 90_000);
   t.pass();
 });
 
@@ -155,14 +158,19 @@ test('sync of an exact revision applies that commit and pins the application unt
   const pinned = await eventually(() => {
     const app = appOf('pinned');
     return app.status?.pinnedRevision === first && app.status.sync?.revision === first ? app : undefined;
-  }, 30_000);
+  }, 90_000);
   t.is(configMapValue('default', 'pinned'), 'one');
   t.is(pinned.status?.operationState?.phase, 'Succeeded');
 
   // a new commit does not move a pinned application
   const third = work.commit({ 'cm.yaml': configMap('pinned', 'three', 'default') });
+  const seen = gitServer.requests.length;
   work.push();
-  await eventually(() => appOf('pinned').status?.conditions !== undefined, 5_000);
+  // two polls of the repository after the push: the new commit has been seen and passed over
+  await eventually(
+    () => gitServer.requests.slice(seen).filter((r) => r.path.startsWith('/pinned.git/info/refs')).length >= 3,
+    90_000,
+  );
   t.is(configMapValue('default', 'pinned'), 'one');
 
   // a plain sync releases the pin and follows the branch again
@@ -184,7 +192,7 @@ test('a newer commit supersedes a revision stuck waiting for health, and a faile
   await eventually(() => {
     const op = appOf('stuck').status?.operationState;
     return op?.revision === bad && op.phase === 'WaitingHealthy';
-  }, 30_000);
+  }, 90_000);
   // waiting holds no worker: another application syncs meanwhile
   const other = repo('other', { 'cm.yaml': configMap('other', 'x', 'default') });
   await api().create(APPS, undefined, application('other', { repo: 'other' }));
@@ -201,7 +209,7 @@ test('a newer commit supersedes a revision stuck waiting for health, and a faile
 test('a revision that never becomes healthy is rolled back, marked failed and not retried', async (t) => {
   const work = repo('rolls', { 'deploy.yaml': deployment('rolls') });
   const good = work.head();
-  await api().create(APPS, undefined, application('rolls', { repo: 'rolls', healthTimeout: '2s' }));
+  await api().create(APPS, undefined, application('rolls', { repo: 'rolls', healthTimeout: '20s' }));
   await ready('rolls', good);
   const bad = work.commit({ 'deploy.yaml': deployment('rolls', { failReadiness: true, version: '2' }) });
   work.push();
@@ -227,7 +235,7 @@ test('a namespace that does not exist yet is retried, not failed; CreateNamespac
   const retrying = await eventually(() => {
     const app = appOf('later');
     return condition(app, 'Reconciling')?.reason === 'RetryingAfterError' ? app : undefined;
-  }, 30_000);
+  }, 90_000);
   t.is(retrying.status?.failedRevision, undefined);
   t.regex(condition(retrying, 'Reconciling')!.message, /later-ns/);
   await api().create(NAMESPACES, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'later-ns' } });
@@ -259,12 +267,16 @@ test('a project violation applies nothing and names the object and the rule', as
     'cm.yaml': configMap('allowed', 'v', 'team-a'),
     'other.yaml': configMap('elsewhere', 'v', 'default'),
   });
-  await api().create(APPS, undefined, application('violating', { repo: 'violating', project: 'team-a' }));
+  await api().create(
+    APPS,
+    undefined,
+    application('violating', { repo: 'violating', project: 'team-a', destination: { namespace: 'team-a' } }),
+  );
   const app = await eventually(() => {
     const a = appOf('violating');
     return a.status?.failedRevision ? a : undefined;
-  }, 30_000);
-  t.regex(app.status!.failedRevision!.reason, /ConfigMap default\/elsewhere/);
+  }, 90_000);
+  t.regex(app.status!.failedRevision!.reason, /ConfigMap default\/elsewhere: .*\(destinations\)/);
   t.is(condition(app, 'Ready')?.reason, 'ProjectViolation');
   t.is(configMapValue('team-a', 'allowed'), undefined);
   t.is(configMapValue('default', 'elsewhere'), undefined);
@@ -292,6 +304,6 @@ test('app of apps: an application whose Git holds Applications creates, updates 
     } catch {
       return true;
     }
-  }, 30_000);
+  }, 90_000);
   t.is(appOf('child-a').metadata.name, 'child-a');
 });

@@ -81,11 +81,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const renderCache = new RenderCache();
   const credentials = new Map<string, CredentialSource>();
   for (const a of config.applications) if (a.credentials) credentials.set(a.name, a.credentials);
-  clusters.onChange((change) => reconciler?.pokeCluster(change.name));
   const redis = config.queue.redisUrl
     ? new Redis(config.queue.redisUrl, { maxRetriesPerRequest: 3 })
     : undefined;
-  let reconciler: AppReconciler | undefined;
   const sources = new SourceHub({
     context: {
       cacheDir: path.join(dataDir, 'git', 'repos'),
@@ -93,13 +91,14 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       pollIntervalMs: config.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
       gitLimits: config.git,
     },
-    onRevision: (app) => reconciler?.poke(app),
+    // the reconciler below exists before any source reports: sources start with its first reconcile
+    onRevision: (app) => reconciler.poke(app),
     onError: (app, message) => {
       log('warn', { app }, `source: ${message}`);
-      reconciler?.poke(app);
+      reconciler.poke(app);
     },
   });
-  reconciler = new AppReconciler({
+  const reconciler = new AppReconciler({
     store,
     sources,
     state,
@@ -112,6 +111,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     ...(redis ? { lock: new RedisAppLock(redis) } : {}),
     log,
   });
+  clusters.onChange((change) => reconciler.pokeCluster(change.name));
   const webhooks = new WebhookReceiver({
     secrets,
     applications: () =>
@@ -190,7 +190,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
           'SYNC_REVISION_UNKNOWN',
           `${name} never synced revision ${request.intent.revision}: roll back to one listed in its history`,
         );
-      reconciler!.request(name, request);
+      reconciler.request(name, request);
       return withoutUrlCredentials(app);
     },
     async diff(name, options = {}) {
@@ -249,7 +249,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       return webhooks.receive(provider, headers, body);
     },
     async close() {
-      await reconciler!.stop();
+      await reconciler.stop();
       await sources.close();
       await renders.close();
       await clusters.close();

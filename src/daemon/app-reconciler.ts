@@ -643,8 +643,8 @@ export class AppReconciler {
       await this.writeStatus(app, run, {});
       return;
     }
-    if (applied)
-      state.setFailedRevision(name, { revision: running.revision, reason: message, at: this.now() });
+    // refused before anything was written (dry-run, plan) is the revision's fault too: not retried
+    state.setFailedRevision(name, { revision: running.revision, reason: message, at: this.now() });
     const healthy =
       applied && settings.autoRollback ? state.lastHealthyRevision(name, running.revision) : undefined;
     this.log(

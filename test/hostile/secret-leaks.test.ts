@@ -3,11 +3,12 @@
  * a JSON patch `test` op on a Secret's data that does not hold, a dockerconfigjson that is
  * not JSON, a key name the API server refuses, a Secret over 1 MiB — are synced through the
  * daemon from a real Git server; then every output is scanned for each value (base64,
- * decoded, and their first 8 characters): the API's answers, the state store's rows, the
+ * decoded, and their first 8 characters): the API's answers, the Applications' status
+ * (conditions, operationState, history, failedRevision), the state store's rows, the
  * control plane's Events, the daemon's log and the status of every object it holds.
  */
 import test from 'ava';
-import type { JsonObject } from '../../src/core/index.js';
+import type { Application, JsonObject } from '../../src/core/index.js';
 import { eventually } from '../helpers/eventually.js';
 import { startDaemonUnderTest, type DaemonUnderTest } from './daemon-under-test.js';
 
@@ -56,6 +57,8 @@ const VALUES = [PATCHED, PATCH_GUESS, DOCKER, BAD_KEY, LARGE];
 
 let fx: DaemonUnderTest;
 
+const condition = (app: Application, type: string) => app.status?.conditions?.find((c) => c.type === type);
+
 test.before(async () => {
   fx = await startDaemonUnderTest({
     name: 'secret-leaks',
@@ -73,19 +76,23 @@ test.before(async () => {
 
 test.after.always(() => fx?.close());
 
-test('no Secret value appears in the API, the state store, Events, conditions or the log', async (t) => {
-  // each application's first sync fails, and says why
+test('no Secret value appears in the API, Application status, the state store, Events or the log', async (t) => {
+  // each application's first sync fails, says why, and its status says so too: a revision the
+  // API server refuses (nothing applied) is failed like one that applied and broke
   for (const name of APPS) {
-    const record = await eventually(
-      () => fx.daemon.sync.state.syncs(name, 10).find((s) => s.finishedAt !== undefined),
-      40_000,
+    const record = await eventually(() => fx.finishedSyncs(name)[0], 90_000, 100);
+    t.is(record.result, 'Failed', `${name}: ${record.message}`);
+    const app = await eventually(
+      () => {
+        const a = fx.application(name);
+        return a?.status?.failedRevision && a.status.operationState?.phase === 'Failed' ? a : undefined;
+      },
+      90_000,
       100,
     );
-    t.is(record.result, 'Failed', `${name}: ${record.message}`);
+    t.is(condition(app, 'Ready')?.status, 'False', name);
   }
-  const messages = Object.fromEntries(
-    APPS.map((n) => [n, fx.daemon.sync.state.syncs(n, 1)[0].message ?? '']),
-  );
+  const messages = Object.fromEntries(APPS.map((n) => [n, fx.finishedSyncs(n)[0].message ?? '']));
   t.log(messages);
   // the messages still name what is wrong
   t.regex(messages.patch, /test/);
@@ -94,14 +101,20 @@ test('no Secret value appears in the API, the state store, Events, conditions or
   t.regex(messages.large, /Too long|too large|1048576/i);
   // the failing test op shows the values as the diff masks them: different, and nothing of them
   t.regex(messages.patch, /\+{8}/);
+  // the status a user reads says the same, masked the same way
+  for (const name of APPS) {
+    const status = fx.application(name)!.status!;
+    t.is(status.failedRevision?.reason, messages[name], name);
+    t.regex(condition(fx.application(name)!, 'Ready')?.message ?? '', /failed/, name);
+  }
 
   // `revisions` keeps the rendered objects (what Git holds) for rollback: not a message
   const outputs = await fx.outputs(
     APPS,
-    ['', '/syncs', '/diff', '/diff?format=text'],
+    ['', '/history', '/diff', '/diff?format=text'],
     ['syncs', 'app_state', 'pull_requests'],
   );
-  const api = fx.daemon.controlPlane.api;
+  const api = fx.capstan.controlPlane.api;
   // conditions and statuses of whatever the control plane holds, Secrets' own data aside
   for (const resource of ['namespaces', 'configmaps', 'pods']) {
     const list = api.list({ group: '', version: 'v1', resource }, undefined) as { items: JsonObject[] };
@@ -125,7 +138,7 @@ test("the API server's JSON patch `test` on a Secret masks both values in its er
   const SECRETS = { group: '', version: 'v1', resource: 'secrets' };
   const value = 'api-patch-secret-value-42';
   const guess = 'api-patch-guessed-value-43';
-  const api = fx.daemon.controlPlane.api;
+  const api = fx.capstan.controlPlane.api;
   await api.create(SECRETS, 'default', {
     apiVersion: 'v1',
     kind: 'Secret',

@@ -1,8 +1,9 @@
 /**
  * A password written into a repoURL (`http://user:password@host/repo`) works — it is sent
  * as basic auth — but never comes out again: the daemon warns at start, and the API's
- * answers, the state store, the control plane's Events and the daemon's log carry the URL
- * without it, for an application that syncs and for one whose repository does not exist.
+ * answers, the Applications' status (conditions, sourceError, operationState, history),
+ * the state store, the control plane's Events and the daemon's log carry the URL without
+ * it, for an application that syncs and for one whose repository does not exist.
  */
 import test from 'ava';
 import { eventually } from '../helpers/eventually.js';
@@ -39,15 +40,19 @@ test.after.always(() => fx?.close());
 
 test('a password in a repoURL is used, warned about, and appears in no output', async (t) => {
   // the password in the URL authenticates: the application syncs
-  const synced = await eventually(
-    () => fx.daemon.sync.state.syncs('app', 10).find((s) => s.finishedAt !== undefined),
-    40_000,
+  const synced = await eventually(() => fx.finishedSyncs('app')[0], 90_000, 100);
+  t.is(synced.result, 'Succeeded', synced.message);
+  await eventually(
+    () => fx.application('app')?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+    90_000,
     100,
   );
-  t.is(synced.result, 'Succeeded', synced.message);
-  // the other one fails to fetch, with the URL in its error
-  const failed = await eventually(() => fx.daemon.sync.application('missing')?.sourceError, 40_000, 100);
+  // the other one fails to fetch, with the URL in its error and its Ready condition
+  const failed = await eventually(() => fx.application('missing')?.status?.sourceError, 90_000, 100);
   t.regex(failed, /missing\.git/);
+  const ready = fx.application('missing')!.status!.conditions!.find((c) => c.type === 'Ready')!;
+  t.is(ready.status, 'False');
+  t.regex(ready.message, /missing\.git/);
 
   for (const name of ['app', 'missing']) {
     const warning = fx.logLines.find((l) => l.includes(`applications.${name}.source.repoURL`));
@@ -57,7 +62,7 @@ test('a password in a repoURL is used, warned about, and appears in no output', 
 
   const outputs = await fx.outputs(
     ['app', 'missing'],
-    ['', '/syncs', '/diff'],
+    ['', '/history', '/diff'],
     ['syncs', 'app_state', 'pull_requests', 'revisions'],
   );
   // the URL is still shown, without its user info

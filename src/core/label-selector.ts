@@ -46,6 +46,29 @@ export function compileLabelSelector(
   return (labels) => reqs.every((r) => matches(r, labels ?? {}));
 }
 
+/** A `key=value` requirement: every object the selector selects has this label. */
+export interface LabelEquality {
+  key: string;
+  value: string;
+}
+
+/**
+ * The requirements of a selector that pin a label to one value (`k=v`, `k==v`, `k in (v)`),
+ * which an index by label can answer directly; the selector's other requirements still
+ * have to be checked. A malformed selector has none (compile it to report the error).
+ */
+export function labelEqualities(expr: string): LabelEquality[] {
+  let reqs: Requirement[];
+  try {
+    reqs = parse(lex(expr));
+  } catch {
+    return [];
+  }
+  return reqs
+    .filter((r) => r.op === 'in' && r.values.size === 1)
+    .map((r) => ({ key: r.key, value: [...r.values][0] }));
+}
+
 function matches(r: Requirement, labels: Readonly<Record<string, string>>): boolean {
   const has = Object.prototype.hasOwnProperty.call(labels, r.key);
   switch (r.op) {

@@ -44,6 +44,15 @@ export class ObjectCache {
   list(prefix: StorePrefix, options: ListOptions, revision: number): ListResult {
     const index = this.resources.get(resourceId(prefix.group, prefix.resource));
     if (!index) return { items: [], revision };
+    if (options.labelEquals && options.labelEquals.length > 0) {
+      const page = index.selectByLabels(
+        options.labelEquals,
+        prefix.namespace,
+        options.continueAfter,
+        options.limit ?? 0,
+      );
+      return { ...page, revision };
+    }
     const range = index.range(prefix.namespace);
     let start = range.start;
     if (options.continueAfter !== undefined) start = Math.max(start, index.upperBound(options.continueAfter));

@@ -95,6 +95,16 @@ export class SqliteStore implements Store {
     if (options.limit !== undefined && (!Number.isSafeInteger(options.limit) || options.limit < 0)) {
       throw invalidArgument(`list limit must be a whole number ≥ 0, not ${String(options.limit)}`);
     }
+    const equalities = options.labelEquals;
+    if (
+      equalities !== undefined &&
+      !(
+        Array.isArray(equalities) &&
+        equalities.every((e) => typeof e?.key === 'string' && typeof e?.value === 'string')
+      )
+    ) {
+      throw invalidArgument('list labelEquals must be an array of { key, value } strings');
+    }
     return this.cache.list(prefix, options, this.current);
   }
 

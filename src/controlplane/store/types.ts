@@ -4,7 +4,9 @@
  * events, like etcd under a real API server. It knows nothing of Kubernetes semantics
  * (defaults, uid, generation): the API layer adds those.
  */
-import type { JsonObject } from '../../core/index.js';
+import type { JsonObject, LabelEquality } from '../../core/index.js';
+
+export type { LabelEquality } from '../../core/index.js';
 
 /** Where an object lives. `namespace` is '' for cluster-scoped objects. */
 export interface StoreKey {
@@ -50,6 +52,12 @@ export interface ListOptions {
   limit?: number;
   /** continue after this key (exclusive), as returned in `ListResult.continueAfter` */
   continueAfter?: string;
+  /**
+   * Only objects whose `metadata.labels` hold every one of these `key=value` pairs (limit
+   * and continueAfter count those). Answered from a label index: the cost follows the
+   * objects of the rarest pair, not the resource's size.
+   */
+  labelEquals?: readonly LabelEquality[];
 }
 
 export interface ListResult {

@@ -6,13 +6,7 @@
  * store's cache: treat them as read-only (copy before changing, as controllers do).
  */
 import { isDeepStrictEqual } from 'node:util';
-import {
-  compileLabelSelector,
-  isCapstanError,
-  isJsonObject,
-  type JsonObject,
-  type JsonValue,
-} from '../../../core/index.js';
+import { isJsonObject, type JsonObject, type JsonValue } from '../../../core/index.js';
 import type { Store, StoredObject } from '../../store/types.js';
 import { ApiError, alreadyExists, badRequest, conflict, invalid, notFound } from '../errors.js';
 import type {
@@ -29,6 +23,7 @@ import type {
 } from '../types.js';
 import { asVersion, checkNamespace, checkTypeMeta, copy, keyOf } from './convert.js';
 import { compileFieldSelector } from './field-selector.js';
+import { compileLabelFilter } from './label-filter.js';
 import { generateName, metaOf, prepareCreateMeta, prepareUpdateMeta, timestamp } from './object-meta.js';
 import { applyPatch } from './patching.js';
 import { checkIntegerFields } from './integer-fields.js';
@@ -112,9 +107,10 @@ export class Registry implements Api {
 
   list(gvr: Gvr, namespace: string | undefined, options: ListOptions = {}): JsonObject {
     const type = this.typeOf(gvr);
-    const labels = compileLabels(options.labelSelector);
+    const labels = compileLabelFilter(options.labelSelector);
     const fields = compileFieldSelector(type, options.fieldSelector);
-    if (type.computed) return computedList(type, type.computed, namespace, (o) => labels(o) && fields(o));
+    if (type.computed)
+      return computedList(type, type.computed, namespace, (o) => labels.matches(o) && fields(o));
     const limit = options.limit && options.limit > 0 ? options.limit : 0;
     let after: string | undefined;
     if (options.continue) {
@@ -129,10 +125,12 @@ export class Registry implements Api {
       resource: type.resource,
       namespace: type.namespaced ? namespace : undefined,
     };
-    const all = this.store.list(prefix, { continueAfter: after });
+    // `k=v` requirements narrow the store's answer to the objects labelled so (its label
+    // index); the whole selector and the field selector still check each of them
+    const all = this.store.list(prefix, { continueAfter: after, labelEquals: labels.equalities });
     const items: JsonObject[] = [];
     let continueToken: string | undefined;
-    const matching = all.items.filter((o) => labels(o.value) && fields(o.value));
+    const matching = all.items.filter((o) => labels.matches(o.value) && fields(o.value));
     for (let i = 0; i < matching.length; i++) {
       if (limit && items.length === limit) {
         const last = matching[i - 1];
@@ -348,7 +346,7 @@ export class Registry implements Api {
       type,
       namespace,
       options,
-      compileLabels(options.labelSelector),
+      compileLabelFilter(options.labelSelector),
       compileFieldSelector(type, options.fieldSelector),
       onEvent,
     );
@@ -563,18 +561,6 @@ export class Registry implements Api {
 
 function isServices(type: ResourceType): boolean {
   return type.group === '' && type.resource === 'services';
-}
-
-function compileLabels(selector: string | undefined): (obj: JsonObject) => boolean {
-  if (!selector) return () => true;
-  try {
-    const pred = compileLabelSelector(selector, 'labelSelector');
-    return (obj) => pred((obj.metadata as { labels?: Record<string, string> } | undefined)?.labels);
-  } catch (e) {
-    throw badRequest(
-      `unable to parse requirement: ${isCapstanError(e) ? e.message.replace(/^labelSelector: /, '') : String(e)}`,
-    );
-  }
 }
 
 function keyString(o: StoredObject): string {

@@ -9,6 +9,7 @@ import type { Store, StoreEvent, StoreWatch } from '../../store/types.js';
 import { ApiError, badRequest } from '../errors.js';
 import type { ApiWatch, ApiWatchEvent, ResourceType, WatchOptions } from '../types.js';
 import { asVersion } from './convert.js';
+import type { LabelFilter } from './label-filter.js';
 import { apiVersionOf } from './type-registry.js';
 
 const BOOKMARK_EVERY_MS = 60_000;
@@ -18,7 +19,7 @@ export function startWatch(
   type: ResourceType,
   namespace: string | undefined,
   options: WatchOptions,
-  labels: (o: JsonObject) => boolean,
+  labels: LabelFilter,
   fields: (o: JsonObject) => boolean,
   onEvent: (e: ApiWatchEvent) => void,
 ): ApiWatch {
@@ -27,12 +28,13 @@ export function startWatch(
     resource: type.resource,
     namespace: type.namespaced ? namespace : undefined,
   };
-  const matches = (o: JsonObject | undefined) => o !== undefined && labels(o) && fields(o);
+  const matches = (o: JsonObject | undefined) => o !== undefined && labels.matches(o) && fields(o);
   const rvText = options.resourceVersion;
   let from: number;
   let initial: JsonObject[] = [];
   if (rvText === undefined || rvText === '' || rvText === '0' || options.sendInitialEvents) {
-    const listed = store.list(prefix);
+    // the initial state costs what a list does: the label index narrows it (see Registry.list)
+    const listed = store.list(prefix, { labelEquals: labels.equalities });
     initial = listed.items.map((o) => o.value).filter(matches);
     from = listed.revision;
   } else {

@@ -2,15 +2,17 @@
  * Issue 10, item 2, through the daemon: a repository pushed to a real Git server holds
  * `deploy -> <host dir>` (Git stores the symlink as such) and the host directory holds a
  * Secret. Applications whose source.path is that link — a plain directory, a kustomization —
- * must fail their sync with RENDER_FILE_OUTSIDE_ROOT and apply nothing, while an ordinary
- * application of the same repository syncs.
+ * must fail their sync with RENDER_FILE_OUTSIDE_ROOT and apply nothing — their Application
+ * stalled on that revision, saying why without the Secret — while an ordinary application
+ * of the same repository syncs.
  */
 import test from 'ava';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { DaemonConfig, KubeObject } from '../../src/core/index.js';
-import { startDaemon, type Daemon, type SyncRecord } from '../../src/daemon/index.js';
+import { startCapstan, type Capstan } from '../../src/boot/index.js';
+import type { Application, DaemonConfig, KubeObject } from '../../src/core/index.js';
+import type { SyncRecord } from '../../src/daemon/index.js';
 import { eventually } from '../helpers/eventually.js';
 import { createBareRepo, GitServer, WorkTree } from '../helpers/git-server.js';
 
@@ -22,7 +24,7 @@ const manifests = (name: string) =>
 let root: string;
 let gitServer: GitServer;
 let work: WorkTree;
-let daemon: Daemon;
+let capstan: Capstan;
 
 test.before(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'capstan-hostile-daemon-'));
@@ -57,29 +59,37 @@ test.before(async () => {
     webhooks: { secrets: {} },
     applications: [app('plain', 'deploy'), app('kustomized', 'kdeploy'), app('honest', 'app')],
   };
-  daemon = await startDaemon({
+  capstan = await startCapstan({
     dataDir: path.join(root, 'data'),
     port: 0,
     token: 't',
     runtime: 'simulated',
+    server: false,
     config,
   });
 });
 
 test.after.always(async () => {
-  await daemon?.close();
+  await capstan?.close();
   await gitServer?.stop();
   work?.remove();
   if (root) fs.rmSync(root, { recursive: true, force: true });
 });
 
 const finished = (app: string): SyncRecord[] =>
-  daemon.sync.state.syncs(app, 1000).filter((s) => s.finishedAt !== undefined);
+  capstan.daemon!.state.syncs(app, 1000).filter((s) => s.finishedAt !== undefined);
+
+const application = (name: string) =>
+  capstan.controlPlane.api.get(
+    { group: 'capstan.dev', version: 'v1alpha1', resource: 'applications' },
+    undefined,
+    name,
+  ) as unknown as Application;
 
 const names = (resource: string): string[] =>
-  (daemon.controlPlane.api.list({ group: '', version: 'v1', resource }, 'default').items as KubeObject[]).map(
-    (o) => String(o.metadata.name),
-  );
+  (
+    capstan.controlPlane.api.list({ group: '', version: 'v1', resource }, 'default').items as KubeObject[]
+  ).map((o) => String(o.metadata.name));
 
 test('a source.path symlinked out of the repository fails the sync and applies nothing', async (t) => {
   const honest = await eventually(() => finished('honest')[0], 60_000, 100);
@@ -90,6 +100,19 @@ test('a source.path symlinked out of the repository fails the sync and applies n
     t.regex(sync.message ?? '', /RENDER_FILE_OUTSIDE_ROOT/, app);
     t.regex(sync.message ?? '', /through a symlink/, app);
     t.false(JSON.stringify(sync).includes(SECRET), app);
+    // the Application is stalled on that revision and says why
+    const status = (await eventually(
+      () => application(app).status?.failedRevision && application(app).status,
+      60_000,
+      100,
+    ))!;
+    t.regex(status.failedRevision!.reason, /RENDER_FILE_OUTSIDE_ROOT/, app);
+    t.like(
+      status.conditions?.find((c) => c.type === 'Stalled'),
+      { status: 'True', reason: 'RenderFailed' },
+      app,
+    );
+    t.false(JSON.stringify(status).includes(SECRET), app);
   }
   // the honest application's ConfigMap is there; nothing from the host directories is
   t.true(names('configmaps').includes('honest'));

@@ -849,16 +849,26 @@ export class AppReconciler {
     r?: SyncResult,
   ): void {
     const history = this.history(running.app, run);
-    history.push({
-      id: running.recordId,
-      revision: running.revision,
-      digest: running.digest,
-      deployedAt: new Date(this.now()).toISOString(),
-      result,
-      ...(running.subject ? { subject: running.subject } : {}),
-      ...(running.author ? { author: running.author } : {}),
-      ...(running.state.intent.type === 'rollback' ? { rollback: true } : {}),
-    });
+    const last = history.at(-1);
+    // a sync that changed nothing of what is deployed (a restart's first look) is no new deployment
+    const noop =
+      result === 'Succeeded' &&
+      r !== undefined &&
+      r.applied.length + r.pruned.length === 0 &&
+      last?.result === 'Succeeded' &&
+      last.revision === running.revision &&
+      last.digest === running.digest;
+    if (!noop)
+      history.push({
+        id: running.recordId,
+        revision: running.revision,
+        digest: running.digest,
+        deployedAt: new Date(this.now()).toISOString(),
+        result,
+        ...(running.subject ? { subject: running.subject } : {}),
+        ...(running.author ? { author: running.author } : {}),
+        ...(running.state.intent.type === 'rollback' ? { rollback: true } : {}),
+      });
     if (history.length > HISTORY_LIMIT) history.splice(0, history.length - HISTORY_LIMIT);
     if (result === 'Succeeded') run.kinds = kindsOf(running.objects);
     this.options.state.finishSync(running.recordId, {
@@ -872,7 +882,8 @@ export class AppReconciler {
       health: r?.health,
       changed: r ? r.applied.length + r.pruned.length : undefined,
       rolledBackTo: undefined,
-      digest: running.digest,
+      // without a digest the record is not read back into the history
+      ...(noop ? {} : { digest: running.digest }),
       rollback: running.state.intent.type === 'rollback',
     });
   }

@@ -3,9 +3,17 @@
  * serialization. Objects it returns are the store's own, deep-frozen: read them, copy
  * them before any change (as every Cluster's objects should be treated).
  */
+import { text } from 'node:stream/consumers';
 import { parseApiVersion, type JsonObject, type KubeObject } from '../core/index.js';
-import { ApiError, type Api, type Gvr, type ResourceType } from '../controlplane/index.js';
-import { describe, fromStatus, kindNotServed, nameRequired, namespaceRequired } from './errors.js';
+import { ApiError, type Api, type Gvr, type PodLogSource, type ResourceType } from '../controlplane/index.js';
+import {
+  describe,
+  fromStatus,
+  kindNotServed,
+  logsUnavailable,
+  nameRequired,
+  namespaceRequired,
+} from './errors.js';
 import { resumableWatch, type ResumeOptions, type WatchBackend } from './resumable-watch.js';
 import {
   ClusterError,
@@ -16,6 +24,7 @@ import {
   type DeleteOptions,
   type ListOptions,
   type ObjectRef,
+  type PodLogOptions,
   type ResourceInfo,
   type WatchOptions,
 } from './types.js';
@@ -23,7 +32,11 @@ import {
 export interface EmbeddedClusterOptions {
   /** how watches resume after the server ends them */
   watch?: ResumeOptions;
+  /** where pods' logs are read (the control plane's node agents); without it podLogs() refuses */
+  podLogs?: PodLogSource;
 }
+
+const PODS: Gvr = { group: '', version: 'v1', resource: 'pods' };
 
 /** A Cluster over the embedded control plane's in-process Api. */
 export function embeddedCluster(api: Api, options: EmbeddedClusterOptions = {}): Cluster {
@@ -160,6 +173,27 @@ class EmbeddedCluster implements Cluster {
     }
   }
 
+  async podLogs(namespace: string, pod: string, options: PodLogOptions = {}): Promise<string> {
+    const what = describe('Pod', namespace, pod);
+    let obj: JsonObject;
+    try {
+      obj = this.api.get(PODS, namespace, pod);
+    } catch (e) {
+      throw toClusterError(e, what);
+    }
+    const source = this.options.podLogs;
+    if (!source) throw logsUnavailable(this.name, what);
+    const container = options.container ?? onlyContainer(obj, what);
+    let out: Awaited<ReturnType<PodLogSource>>;
+    try {
+      out = await source(obj, { container, previous: false, follow: false, tailLines: options.tailLines });
+    } catch (e) {
+      // as the HTTP server answers (pods/log): a container not running, an unknown name
+      throw new ClusterError('BadRequest', 400, `${what}: ${(e as Error)?.message ?? String(e)}`, [], e);
+    }
+    return typeof out === 'string' ? out : text(out);
+  }
+
   async close(): Promise<void> {
     for (const w of [...this.watches]) w.stop();
   }
@@ -208,6 +242,18 @@ function infoOf(type: ResourceType, apiVersion: string): ResourceInfo {
     namespaced: type.namespaced,
     verbs: [...type.verbs],
   };
+}
+
+/** The name of a pod's one container; with several, the caller must choose (kube-apiserver's wording). */
+function onlyContainer(pod: JsonObject, what: string): string {
+  const spec = (pod.spec ?? {}) as { containers?: Array<{ name?: string }> };
+  const names = (spec.containers ?? []).map((c) => String(c.name));
+  if (names.length === 1) return names[0];
+  throw new ClusterError(
+    'BadRequest',
+    400,
+    `${what}: a container name must be specified for pod ${String((pod.metadata as JsonObject)?.name)}, choose one of: [${names.join(' ')}]`,
+  );
 }
 
 /** An ApiError as the ClusterError a kube driver would see for the same Status. */

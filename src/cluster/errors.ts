@@ -121,3 +121,12 @@ export function safeUrl(url: string): string {
 export function withoutUrlSecrets(message: string): string {
   return message.replace(/\bhttps?:\/\/[^\s'",]+/g, (url) => safeUrl(url));
 }
+
+/** A cluster whose pods' logs cannot be read: nothing runs its pods (or serves their logs). */
+export function logsUnavailable(cluster: string, what: string): ClusterError {
+  return new ClusterError(
+    'LogsUnavailable',
+    501,
+    `${what}: logs are not available on cluster ${cluster}: no node agent serves them`,
+  );
+}

@@ -16,11 +16,16 @@ export interface RequestOptions {
   query?: Record<string, string | undefined>;
   body?: unknown;
   contentType?: string;
+  /** default `application/json` */
+  accept?: string;
 }
 
 export interface Response {
   status: number;
+  /** the answer parsed as JSON; undefined when it is not JSON */
   body: JsonValue | undefined;
+  /** the answer as sent (plain text from `pods/log`) */
+  text: string;
 }
 
 export class KubeTransport {
@@ -54,7 +59,7 @@ export class KubeTransport {
     request.method = method;
     request.headers = {
       ...request.headers,
-      accept: 'application/json',
+      accept: options.accept ?? 'application/json',
       'user-agent': 'capstan',
       ...(payload !== undefined
         ? {
@@ -77,7 +82,7 @@ export class KubeTransport {
           } catch {
             body = undefined; // not JSON (a proxy's page): the status alone tells
           }
-          resolve({ status: res.statusCode ?? 0, body });
+          resolve({ status: res.statusCode ?? 0, body, text });
         });
       });
       req.setTimeout(this.timeoutMs, () =>

@@ -26,6 +26,7 @@ import {
   type DeleteOptions,
   type ListOptions,
   type ObjectRef,
+  type PodLogOptions,
   type ResourceInfo,
   type WatchOptions,
 } from './types.js';
@@ -188,6 +189,19 @@ class KubeCluster implements Cluster {
       },
     });
     if (res.status === 404 || (res.status >= 200 && res.status < 300)) return;
+    throw fromStatus(what, res.status, res.body);
+  }
+
+  /** GET …/pods/{name}/log: plain text, or a Status when refused. */
+  async podLogs(namespace: string, pod: string, options: PodLogOptions = {}): Promise<string> {
+    const what = describe('Pod', namespace, pod);
+    const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`;
+    const res = await this.transport.send('GET', path, {
+      what,
+      accept: 'text/plain, */*',
+      query: { container: options.container, tailLines: options.tailLines?.toString() },
+    });
+    if (res.status === 200) return res.text;
     throw fromStatus(what, res.status, res.body);
   }
 

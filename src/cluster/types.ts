@@ -58,6 +58,13 @@ export interface ClusterWatch {
   stop(): void;
 }
 
+export interface PodLogOptions {
+  /** may be left out when the pod has one container */
+  container?: string;
+  /** only the last this many lines (default: the whole log) */
+  tailLines?: number;
+}
+
 export interface Cluster {
   /** for messages: `embedded` or the server URL */
   readonly name: string;
@@ -89,6 +96,12 @@ export interface Cluster {
   validateNew(obj: KubeObject, options?: Pick<ApplyOptions, 'fieldManager'>): Promise<void>;
   /** deletes; an object already gone is not an error */
   delete(ref: ObjectRef, options?: DeleteOptions): Promise<void>;
+  /**
+   * A container's log (`kubectl logs`), as text. Throws a ClusterError: NotFound for a pod
+   * that does not exist, BadRequest for a container not running yet or a container name
+   * needed, `CLUSTER_LOGS_UNAVAILABLE` when nothing serves logs on this cluster.
+   */
+  podLogs(namespace: string, pod: string, options?: PodLogOptions): Promise<string>;
   close(): Promise<void>;
 }
 

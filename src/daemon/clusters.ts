@@ -16,7 +16,7 @@ import {
   type DestinationClusterConfig,
   type KubeObject,
 } from '../core/index.js';
-import type { Api } from '../controlplane/index.js';
+import type { Api, PodLogSource } from '../controlplane/index.js';
 import {
   embeddedCluster,
   kubeCluster,
@@ -44,6 +44,8 @@ export { CLUSTER_SECRET_NAMESPACE } from './cluster-secret.js';
 export interface ClusterRegistryOptions {
   /** the daemon's own control plane: the `in-process` cluster, and where cluster Secrets live */
   api: Api;
+  /** where the `in-process` cluster reads pods' logs (the control plane's node agents) */
+  podLogs?: PodLogSource;
   /** `cluster:` and `clusters:` of the configuration file */
   config?: Pick<DaemonConfig, 'cluster' | 'clusters'>;
   /** settings of every kube driver (request timeout, watch resumption) */
@@ -87,7 +89,7 @@ export class ClusterRegistry {
   private closed = false;
 
   private constructor(private readonly options: ClusterRegistryOptions) {
-    const inProcess = embeddedCluster(options.api);
+    const inProcess = embeddedCluster(options.api, { podLogs: options.podLogs });
     this.fixed.set(IN_PROCESS_CLUSTER, {
       info: { name: IN_PROCESS_CLUSTER, server: IN_PROCESS_CLUSTER, origin: 'builtin' },
       cluster: inProcess,

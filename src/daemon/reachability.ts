@@ -12,6 +12,7 @@ import {
   type DeleteOptions,
   type ListOptions,
   type ObjectRef,
+  type PodLogOptions,
   type ResourceInfo,
   type WatchOptions,
 } from '../cluster/index.js';
@@ -65,6 +66,10 @@ export class ReachabilityTracking implements Cluster {
 
   delete(ref: ObjectRef, options?: DeleteOptions): Promise<void> {
     return this.track(this.cluster.delete(ref, options));
+  }
+
+  podLogs(namespace: string, pod: string, options?: PodLogOptions): Promise<string> {
+    return this.track(this.cluster.podLogs(namespace, pod, options));
   }
 
   close(): Promise<void> {

@@ -183,15 +183,13 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     const host = options.host ?? '127.0.0.1';
     const tls = await loadOrCreateServingCert(options.dataDir, [host]);
     caCert = tls.cert;
-    const logsOf = nodes;
     server = await startApiServer({
       api,
       token,
       host,
       port: options.port ?? 6443,
       tls,
-      // from the agent of the pod's node (spec.nodeName)
-      podLogs: logsOf ? (pod, o) => logsOf.logs(pod, o) : undefined,
+      podLogs,
       logger: options.logger,
     });
     kubeconfigPath = path.join(options.dataDir, 'kubeconfig');

@@ -13,7 +13,7 @@ export interface ContainerLog {
   lines: string[];
 }
 
-/** Lines per container when the caller names no number (kubectl's `--tail` for a selector is 10; logs of one app want more). */
+/** Lines per container when the caller names no number. */
 export const DEFAULT_TAIL_LINES = 100;
 
 /** Kinds whose pods are found by their `spec.selector`, by API group. */

@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { httpGuard, type HttpLimits } from '../../src/core/index.js';
-import { startDaemon, type Daemon } from '../../src/daemon/index.js';
+import { startCapstan, type Capstan } from '../../src/boot/index.js';
 import { startServer, type Server } from '../../src/server/index.js';
 import { startHarness, token as harnessToken, type Harness } from '../controlplane/api/http/helpers.js';
 import { hasKubectl } from '../controlplane/helpers.js';
@@ -26,7 +26,7 @@ const TOKEN = 'hostile-token';
 const tight: HttpLimits = { headersTimeoutMs: 1000, requestTimeoutMs: 1000, maxConnectionsPerIp: 3 };
 
 let root: string;
-let daemon: Daemon;
+let capstan: Capstan;
 let server: Server;
 let tightServer: Server;
 let tightApi: Harness;
@@ -37,11 +37,12 @@ test.before(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'capstan-hostile-http-'));
   // a webhook secret, so that webhook requests read their body (the slow-body test)
   process.env.HOSTILE_HOOK_SECRET = 'hook-secret';
-  daemon = await startDaemon({
+  capstan = await startCapstan({
     dataDir: root,
     port: 0,
     token: TOKEN,
     runtime: 'simulated',
+    server: { port: 0 },
     config: {
       server: {},
       queue: {},
@@ -49,18 +50,18 @@ test.before(async () => {
       applications: [],
     },
   });
-  server = await startServer({ daemon, token: TOKEN, port: 0 });
-  tightServer = await startServer({ daemon, token: TOKEN, port: 0, limits: tight });
+  server = capstan.server!;
+  // a second server over the same daemon, with limits small enough to see them act
+  tightServer = await startServer({ daemon: capstan.daemon!, token: TOKEN, port: 0, limits: tight });
   tightApi = await startHarness({ limits: tight });
   daemonPort = endpointOf(server.url);
-  apiPort = endpointOf(daemon.controlPlane.url!, daemon.controlPlane.caCert);
+  apiPort = endpointOf(capstan.controlPlane.url!, capstan.controlPlane.caCert);
 });
 
 test.after.always(async () => {
   await tightApi?.close();
   await tightServer?.close();
-  await server?.close();
-  await daemon?.close();
+  await capstan?.close();
   if (root) fs.rmSync(root, { recursive: true, force: true });
 });
 
@@ -253,11 +254,11 @@ test.serial('over TLS, connections over the cap are closed before the handshake 
   const tlsApi = await startHarness({
     limits: tight,
     tls: {
-      cert: daemon.controlPlane.caCert!,
+      cert: capstan.controlPlane.caCert!,
       key: fs.readFileSync(path.join(root, 'controlplane', 'tls.key')),
     },
   });
-  const ep = endpointOf(tlsApi.url, daemon.controlPlane.caCert);
+  const ep = endpointOf(tlsApi.url, capstan.controlPlane.caCert);
   await assertCapped(t, ep, async () => {
     await t.throwsAsync(connect(ep));
   });
@@ -305,7 +306,7 @@ test("kubectl with a 64 KiB label selector prints the server's message, not a re
   const out = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
     execFile(
       'kubectl',
-      ['--kubeconfig', daemon.controlPlane.kubeconfigPath!, 'get', 'pods', '-l', selector],
+      ['--kubeconfig', capstan.controlPlane.kubeconfigPath!, 'get', 'pods', '-l', selector],
       { timeout: 60_000, maxBuffer: 1 << 20 },
       (err, _stdout, stderr) => resolve({ code: err ? ((err.code as number) ?? 1) : 0, stderr }),
     );

@@ -15,10 +15,8 @@ import { gitFixture, type GitFixture } from '../git/fixture.js';
 import { eventually } from '../helpers/eventually.js';
 import { gitEnv } from '../helpers/git-server.js';
 import { UploadPackServer } from '../helpers/upload-pack-server.js';
-import { createAppSource } from '../../src/daemon/app-source.js';
-import { StateStore } from '../../src/daemon/state/state-store.js';
-import { SyncWorker } from '../../src/daemon/sync-worker.js';
-import { render } from '../../src/render/index.js';
+import { startCapstan } from '../../src/boot/index.js';
+import type { Application } from '../../src/core/index.js';
 
 const MiB = 1024 ** 2;
 
@@ -223,47 +221,69 @@ test('a pack that stops arriving half-way is GIT_UNREACHABLE (transient), not a 
   t.true(isTransientGitError(e));
 });
 
-test('the daemon records a revision over a limit as failed and does not retry it', async (t) => {
+test('the daemon records a revision over a limit as failed, renders nothing, and does not retry it', async (t) => {
   const fx = await gitFixture({ auth: false });
   t.teardown(() => fx.close());
-  fx.work.commit({
+  const over = fx.work.commit({
     'app.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: a }\n',
     'zeros.bin': '\0'.repeat(2 * MiB),
   });
   fx.work.push();
-  const app = {
-    name: 'shop',
-    source: { repoURL: fx.url, targetRevision: 'HEAD', path: '.' },
-    syncPolicy: { prune: true, selfHeal: false, autoRollback: true },
-  };
-  const source = createAppSource(app, {
-    cacheDir: path.join(fx.tmp, 'cache'),
-    snapshots: fx.snapshots,
-    pollIntervalMs: 60_000,
-    gitLimits: { maxBlobBytes: 1 * MiB },
+  const capstan = await startCapstan({
+    dataDir: path.join(fx.tmp, 'capstan'),
+    port: 0,
+    token: 't',
+    runtime: 'simulated',
+    server: false,
+    config: {
+      server: {},
+      queue: {},
+      webhooks: { secrets: {} },
+      git: { maxBlobBytes: 1 * MiB },
+      applications: [
+        {
+          name: 'shop',
+          source: { repoURL: fx.url, targetRevision: 'HEAD', path: '.' },
+          namespace: 'default',
+          syncPolicy: { prune: true, selfHeal: false, autoRollback: true },
+        },
+      ],
+    },
   });
-  const state = new StateStore(path.join(fx.tmp, 'state'));
-  t.teardown(() => state.close());
-  let rendered = 0;
-  const worker = new SyncWorker({
-    application: () => ({ app, source }),
-    state,
-    render: async (dir, options) => (rendered++, render(dir, options)),
-  });
-  const job = {
-    app: 'shop',
-    revision: 'HEAD',
-    priority: 'poll' as const,
-    reason: 'poll',
-    requestedAt: 0,
-    attempt: 1,
-  };
-  // The queue retries a sync only when its handler throws.
-  await t.notThrowsAsync(worker.handle(job, new AbortController().signal));
-  const [sync] = state.syncs('shop');
-  t.is(sync.result, 'Failed');
+  t.teardown(() => capstan.close());
+  const daemon = capstan.daemon!;
+  const APPS = { group: 'capstan.dev', version: 'v1alpha1', resource: 'applications' };
+  const application = () => capstan.controlPlane.api.get(APPS, undefined, 'shop') as unknown as Application;
+  const finished = () => daemon.state.syncs('shop').filter((s) => s.finishedAt !== undefined);
+
+  const [sync] = await eventually(() => finished().length > 0 && finished(), 90_000, 100);
+  t.like(sync, { result: 'Failed', revision: over });
   t.regex(sync.message ?? '', /git\.maxBlobBytes \(1 MiB\).*\[GIT_LIMIT_EXCEEDED\]$/);
-  t.is(rendered, 0);
+  t.is(daemon.renderStats().renders, 0);
+  const status = await eventually(
+    () => application().status?.failedRevision && application().status,
+    90_000,
+    100,
+  );
+  t.is(status.failedRevision!.revision, over);
+  t.like(
+    status.conditions?.find((c) => c.type === 'Stalled'),
+    { status: 'True' },
+  );
+
+  // a change of the spec (not of its source) makes it reconcile again: the failed revision
+  // is not fetched again
+  const patched = (await capstan.controlPlane.api.patch(APPS, undefined, 'shop', 'merge', {
+    spec: { healthTimeout: '5m' },
+  })) as unknown as Application;
+  await eventually(
+    () => application().status?.observedGeneration === patched.metadata.generation,
+    90_000,
+    100,
+  );
+  t.is(finished().length, 1);
+  t.is(daemon.renderStats().renders, 0);
+  t.is(application().status?.failedRevision?.revision, over);
 });
 
 test('invalid limits are refused with GIT_INVALID_OPTION', (t) => {

@@ -26,8 +26,7 @@ if (process.argv[2] === '--probe') await probe(process.argv[3], process.argv[4],
 else await main(Number(process.argv[2] ?? 10), Number(process.argv[3] ?? 8));
 
 async function main(levels, leaves) {
-  const { startDaemon } = await import('../../src/daemon/index.ts');
-  const { startServer } = await import('../../src/server/index.ts');
+  const { startCapstan } = await import('../../src/boot/index.ts');
   const { RenderPool } = await import('../../src/daemon/render-pool.ts');
   const { render } = await import('../../src/render/index.ts');
   const { writeDiamond } = await import('../../test/helpers/diamond-kustomization.ts');
@@ -36,15 +35,16 @@ async function main(levels, leaves) {
   const dir = path.join(root, 'diamond');
   const objects = writeDiamond(dir, levels, leaves);
   const token = 'bench-token';
-  const daemon = await startDaemon({
+  // the control plane, the daemon and its HTTP server, as `capstan serve` starts them
+  const capstan = await startCapstan({
     dataDir: path.join(root, 'data'),
     port: 0,
     token,
     runtime: 'simulated',
+    server: { port: 0 },
   });
-  const server = await startServer({ daemon, token, port: 0 });
   const ca = path.join(root, 'ca.pem');
-  fs.writeFileSync(ca, daemon.controlPlane.caCert);
+  fs.writeFileSync(ca, capstan.controlPlane.caCert);
   const pool = new RenderPool();
   console.log(
     `diamond: ${levels} levels of ${leaves} leaves, ${objects} ConfigMaps; a request to each API every ${EVERY_MS} ms`,
@@ -58,7 +58,7 @@ async function main(levels, leaves) {
       ['worker pool (warm)', () => pool.render(dir, { repoRoot: dir })],
     ];
     for (const [name, work] of phases) {
-      const prober = await startProber(server.url, daemon.controlPlane.url, ca);
+      const prober = await startProber(capstan.server.url, capstan.controlPlane.url, ca);
       const loop = monitorEventLoopDelay({ resolution: 10 });
       loop.enable();
       await sleep(50); // the monitor's first sample, before a render that may hold the thread
@@ -80,8 +80,7 @@ async function main(levels, leaves) {
     }
   } finally {
     await pool.close();
-    await server.close();
-    await daemon.close();
+    await capstan.close();
     fs.rmSync(root, { recursive: true, force: true });
   }
 }

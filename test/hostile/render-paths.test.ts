@@ -33,7 +33,7 @@ function world(t: ExecutionContext, files: Record<string, string> = {}): { repo:
   return { repo, outside };
 }
 
-/** Renders as the daemon does (sync-worker's fetchRevision): source.path joined to the snapshot root. */
+/** Renders as the daemon does (the application reconciler's render step): source.path joined to the snapshot root. */
 const renderApp = (repo: string, sourcePath: string, options: RenderOptions = {}) =>
   render(path.join(repo, sourcePath), { repoRoot: repo, displayRoot: repo, ...options });
 

@@ -71,6 +71,8 @@ export interface AppReconcilerOptions {
   credentials?: (app: string) => CredentialSource | undefined;
   /** applications reconciled at once (applying, fetching, rendering; never waiting) */
   workers?: number;
+  /** an application is gone: drop what is kept for it (its cached render) */
+  forget?: (app: string) => void;
   /** replicas sharing a Redis hold a lock per application while syncing it (default: alone) */
   lock?: AppLock;
   /** reports what happens, for the daemon's log */
@@ -130,6 +132,8 @@ interface AppRun {
   history?: HistoryEntry[];
   /** kinds of the revision last synced, so pruning finds objects of kinds Git dropped */
   kinds?: KindRef[];
+  /** the failed revision was refused by the project's rules: a change of rules retries it */
+  refusedByProject?: boolean;
   /** this daemon holds the application's replica lock */
   locked?: boolean;
 }
@@ -184,7 +188,15 @@ export class AppReconciler {
     });
     // a project's rules changed: every application may be allowed or refused now
     this.projectWatch = this.options.store.watchProjects(() => {
-      for (const app of this.options.store.list()) this.queue.add(app.metadata.name);
+      for (const app of this.options.store.list()) {
+        const name = app.metadata.name;
+        // a revision the old rules refused deserves a look under the new ones
+        if (this.runs.get(name)?.refusedByProject) {
+          this.runs.get(name)!.refusedByProject = false;
+          this.options.state.setFailedRevision(name, undefined);
+        }
+        this.queue.add(name);
+      }
     });
     this.workers = runWorkers({
       queue: this.queue,
@@ -279,6 +291,7 @@ export class AppReconciler {
     const run = this.runOf(name);
     if (!app) {
       this.runs.delete(name);
+      this.options.forget?.(name);
       await this.options.sources.release(name);
       return;
     }
@@ -331,12 +344,11 @@ export class AppReconciler {
     const intent = run.request?.intent;
     if (intent && intent.type !== 'follow')
       return { intent, revision: intent.revision, reason: run.request!.reason };
-    if (!intent && app.status?.pinnedRevision)
-      return {
-        intent: { type: 'revision', revision: app.status.pinnedRevision },
-        revision: app.status.pinnedRevision,
-        reason: 'pinned',
-      };
+    // a sync of an exact revision pins it from the start: the pin is written when it ends
+    const pinned =
+      run.running?.state.intent.type === 'revision' ? run.running.revision : app.status?.pinnedRevision;
+    if (!intent && pinned)
+      return { intent: { type: 'revision', revision: pinned }, revision: pinned, reason: 'pinned' };
     const latest = this.options.sources.latest(app.metadata.name);
     if (!latest) return undefined;
     return {
@@ -728,6 +740,7 @@ export class AppReconciler {
     });
     state.finishSync(id, { finishedAt: this.now(), result: 'Failed', revision, message });
     state.setFailedRevision(name, { revision, reason: message, at: this.now() });
+    run.refusedByProject = why === 'ProjectViolation';
     run.retries = 0;
     run.last = {
       ...this.operationState(intent, reason, 'Failed', message, revision),

@@ -106,6 +106,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       renderCache.render(app, root, dir, { repoRoot: root, displayRoot: root }, renders.render),
     cluster: (name) => clusters.get(name),
     defaultCluster: clusters.defaultName,
+    forget: (app) => renderCache.delete(app),
     credentials: (app) => credentials.get(app),
     workers: config.queue.concurrency,
     ...(redis ? { lock: new RedisAppLock(redis) } : {}),

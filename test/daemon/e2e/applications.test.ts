@@ -99,7 +99,8 @@ const ready = (name: string, revision?: string) =>
   eventually(
     () => {
       const app = appOf(name);
-      return condition(app, 'Ready')?.status === 'True' && (!revision || app.status?.sync?.revision === revision)
+      return condition(app, 'Ready')?.status === 'True' &&
+        (!revision || app.status?.sync?.revision === revision)
         ? app
         : undefined;
     },
@@ -168,7 +169,8 @@ test('sync of an exact revision applies that commit and pins the application unt
   work.push();
   // two polls of the repository after the push: the new commit has been seen and passed over
   await eventually(
-    () => gitServer.requests.slice(seen).filter((r) => r.path.startsWith('/pinned.git/info/refs')).length >= 3,
+    () =>
+      gitServer.requests.slice(seen).filter((r) => r.path.startsWith('/pinned.git/info/refs')).length >= 3,
     90_000,
   );
   t.is(configMapValue('default', 'pinned'), 'one');
@@ -230,7 +232,10 @@ test('a namespace that does not exist yet is retried, not failed; CreateNamespac
   await api().create(
     APPS,
     undefined,
-    application('later', { repo: 'later', syncPolicy: { retry: { backoff: { duration: '200ms', maxDuration: '1s' } } } }),
+    application('later', {
+      repo: 'later',
+      syncPolicy: { retry: { backoff: { duration: '200ms', maxDuration: '1s' } } },
+    }),
   );
   const retrying = await eventually(() => {
     const app = appOf('later');
@@ -238,7 +243,11 @@ test('a namespace that does not exist yet is retried, not failed; CreateNamespac
   }, 90_000);
   t.is(retrying.status?.failedRevision, undefined);
   t.regex(condition(retrying, 'Reconciling')!.message, /later-ns/);
-  await api().create(NAMESPACES, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'later-ns' } });
+  await api().create(NAMESPACES, undefined, {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: 'later-ns' },
+  });
   await ready('later');
   t.is(configMapValue('later-ns', 'later'), 'v');
 
@@ -270,7 +279,12 @@ test('a project violation applies nothing and names the object and the rule', as
   await api().create(
     APPS,
     undefined,
-    application('violating', { repo: 'violating', project: 'team-a', destination: { namespace: 'team-a' } }),
+    application('violating', {
+      repo: 'violating',
+      project: 'team-a',
+      destination: { namespace: 'team-a' },
+      syncPolicy: { syncOptions: ['CreateNamespace=true'] },
+    }),
   );
   const app = await eventually(() => {
     const a = appOf('violating');
@@ -280,6 +294,18 @@ test('a project violation applies nothing and names the object and the rule', as
   t.is(condition(app, 'Ready')?.reason, 'ProjectViolation');
   t.is(configMapValue('team-a', 'allowed'), undefined);
   t.is(configMapValue('default', 'elsewhere'), undefined);
+
+  // the project's rules change: the refused revision is tried again under them
+  await api().patch(PROJECTS, undefined, 'team-a', 'merge', {
+    spec: {
+      destinations: [
+        { cluster: '*', namespace: 'team-a' },
+        { cluster: '*', namespace: 'default' },
+      ],
+    },
+  });
+  await ready('violating');
+  t.is(configMapValue('default', 'elsewhere'), 'v');
 });
 
 test('app of apps: an application whose Git holds Applications creates, updates and prunes them', async (t) => {

@@ -71,6 +71,11 @@ export interface AppReconcilerOptions {
   credentials?: (app: string) => CredentialSource | undefined;
   /** applications reconciled at once (applying, fetching, rendering; never waiting) */
   workers?: number;
+  /**
+   * The URL to fetch from: the configuration file's, with the credentials it carries, for an
+   * application whose object holds that URL without them.
+   */
+  repoURL?: (app: string, specURL: string) => string | undefined;
   /** an application is gone: drop what is kept for it (its cached render) */
   forget?: (app: string) => void;
   /** replicas sharing a Redis hold a lock per application while syncing it (default: alone) */
@@ -308,7 +313,7 @@ export class AppReconciler {
     await this.options.sources.use(
       name,
       {
-        repoURL: settings.source.repoURL,
+        repoURL: this.options.repoURL?.(name, settings.source.repoURL) ?? settings.source.repoURL,
         targetRevision: settings.source.targetRevision,
         ...(settings.pollIntervalMs ? { pollIntervalMs: settings.pollIntervalMs } : {}),
       },
@@ -344,11 +349,17 @@ export class AppReconciler {
     const intent = run.request?.intent;
     if (intent && intent.type !== 'follow')
       return { intent, revision: intent.revision, reason: run.request!.reason };
-    // a sync of an exact revision pins it from the start: the pin is written when it ends
-    const pinned =
-      run.running?.state.intent.type === 'revision' ? run.running.revision : app.status?.pinnedRevision;
-    if (!intent && pinned)
-      return { intent: { type: 'revision', revision: pinned }, revision: pinned, reason: 'pinned' };
+    // a sync of an exact revision or a rollback is what is wanted until it ends (and writes
+    // its pin): the branch's head, known before it was asked for, does not supersede it
+    const running = run.running;
+    if (!intent && running && running.state.intent.type !== 'follow')
+      return { intent: running.state.intent, revision: running.revision, reason: running.state.reason };
+    if (!intent && app.status?.pinnedRevision)
+      return {
+        intent: { type: 'revision', revision: app.status.pinnedRevision },
+        revision: app.status.pinnedRevision,
+        reason: 'pinned',
+      };
     const latest = this.options.sources.latest(app.metadata.name);
     if (!latest) return undefined;
     return {
@@ -378,7 +389,9 @@ export class AppReconciler {
           app,
           settings,
           run,
-          await continueSync(running.operation, this.syncOptions(settings, running.cluster)),
+          await continueSync(running.operation, this.syncOptions(settings, running.cluster)).catch(
+            (e: unknown) => Promise.reject(new Redactor(running.objects).error(e)),
+          ),
         );
       }
       // a newer commit (or a request for another revision) ends the wait at once
@@ -714,7 +727,7 @@ export class AppReconciler {
     const next = await startSync(name, objects, {
       ...this.syncOptions(settings, running.cluster),
       previousKinds: kindsOf(running.objects),
-    });
+    }).catch((e: unknown) => Promise.reject(new Redactor(objects).error(e)));
     return this.advance(app, settings, run, next, rollback);
   }
 

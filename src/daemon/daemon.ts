@@ -81,6 +81,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const renderCache = new RenderCache();
   const credentials = new Map<string, CredentialSource>();
   for (const a of config.applications) if (a.credentials) credentials.set(a.name, a.credentials);
+  // user info in a configured URL stays in memory: the Application holds the URL without it
+  const configuredURLs = new Map(config.applications.map((a) => [a.name, a.source.repoURL]));
   const redis = config.queue.redisUrl
     ? new Redis(config.queue.redisUrl, { maxRetriesPerRequest: 3 })
     : undefined;
@@ -107,6 +109,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     cluster: (name) => clusters.get(name),
     defaultCluster: clusters.defaultName,
     forget: (app) => renderCache.delete(app),
+    repoURL: (app, specURL) => {
+      const configured = configuredURLs.get(app);
+      return configured && redactText(configured) === specURL ? configured : undefined;
+    },
     credentials: (app) => credentials.get(app),
     workers: config.queue.concurrency,
     ...(redis ? { lock: new RedisAppLock(redis) } : {}),
@@ -148,7 +154,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     if (redactText(a.source.repoURL) !== a.source.repoURL)
       log('warn', { app: a.name }, urlCredentialsWarning(a.name));
     // the file's `cluster:` is where its applications go unless they name a destination
-    await store.apply(applicationFromConfig(a, clusters.defaultName), CONFIG_FIELD_MANAGER);
+    const object = applicationFromConfig(a, clusters.defaultName);
+    object.spec.source.repoURL = redactText(a.source.repoURL);
+    await store.apply(object, CONFIG_FIELD_MANAGER);
   }
   reconciler.start();
 

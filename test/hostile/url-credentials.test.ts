@@ -3,7 +3,8 @@
  * as basic auth — but never comes out again: the daemon warns at start, and the API's
  * answers, the Applications' status (conditions, sourceError, operationState, history),
  * the state store, the control plane's Events and the daemon's log carry the URL without
- * it, for an application that syncs and for one whose repository does not exist.
+ * it, for an application that syncs and for one whose repository does not exist. The
+ * Application object holds the URL without it too; the daemon keeps it in memory only.
  */
 import test from 'ava';
 import { eventually } from '../helpers/eventually.js';
@@ -69,6 +70,9 @@ test('a password in a repoURL is used, warned about, and appears in no output', 
   const [, list] = outputs[0];
   t.true(list.includes(`"repoURL":"${fx.gitServer.repoUrl('app.git')}"`), list);
 
+  // nor does the Application object itself (what `kubectl get application -o yaml` shows)
+  for (const name of ['app', 'missing'])
+    outputs.push([`Application ${name}, whole`, JSON.stringify(fx.application(name))]);
   const encoded = Buffer.from(`${USER}:${PASSWORD}`).toString('base64');
   for (const [where, text] of outputs) {
     for (const secret of [PASSWORD, encoded, `${USER}:`])

@@ -139,6 +139,8 @@ interface AppRun {
   kinds?: KindRef[];
   /** the failed revision was refused by the project's rules: a change of rules retries it */
   refusedByProject?: boolean;
+  /** a reconcile of it is in progress */
+  busy?: boolean;
   /** this daemon holds the application's replica lock */
   locked?: boolean;
 }
@@ -270,7 +272,9 @@ export class AppReconciler {
   private onLiveChange(name: string, event: ClusterWatchEvent): void {
     const run = this.runs.get(name);
     if (!run) return;
-    if (run.running) {
+    // a sync under way (or one being started now, whose first health read this change may
+    // postdate) looks again; the queue runs it once more after the reconcile in progress
+    if (run.running || run.busy) {
       this.queue.add(name);
       return;
     }
@@ -292,8 +296,17 @@ export class AppReconciler {
 
   /** One step for one application. */
   private async reconcile(name: string): Promise<{ requeueAfter?: number } | void> {
-    const app = this.options.store.get(name);
     const run = this.runOf(name);
+    run.busy = true;
+    try {
+      return await this.reconcileOnce(name, run);
+    } finally {
+      run.busy = false;
+    }
+  }
+
+  private async reconcileOnce(name: string, run: AppRun): Promise<{ requeueAfter?: number } | void> {
+    const app = this.options.store.get(name);
     if (!app) {
       this.runs.delete(name);
       this.options.forget?.(name);

@@ -4,7 +4,7 @@
  * last two from the client's errors, in main.ts).
  */
 import fs from 'node:fs';
-import type { Application } from '../core/application.js';
+import { previousHealthyRevision, type Application } from '../core/application.js';
 import { CapstanError } from '../core/errors.js';
 import { parseYamlDocuments } from '../core/yaml.js';
 import { applicationDetails, applicationTable, historyTable } from './app-view.js';
@@ -138,9 +138,15 @@ const subcommands: Record<string, Subcommand> = {
   async rollback(args, { out }) {
     const { values, positionals } = parseCommand('app rollback', args, API_OPTIONS, ['NAME', 'REVISION?']);
     const [name, revision] = positionals;
-    const app = await client(values).rollback(name, revision);
-    const intent = app.status?.operationState?.intent;
-    const target = revision ?? (intent?.type === 'rollback' ? intent.revision : undefined);
+    const api = client(values);
+    // the revision the server would choose, named here: its answer is the application as it was
+    const target =
+      revision ??
+      previousHealthyRevision(
+        await api.history(name),
+        (await api.getApplication(name)).status?.sync?.revision,
+      );
+    await api.rollback(name, target);
     out.write(`rollback of ${name} queued${target ? ` (to ${short(target)})` : ''}\n`);
     return 0;
   },

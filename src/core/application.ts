@@ -164,6 +164,17 @@ export interface HistoryEntry {
   rollback?: boolean;
 }
 
+/**
+ * The revision a rollback without one returns to: the newest successful entry of the
+ * history that is not the revision deployed now. History A ok, B ok, C failed (rolled back
+ * to B) with B deployed → A. The server answers a rollback with it; the CLI names it first.
+ */
+export function previousHealthyRevision(history: HistoryEntry[], current?: string): string | undefined {
+  const healthy = history.filter((e) => e.result === 'Succeeded');
+  const now = current ?? healthy.at(-1)?.revision;
+  return healthy.findLast((e) => e.revision !== now)?.revision;
+}
+
 export interface ResourceStatus {
   group?: string;
   version: string;

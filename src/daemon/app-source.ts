@@ -99,11 +99,18 @@ class RemoteAppSource implements AppSource {
     return RemoteAppSource.fetchFrom(this.git);
   }
 
-  /** A source of its own for the commit: the mirror (and its lock) is shared by URL. */
-  fetchCommit(commit: string): Promise<FetchedRevision> {
-    return RemoteAppSource.fetchFrom(
-      commit === this.poller?.state.revision ? this.git : this.gitSource(commit),
-    );
+  /**
+   * Exactly `commit`'s files. The branch's source serves the commit it last saw, but its
+   * fetch takes the branch's newest: when that moved on since, a source of the commit's own
+   * (the mirror and its lock are shared by URL).
+   */
+  async fetchCommit(commit: string): Promise<FetchedRevision> {
+    if (commit === this.poller?.state.revision) {
+      const fetched = await RemoteAppSource.fetchFrom(this.git);
+      if (fetched.revision === commit) return fetched;
+      await fetched.release();
+    }
+    return RemoteAppSource.fetchFrom(this.gitSource(commit));
   }
 
   async checkNow(): Promise<void> {

@@ -19,7 +19,7 @@
  * | `GET /api/v1/projects`, `GET /api/v1/projects/NAME` | 200 `{items}`, the AppProject |
  * | `GET /api/v1/clusters`, `POST /api/v1/clusters` | 200 `{items}`, 201 the ClusterInfo |
  */
-import { CapstanError, type Application, type HistoryEntry } from '../core/index.js';
+import { CapstanError, previousHealthyRevision, type Application } from '../core/index.js';
 import type { DaemonApi } from '../daemon/api.js';
 import {
   applicationBody,
@@ -59,17 +59,7 @@ async function existingApplication(api: DaemonApi, name: string): Promise<Applic
   return app;
 }
 
-/**
- * The revision a rollback without one returns to: the newest successful entry of the
- * history that is not the revision deployed now. History A ok, B ok, C failed (rolled back
- * to B) with B deployed → A. Chosen here rather than by the daemon, so that the answer and
- * the CLI can say which revision it is before the sync runs.
- */
-export function previousHealthyRevision(history: HistoryEntry[], current?: string): string | undefined {
-  const healthy = history.filter((e) => e.result === 'Succeeded');
-  const now = current ?? healthy.at(-1)?.revision;
-  return healthy.findLast((e) => e.revision !== now)?.revision;
-}
+export { previousHealthyRevision };
 
 /** Routes on one application, by the path segment after its name ('' for the object itself). */
 const applicationRoutes: Record<string, Record<string, Handler>> = {

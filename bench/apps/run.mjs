@@ -11,7 +11,7 @@
 // Status is read from the control plane's in-process API (a watch on Applications).
 // A script that prints figures, never a test.
 //
-//   node --import tsx bench/apps/run.mjs [--apps 100,1000] [--timeout=600] [--cpu-prof] [--verbose]
+//   node --import tsx bench/apps/run.mjs [--apps 100,1000] [--dist] [--timeout=600] [--cpu-prof] [--verbose]
 //        [--trace app-0]
 //
 // --cpu-prof runs each child under `node --cpu-prof` and prints the functions with the most
@@ -77,6 +77,7 @@ async function parent() {
         verbose: process.argv.includes('--verbose'),
         trace: option('trace', undefined),
         timeoutS,
+        dist: process.argv.includes('--dist'),
       };
       console.log(`\n-- ${n} applications`);
       const row = await runChild(spec, work, profile ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []);
@@ -179,7 +180,8 @@ async function child(spec) {
       syncPolicy,
     })),
   };
-  const { startCapstan } = await import('../../src/boot/index.ts');
+  // --dist: the built daemon a user runs (npm run build first), render workers without tsx
+  const { startCapstan } = await import(spec.dist ? '../../dist/boot/index.js' : '../../src/boot/index.ts');
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const capstan = await startCapstan({

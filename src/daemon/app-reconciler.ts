@@ -139,6 +139,8 @@ interface AppRun {
   kinds?: KindRef[];
   /** the failed revision was refused by the project's rules: a change of rules retries it */
   refusedByProject?: boolean;
+  /** the last webhook's commit and words, for the reason of the sync that applies it */
+  trigger?: { revision: string; reason: string };
   /** a reconcile of it is in progress */
   busy?: boolean;
   /** this daemon holds the application's replica lock */
@@ -227,6 +229,11 @@ export class AppReconciler {
   request(name: string, request: Request): void {
     this.runOf(name).request = request;
     this.queue.add(name);
+  }
+
+  /** A webhook announced `revision`: a sync that applies it says why. */
+  announce(name: string, revision: string, reason: string): void {
+    this.runOf(name).trigger = { revision, reason };
   }
 
   /** Something outside changed for `name` (a new revision, a webhook): look again. */
@@ -378,7 +385,9 @@ export class AppReconciler {
     return {
       intent: { type: 'follow' },
       revision: latest.revision,
-      reason: run.request?.reason ?? latest.reason,
+      reason:
+        run.request?.reason ??
+        (run.trigger?.revision === latest.revision ? run.trigger.reason : latest.reason),
     };
   }
 
@@ -482,8 +491,8 @@ export class AppReconciler {
   ): Promise<{ requeueAfter?: number } | void> {
     const name = app.metadata.name;
     const state = this.options.state;
+    // the request is taken up once the sync starts: a transient failure before keeps it for the retry
     const request = run.request;
-    run.request = undefined;
     let objects: KubeObject[];
     let subject: string | undefined;
     let author: string | undefined;
@@ -534,12 +543,16 @@ export class AppReconciler {
       await this.writeStatus(app, run, { syncedRevision: resolved });
       return;
     }
+    // replicas sharing a Redis: the lock before the first write, not only when a wait resumes
+    await this.holdLock(name, run);
     // the project bounds what may be applied, and where: refused before anything is written
     const cluster = this.options.cluster(settings.cluster);
     const violations = await this.checkProject(app, settings, objects, cluster);
     if (violations)
       return this.failRevision(app, run, intent, reason, resolved, violations, 'ProjectViolation');
     const previousKinds = this.previousKinds(name, run);
+    run.request = undefined;
+    if (run.trigger?.revision === resolved) run.trigger = undefined;
     state.saveRevision({ app: name, revision: resolved, objects, subject, author });
     const recordId = state.startSync({
       app: name,
@@ -656,8 +669,13 @@ export class AppReconciler {
       );
       await this.writeStatus(app, run, {
         syncedRevision: running.revision,
-        pinned: running.state.intent.type === 'revision' ? running.revision : undefined,
-        keepPin: running.state.intent.type === 'rollback',
+        // an exact revision, or a rollback a user asked for, holds until a plain sync
+        pinned:
+          running.state.intent.type === 'revision' ||
+          (running.state.intent.type === 'rollback' && !running.rollbackOf)
+            ? running.revision
+            : undefined,
+        keepPin: running.rollbackOf !== undefined,
       });
       return;
     }
@@ -766,6 +784,7 @@ export class AppReconciler {
     });
     state.finishSync(id, { finishedAt: this.now(), result: 'Failed', revision, message });
     state.setFailedRevision(name, { revision, reason: message, at: this.now() });
+    run.request = undefined;
     run.refusedByProject = why === 'ProjectViolation';
     run.retries = 0;
     run.last = {

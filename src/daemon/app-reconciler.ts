@@ -500,6 +500,7 @@ export class AppReconciler {
     if (intent.type === 'rollback') {
       const kept = state.revision(name, intent.revision);
       if (!kept) {
+        run.request = undefined;
         await this.writeStatus(app, run, {
           lastOperation: this.operationState(
             intent,

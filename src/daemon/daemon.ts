@@ -131,6 +131,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       }),
     enqueue: async (req) => {
       log('info', { app: req.app, revision: req.revision.slice(0, 7) }, `webhook: ${req.reason}`);
+      reconciler.announce(req.app, req.revision, req.reason);
       await sources.checkNow(req.app);
     },
     onPullRequest: (pr, provider) =>
@@ -199,6 +200,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
           'SYNC_REVISION_UNKNOWN',
           `${name} never synced revision ${request.intent.revision}: roll back to one listed in its history`,
         );
+      // a plain sync syncs the branch's newest commit, announced by a webhook or not
+      if (request.intent.type === 'follow') await sources.checkNow(name);
       reconciler.request(name, request);
       return withoutUrlCredentials(app);
     },

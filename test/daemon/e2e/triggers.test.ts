@@ -201,20 +201,16 @@ test.serial('push → webhook → a sync of the right application at the new com
   t.is(appOf('shop-dev').status?.sync?.revision, devRevision);
 });
 
-// A webhook's sync used to be recorded with the webhook as its reason ("github webhook:
-// push to main"); the daemon now only looks at the source again, so the record and the
-// status's operationState say "poll: main is at …" (src/daemon/daemon.ts, `enqueue`).
-test.serial.failing(
-  'a sync a webhook caused says so in its record and in the status (known bug)',
-  async (t) => {
-    const sha = work.commit({ 'k8s/config.yaml': configMap('shop', 'v2b') }, 'shop: v2b');
-    work.push();
-    t.is((await webhook(pushEvent(sha))).status, 202);
-    const app = await ready('shop', sha);
-    t.regex(finished('shop').find((s) => s.revision === sha)!.reason, /github webhook: push to main/);
-    t.regex(app.status!.operationState!.reason, /github webhook: push to main/);
-  },
-);
+// A webhook makes the source look again, and the sync that applies the commit it announced
+// says it was the webhook ("github webhook: push to main"), in its record and in the status.
+test.serial('a sync a webhook caused says so in its record and in the status', async (t) => {
+  const sha = work.commit({ 'k8s/config.yaml': configMap('shop', 'v2b') }, 'shop: v2b');
+  work.push();
+  t.is((await webhook(pushEvent(sha))).status, 202);
+  const app = await ready('shop', sha);
+  t.regex(finished('shop').find((s) => s.revision === sha)!.reason, /github webhook: push to main/);
+  t.regex(app.status!.operationState!.reason, /github webhook: push to main/);
+});
 
 test.serial('a forged or replayed webhook is refused and triggers nothing', async (t) => {
   const count = syncs('shop').length;
@@ -436,80 +432,69 @@ test.serial('manual rollback to an earlier revision re-applies what it rendered'
   t.like(run, { result: 'Succeeded', revision: v2, priority: 'manual', rollback: true, changed: 1 });
 });
 
-// After a manual rollback the next reconcile of an automated application finds the cluster
-// behind its branch and syncs the branch again at once (AppReconciler.step, `follow`): the
-// rollback's own watch events are enough to undo it. It should hold (as a pin does) until
-// a plain sync or a new commit.
-test.serial.failing(
-  'a manual rollback holds: the next reconcile does not move the application back (known bug)',
-  async (t) => {
-    const v2 = finished('shop').find((s) => s.subject === 'shop: v2' && s.result === 'Succeeded')!.revision!;
-    // a hand edit makes the application reconcile again (selfHeal is off: reported only)
-    await capstan.controlPlane.api.patch(
-      CONFIGMAPS,
-      'default',
-      'shop',
-      'merge',
-      { data: { value: 'edited-after-rollback' } },
-      { fieldManager: 'kubectl-edit' },
-    );
-    const app = await eventually(() => {
-      const a = appOf('shop');
-      return a.status?.resources?.some((r) => r.status === 'OutOfSync') ? a : undefined;
-    }, 90_000);
-    t.is(app.status?.sync?.revision, v2);
-    t.is(finished('shop')[0].reason, 'manual rollback (API)');
-  },
-);
+// A manual rollback holds, as a pin does, until a plain sync: the next reconcile of an
+// automated application (here caused by a hand edit) does not move it back to its branch.
+test.serial('a manual rollback holds: the next reconcile does not move the application back', async (t) => {
+  const v2 = finished('shop').find((s) => s.subject === 'shop: v2' && s.result === 'Succeeded')!.revision!;
+  // a hand edit makes the application reconcile again (selfHeal is off: reported only)
+  await capstan.controlPlane.api.patch(
+    CONFIGMAPS,
+    'default',
+    'shop',
+    'merge',
+    { data: { value: 'edited-after-rollback' } },
+    { fieldManager: 'kubectl-edit' },
+  );
+  const app = await eventually(() => {
+    const a = appOf('shop');
+    return a.status?.resources?.some((r) => r.status === 'OutOfSync') ? a : undefined;
+  }, 90_000);
+  t.is(app.status?.sync?.revision, v2);
+  t.is(finished('shop')[0].reason, 'manual rollback (API)');
+});
 
-// The two tests below fail today: a manual sync request is consumed before its fetch, so a
-// transient failure of the fetch drops it (AppReconciler.begin sets `run.request =
-// undefined` first; retryLater's retry finds no request); and a "follow" request syncs the
-// revision the source last reported (SourceHub.fetch without a commit) without looking at
-// the repository, so a push no webhook announced is not applied.
-test.serial.failing(
-  'a revision asked for while the Git server is down is applied once it is back (known bug)',
-  async (t) => {
-    const v4 = finished('shop').find((s) => s.subject === 'fixed' && s.result === 'Succeeded')!.revision!;
-    await gitServer.stop();
-    try {
-      t.is((await api('POST', '/api/v1/applications/shop/sync', { revision: v4 })).status, 202);
-      const retrying = await eventually(() => {
-        const a = appOf('shop');
-        return condition(a, 'Reconciling')?.reason === 'RetryingAfterError' ? a : undefined;
-      }, 90_000);
-      t.regex(condition(retrying, 'Reconciling')!.message, /127\.0\.0\.1/);
-      t.notRegex(condition(retrying, 'Reconciling')!.message, new RegExp(AUTH.password));
-    } finally {
-      await gitServer.start();
-    }
-    // the retry comes back with the server up: it fetches the commit and pins the application
-    const app = await eventually(() => {
+// A manual sync request survives a transient failure of its fetch (it is taken up only when
+// the sync starts), and a plain manual sync looks at the repository first, so a push no
+// webhook announced is applied.
+test.serial('a revision asked for while the Git server is down is applied once it is back', async (t) => {
+  // a commit the daemon has not fetched (the application is held by the rollback above)
+  const v4 = work.commit({ 'k8s/config.yaml': configMap('shop', 'v5') }, 'asked for while down');
+  work.push();
+  await gitServer.stop();
+  try {
+    t.is((await api('POST', '/api/v1/applications/shop/sync', { revision: v4 })).status, 202);
+    const retrying = await eventually(() => {
       const a = appOf('shop');
-      return condition(a, 'Reconciling')?.reason !== 'RetryingAfterError' ? a : undefined;
+      return condition(a, 'Reconciling')?.reason === 'RetryingAfterError' ? a : undefined;
     }, 90_000);
-    t.is(app.status?.pinnedRevision, v4);
-    t.is(app.status?.sync?.revision, v4);
-    t.like(
-      finished('shop').find((s) => s.revision === v4 && s.reason === 'manual sync (API)'),
-      { result: 'Succeeded', priority: 'manual' },
-    );
-  },
-);
+    t.regex(condition(retrying, 'Reconciling')!.message, /127\.0\.0\.1/);
+    t.notRegex(condition(retrying, 'Reconciling')!.message, new RegExp(AUTH.password));
+  } finally {
+    await gitServer.start();
+  }
+  // the retry comes back with the server up: it fetches the commit and pins the application
+  const app = await eventually(() => {
+    const a = appOf('shop');
+    return condition(a, 'Reconciling')?.reason !== 'RetryingAfterError' ? a : undefined;
+  }, 90_000);
+  t.is(app.status?.pinnedRevision, v4);
+  t.is(app.status?.sync?.revision, v4);
+  t.like(
+    finished('shop').find((s) => s.revision === v4 && s.reason === 'manual sync (API)'),
+    { result: 'Succeeded', priority: 'manual' },
+  );
+});
 
-test.serial.failing(
-  'a manual sync looks at the repository: a push no webhook announced is applied (known bug)',
-  async (t) => {
-    const sha = work.commit({ 'k8s/config.yaml': configMap('shop', 'v6') }, 'no webhook');
-    work.push();
-    const before = syncs('shop')[0]?.id ?? 0;
-    t.is((await api('POST', '/api/v1/applications/shop/sync', {})).status, 202);
-    const run = await eventually(
-      () => finished('shop').find((s) => s.id > before && s.reason === 'manual sync (API)'),
-      90_000,
-    );
-    t.is(run.revision, sha);
-    await ready('shop', sha);
-    t.is(liveValue('default', 'shop'), 'v6');
-  },
-);
+test.serial('a manual sync looks at the repository: a push no webhook announced is applied', async (t) => {
+  const sha = work.commit({ 'k8s/config.yaml': configMap('shop', 'v6') }, 'no webhook');
+  work.push();
+  const before = syncs('shop')[0]?.id ?? 0;
+  t.is((await api('POST', '/api/v1/applications/shop/sync', {})).status, 202);
+  const run = await eventually(
+    () => finished('shop').find((s) => s.id > before && s.reason === 'manual sync (API)'),
+    90_000,
+  );
+  t.is(run.revision, sha);
+  await ready('shop', sha);
+  t.is(liveValue('default', 'shop'), 'v6');
+});

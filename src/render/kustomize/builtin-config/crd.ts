@@ -23,7 +23,7 @@
  * Extension and schema keys must be written in lower case (the `Schema` key may be in
  * any case) — observed with kubectl kustomize v5.5.
  */
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments } from './yaml-1-1.js';
 import { CapstanError, isJsonObject, type JsonObject, type JsonValue } from '../../../core/index.js';
 import type { FieldSpec } from '../types.js';
 import { mergeFieldSpecs, mergeNameReferences, mergeTransformerConfig } from './merge.js';

@@ -4,7 +4,7 @@
  * first document, keys matched without regard to case (Go's JSON decoder), unknown
  * keys and wrongly typed values refused, null meaning "not set".
  */
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments } from './yaml-1-1.js';
 import { CapstanError, isJsonObject, type JsonObject, type JsonValue } from '../../../core/index.js';
 import type { FieldSpec } from '../types.js';
 import { compareGvk } from './gvk-order.js';

@@ -71,6 +71,11 @@ const envOf = (dep: any, name: string) =>
   dep.spec.template.spec.containers[0].env.find((e: any) => e.name === name)?.value;
 
 async function scenario(t: ExecutionContext, driver: 'embedded' | 'kube') {
+  // real pods on a loaded machine: more than ava's two minutes without a finished test
+  t.timeout(8 * 60_000);
+  const started = Date.now();
+  // shown with --verbose or on failure: where the time went
+  const phase = (what: string) => t.log(`${Math.round((Date.now() - started) / 1000)} s: ${what}`);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `capstan-rollback-${driver}-`));
   const gitServer = new GitServer({ root: path.join(root, 'repos') });
   await gitServer.start();
@@ -148,7 +153,6 @@ async function scenario(t: ExecutionContext, driver: 'embedded' | 'kube') {
     /** the first finished sync of a revision (not a rollback to it) */
     const syncOf = (rev: string) =>
       eventually(() => [...syncs()].reverse().find((s) => s.revision === rev && !s.rollback), WAIT_MS, 100);
-    const syncNow = () => daemon.requestSync('web', { intent: { type: 'follow' }, reason: 'test' });
 
     await ready('web', v1);
     t.like(await syncOf(v1), { result: 'Succeeded', health: 'Healthy' });
@@ -170,19 +174,21 @@ async function scenario(t: ExecutionContext, driver: 'embedded' | 'kube') {
     });
     stopWatch = () => watch.stop();
 
-    // a new revision rolls out, gated on readiness
+    phase('v1 synced');
+
+    // a new revision rolls out, gated on readiness (each push is seen by the application's poll)
     const v2 = work.commit(files('v2'), 'v2');
     work.push();
-    await syncNow();
     const second = await ready('web', v2);
     t.like(await syncOf(v2), { result: 'Succeeded', health: 'Healthy' });
     t.is(second.status?.health?.status, 'Healthy');
     t.is(envOf(api.get(DEPLOY, 'default', 'web'), 'VERSION'), 'v2');
 
+    phase('v2 synced');
+
     // a revision whose pods never become ready: Degraded, then rolled back to v2
     const v3 = work.commit(files('v3', { notReady: true }), 'v3 (broken)');
     work.push();
-    await syncNow();
     const rolledBack = await eventually(
       () => {
         const app = appOf('web');
@@ -197,6 +203,7 @@ async function scenario(t: ExecutionContext, driver: 'embedded' | 'kube') {
       100,
     );
     const failed = await syncOf(v3);
+    phase('v3 failed, v2 re-applied');
     t.is(failed.result, 'Failed');
     t.is(failed.health, 'Degraded');
     t.regex(failed.message!, /Deployment default\/web/);
@@ -225,6 +232,8 @@ async function scenario(t: ExecutionContext, driver: 'embedded' | 'kube') {
       100,
     );
 
+    phase('v3 rolled back');
+
     // the failed revision is not tried again by itself: neither by polls nor by a reconcile
     // that a spec change starts
     const before = syncs().length;
@@ -235,6 +244,7 @@ async function scenario(t: ExecutionContext, driver: 'embedded' | 'kube') {
       WAIT_MS,
       100,
     );
+    phase('polled three times');
     await api.patch(
       APPS,
       undefined,
@@ -260,10 +270,11 @@ async function scenario(t: ExecutionContext, driver: 'embedded' | 'kube') {
     stopWatch();
     stopWatch = undefined;
 
-    // what Git drops is pruned (the Deployment stays as v2 had it: no rollout to wait for)
-    const v4 = work.commit(files('v2', { withConfig: false }), 'v4: no config');
+    phase('v3 not retried');
+
+    // what Git drops is pruned
+    const v4 = work.commit(files('v4', { withConfig: false }), 'v4: no config');
     work.push();
-    await syncNow();
     const pruned = await ready('web', v4);
     t.like(await syncOf(v4), { result: 'Succeeded' });
     t.is(pruned.status?.failedRevision, undefined, 'a newer commit that succeeds clears the failed one');
@@ -273,6 +284,8 @@ async function scenario(t: ExecutionContext, driver: 'embedded' | 'kube') {
       pruned.status?.resources?.map((r) => `${r.kind}/${r.name}`),
       ['Deployment/web'],
     );
+
+    phase('v4 pruned');
 
     // drift: someone scales the Deployment by hand; selfHeal puts it back
     const healsBefore = syncs().filter((s) => s.reason.startsWith('self-heal')).length;
@@ -296,6 +309,8 @@ async function scenario(t: ExecutionContext, driver: 'embedded' | 'kube') {
       100,
     );
     await ready('web', v4);
+
+    phase('drift healed');
 
     // drift with selfHeal off: explained in status, line by line, and left alone
     const observed = await ready('observed', observedWork.head());
@@ -346,6 +361,7 @@ async function scenario(t: ExecutionContext, driver: 'embedded' | 'kube') {
       100,
     );
     t.is(resynced.status?.sync?.status, 'Synced');
+    phase('done');
   } finally {
     stopWatch?.();
     await capstan?.close();

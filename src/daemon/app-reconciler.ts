@@ -473,7 +473,9 @@ export class AppReconciler {
       run,
       wanted.intent,
       wanted.revision,
-      driftToHeal && !manual ? 'self-heal: drift' : wanted.reason,
+      driftToHeal && !manual
+        ? `self-heal: ${[...run.drift.values()].map((d) => `${d.object} ${d.why}`).join('; ')}`
+        : wanted.reason,
       // a plain new commit that renders what is already synced needs no apply
       !manual && !driftToHeal && wanted.intent.type === 'follow' && app.status?.sync?.status === 'Synced',
     );
@@ -681,13 +683,17 @@ export class AppReconciler {
       return;
     }
     // the revision itself failed
-    this.finishRecord(run, running, 'Failed', message, result);
     run.health = health;
     const applied =
       result.failedAt === 'health' ||
       result.failedAt === 'hook' ||
       result.failedAt === 'apply' ||
       result.failedAt === 'prune';
+    const healthy =
+      !running.rollbackOf && applied && settings.autoRollback
+        ? state.lastHealthyRevision(name, running.revision)
+        : undefined;
+    this.finishRecord(run, running, 'Failed', message, result, healthy?.revision);
     if (running.rollbackOf) {
       const last: OperationState = {
         ...running.state,
@@ -702,8 +708,6 @@ export class AppReconciler {
     }
     // refused before anything was written (dry-run, plan) is the revision's fault too: not retried
     state.setFailedRevision(name, { revision: running.revision, reason: message, at: this.now() });
-    const healthy =
-      applied && settings.autoRollback ? state.lastHealthyRevision(name, running.revision) : undefined;
     this.log(
       'warn',
       { app: name, revision: short(running.revision), result: 'Failed', reason: message },
@@ -906,6 +910,7 @@ export class AppReconciler {
     result: 'Succeeded' | 'Failed',
     message: string,
     r?: SyncResult,
+    rolledBackTo?: string,
   ): void {
     const history = this.history(running.app, run);
     const last = history.at(-1);
@@ -940,7 +945,7 @@ export class AppReconciler {
       author: running.author,
       health: r?.health,
       changed: r ? r.applied.length + r.pruned.length : undefined,
-      rolledBackTo: undefined,
+      rolledBackTo,
       // without a digest the record is not read back into the history
       ...(noop ? {} : { digest: running.digest }),
       rollback: running.state.intent.type === 'rollback',

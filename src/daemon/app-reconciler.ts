@@ -231,6 +231,17 @@ export class AppReconciler {
     this.queue.add(name);
   }
 
+  /**
+   * A plain sync: the branch's newest commit, pushed with a webhook or without. The source
+   * looks first (its news then finds the request already there), so one sync runs, not an
+   * automatic one followed by the asked-for one.
+   */
+  async requestNewest(name: string, request: Request, look: () => Promise<void>): Promise<void> {
+    this.runOf(name).request = request;
+    await look();
+    this.queue.add(name);
+  }
+
   /** A webhook announced `revision`: a sync that applies it says why. */
   announce(name: string, revision: string, reason: string): void {
     this.runOf(name).trigger = { revision, reason };

@@ -132,7 +132,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     enqueue: async (req) => {
       log('info', { app: req.app, revision: req.revision.slice(0, 7) }, `webhook: ${req.reason}`);
       reconciler.announce(req.app, req.revision, req.reason);
-      await sources.checkNow(req.app);
+      // answered at once: a burst of webhooks is one refs check per source, made after the answer
+      void sources.checkNow(req.app);
     },
     onPullRequest: (pr, provider) =>
       state.recordPullRequest({
@@ -200,9 +201,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
           'SYNC_REVISION_UNKNOWN',
           `${name} never synced revision ${request.intent.revision}: roll back to one listed in its history`,
         );
-      // a plain sync syncs the branch's newest commit, announced by a webhook or not
-      if (request.intent.type === 'follow') await sources.checkNow(name);
-      reconciler.request(name, request);
+      if (request.intent.type === 'follow')
+        await reconciler.requestNewest(name, request, () => sources.checkNow(name));
+      else reconciler.request(name, request);
       return withoutUrlCredentials(app);
     },
     async diff(name, options = {}) {

@@ -59,6 +59,8 @@ export class Poller {
   #state: PollerState;
   #timer: unknown;
   #running?: Promise<void>;
+  /** the check that follows the running one, for pollNow calls made while it runs */
+  #again?: Promise<void>;
   #started = false;
   #closed = false;
 
@@ -91,11 +93,18 @@ export class Poller {
 
   /**
    * Checks now (a webhook said "look again", or a user asked) and restarts the interval from
-   * here. A check already running is awaited instead of starting a second one.
+   * here. A check already running may have read the refs before the push that prompted
+   * this call: one more check follows it, shared by every call made meanwhile.
    */
   async pollNow(): Promise<void> {
     if (this.#closed) return;
-    if (this.#running) return this.#running;
+    if (this.#running) {
+      this.#again ??= this.#running.then(() => {
+        this.#again = undefined;
+        return this.pollNow();
+      });
+      return this.#again;
+    }
     if (this.#timer !== undefined) this.#timers.clearTimeout(this.#timer);
     this.#timer = undefined;
     await this.#run();

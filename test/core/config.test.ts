@@ -104,7 +104,7 @@ const errors: [string, string, string, string][] = [
     'unknown top-level field',
     'controlplane: {}\n',
     'CONFIG_UNKNOWN_FIELD',
-    'unknown field "controlplane" (known fields: apiVersion, kind, dataDir, controlPlane, cluster, server, queue, pollInterval, webhooks, applications, git, render)',
+    'unknown field "controlplane" (known fields: apiVersion, kind, dataDir, controlPlane, cluster, clusters, server, queue, pollInterval, webhooks, applications, git, render)',
   ],
   [
     'unknown node field',

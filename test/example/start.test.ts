@@ -81,13 +81,16 @@ test('the example application is deployed, healthy, and answers through its Serv
   const app = await eventually(
     async () => {
       const a = await application();
-      return a.syncs?.find((s: any) => s.result === 'Succeeded') ? a : undefined;
+      return a.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True')
+        ? a
+        : undefined;
     },
     90_000,
     200,
   );
-  t.like(app.syncs[0], { result: 'Succeeded', health: 'Healthy', reason: 'startup' });
-  t.deepEqual(app.drift, []);
+  t.like(app.status, { sync: { status: 'Synced' }, health: { status: 'Healthy' } });
+  t.like(app.status.operationState, { phase: 'Succeeded', reason: 'startup' });
+  t.true(app.status.resources.every((r: any) => r.status === 'Synced'));
   // the Service's host port is published on its Endpoints
   const kc = new k8s.KubeConfig();
   kc.loadFromFile(path.join(dataDir, 'controlplane', 'kubeconfig'));

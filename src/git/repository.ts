@@ -3,6 +3,7 @@ import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import git, { type HttpClient } from 'isomorphic-git';
 import { gitError } from './errors.js';
+import { completeStoredPack, storedPackProblem } from './pack-completion.js';
 import { limitReads } from './read-limits.js';
 import { DEFAULT_GIT_LIMITS, type GitLimits } from './limits.js';
 import { toRemoteError, type RemoteContext } from './remote-errors.js';
@@ -57,6 +58,8 @@ export class GitRepository {
   #cache: object = {};
   /** Sizes of the trees snapshots measured (see `measureTree`): objects never change, so this outlives packs. */
   readonly measured = new Map<string, TreeTotals>();
+  /** Packs known to be readable on their own (see `pack-completion.ts`): packs never change. */
+  readonly #completePacks = new Set<string>();
 
   constructor(options: RepositoryOptions) {
     this.gitdir = options.gitdir;
@@ -66,9 +69,10 @@ export class GitRepository {
   /** Creates the bare repository if needed, and starts afresh when it holds too many packs. */
   async open(depth: number): Promise<void> {
     const maxPacks = this.#opts.maxPacks ?? 64;
-    if (depth > 0 && (await this.#packCount()) > maxPacks) {
-      await rm(this.gitdir, { recursive: true, force: true });
-      this.#cache = {};
+    // A pack that is not complete (stored by an older Capstan, or a fetch stopped before
+    // completing it) could make a read loop between packs: start afresh instead.
+    if ((depth > 0 && (await this.#packNames()).length > maxPacks) || !(await this.#packsComplete())) {
+      await this.#discard();
     }
     if (!fs.existsSync(path.join(this.gitdir, 'HEAD'))) {
       await mkdir(this.gitdir, { recursive: true });
@@ -197,6 +201,7 @@ export class GitRepository {
       spoolDir: this.gitdir,
     });
     const shallow = await this.#readShallowFile();
+    const packsBefore = new Set(await this.#packNames());
     try {
       await git.fetch({
         fs,
@@ -218,6 +223,55 @@ export class GitRepository {
       await this.#restoreShallowFile(shallow);
       throw http.failure ?? toRemoteError(e, auth.context);
     }
+    for (const name of await this.#packNames()) {
+      if (!packsBefore.has(name)) await this.#complete(name);
+    }
+  }
+
+  /** Stores a fetched pack complete, so that no read follows a delta into another pack. */
+  async #complete(name: string): Promise<void> {
+    const packDir = path.join(this.gitdir, 'objects', 'pack');
+    try {
+      const stored = await completeStoredPack({
+        packFile: path.join(packDir, name),
+        readObject: async (oid) => {
+          const read = { fs, gitdir: this.gitdir, oid, format: 'content' as const, cache: this.#cache };
+          const { type, object } = await git.readObject(read);
+          return { type, object: object as Uint8Array };
+        },
+        index: async (packFile) => {
+          const filepath = path.relative(this.gitdir, packFile);
+          await git.indexPack({ fs, dir: this.gitdir, gitdir: this.gitdir, filepath, cache: this.#cache });
+        },
+      });
+      this.#completePacks.add(path.basename(stored));
+    } catch (e) {
+      // The fetch's refs and shallow commits point into this pack: none of it can stay.
+      await this.#discard();
+      throw gitError(
+        'GIT_PACK_INVALID',
+        `${this.#opts.display} sent a pack that cannot be stored: ${(e as Error).message}`,
+        { url: this.#opts.display },
+        e,
+      );
+    }
+  }
+
+  /** Whether every pack here can be read on its own; checks each pack once. */
+  async #packsComplete(): Promise<boolean> {
+    for (const name of await this.#packNames()) {
+      if (this.#completePacks.has(name)) continue;
+      if (await storedPackProblem(path.join(this.gitdir, 'objects', 'pack', name))) return false;
+      this.#completePacks.add(name);
+    }
+    return true;
+  }
+
+  /** Deletes the mirror: the next `open` creates it empty. */
+  async #discard(): Promise<void> {
+    await rm(this.gitdir, { recursive: true, force: true });
+    this.#cache = {};
+    this.#completePacks.clear();
   }
 
   async #readShallowFile(): Promise<string | undefined> {
@@ -253,12 +307,12 @@ export class GitRepository {
     }
   }
 
-  async #packCount(): Promise<number> {
+  async #packNames(): Promise<string[]> {
     try {
       const names = await readdir(path.join(this.gitdir, 'objects', 'pack'));
-      return names.filter((n) => n.endsWith('.pack')).length;
+      return names.filter((n) => n.endsWith('.pack'));
     } catch {
-      return 0;
+      return [];
     }
   }
 }

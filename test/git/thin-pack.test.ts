@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import fs, { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
+import isoGit from 'isomorphic-git';
 import { gitEnv } from '../helpers/git-server.js';
 import { gitFixture } from './fixture.js';
 
@@ -54,4 +55,44 @@ test('a file that returns to earlier content across shallow syncs reads back, an
     await synced.snapshot.release();
     t.deepEqual(unverifiablePacks(cacheDir), [], `after sync ${i + 1}`);
   }
+});
+
+test('a mirror holding thin packs whose deltas form a cycle (an older Capstan stored them) is fetched afresh', async (t) => {
+  const f = await gitFixture();
+  t.teardown(() => f.close());
+  const v1 = f.work.commit({ 'app/config.yaml': config('one') }, 'v1');
+  f.work.push();
+  const cacheDir = path.join(f.tmp, 'cache');
+  const first = await withDeadline(f.source({ revision: 'main' }).sync(), 'first sync');
+  await first.snapshot.release();
+  const v2 = f.work.commit({ 'app/config.yaml': config('two') }, 'v2');
+  const v3 = f.work.commit({ 'app/config.yaml': config('one') }, 'v3: back to one');
+  f.work.push();
+
+  // What an older Capstan stored: v2's blob as a delta of v1's, v3's (v1's content again) as a
+  // delta of v2's, each pack thin. The pack of v3 is named to be listed first, so a read of the
+  // v1 content finds its delta there, whose base is in the other thin pack, a delta of it.
+  const [mirror] = readdirSync(cacheDir);
+  const gitdir = path.join(cacheDir, mirror);
+  const packDir = path.join(gitdir, 'objects', 'pack');
+  const thinPack = (revs: string, name: string): void => {
+    const r = spawnSync('git', ['pack-objects', '--revs', '--thin', '--stdout'], {
+      cwd: f.work.bare,
+      env: gitEnv(),
+      input: revs,
+    });
+    t.is(r.status, 0, r.stderr.toString());
+    writeFileSync(path.join(packDir, `pack-${name}.pack`), r.stdout);
+  };
+  thinPack(`${v2}\n^${v1}\n`, 'f'.repeat(40));
+  await isoGit.indexPack({ fs, dir: gitdir, gitdir, filepath: `objects/pack/pack-${'f'.repeat(40)}.pack` });
+  thinPack(`${v3}\n^${v2}\n`, '0'.repeat(40));
+  await isoGit.indexPack({ fs, dir: gitdir, gitdir, filepath: `objects/pack/pack-${'0'.repeat(40)}.pack` });
+  t.not(unverifiablePacks(cacheDir).length, 0, 'the mirror holds thin packs');
+
+  const synced = await withDeadline(f.source({ revision: 'main' }).sync(), 'sync over thin packs');
+  t.is(synced.commit, v3);
+  t.is(readFileSync(path.join(synced.snapshot.dir, 'app/config.yaml'), 'utf8'), config('one'));
+  await synced.snapshot.release();
+  t.deepEqual(unverifiablePacks(cacheDir), []);
 });

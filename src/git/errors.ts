@@ -23,7 +23,7 @@ import { CapstanError } from '../core/index.js';
  * | `GIT_LOCAL_NOT_FOUND` | a local source's directory does not exist |
  * | `GIT_INVALID_OPTION` | a bad option (poll interval, cache size, depth) |
  * | `GIT_LIMIT_EXCEEDED` | a fetch, one file, a commit's total size or file count is over its limit (`git.max*`) |
- * | `GIT_PACK_INVALID` | the server sent a truncated or corrupt pack (bad header, data or checksum) |
+ * | `GIT_PACK_INVALID` | the server sent a truncated or corrupt pack (bad header, data or checksum, or deltas that do not resolve within it) |
  */
 export type GitErrorCode =
   | 'GIT_URL_INVALID'

@@ -75,8 +75,8 @@ async function againOnStaleSocket<T>(send: () => Promise<T>): Promise<T> {
  * pack's deltas on objects it leaves out can then form cycles between packs; Capstan stores
  * each fetched pack complete with those bases (see `pack-completion.ts`). Without it, a
  * shallow fetch (`deepen 1`) of one new commit makes git's upload-pack send the whole tree
- * again: 1.1 MB instead of 4.5 KiB for a commit changing 10 of 5,000 files (bench/git). With it, the server sends only what changed, as it does for
- * native `git fetch --depth=1`.
+ * again: 1.1 MB instead of 4.5 KiB for a commit changing 10 of 5,000 files (bench/git). With
+ * it, the server sends only what changed, as it does for native `git fetch --depth=1`.
  *
  * Example: `0086want <sha> multi_ack_detailed … agent=x\n` becomes
  * `0090want <sha> multi_ack_detailed … agent=x thin-pack\n` (length + 10).

@@ -48,9 +48,9 @@ import {
   type SyncStep,
 } from '../sync/index.js';
 import { soleLock, type AppLock } from './app-lock.js';
+import { localDirOf, type FetchedRevision } from './app-source.js';
 import { settingsOf, type AppSettings } from './app-settings.js';
 import type { AppStore } from './app-store.js';
-import type { FetchedRevision } from './app-source.js';
 import { LiveWatch } from './live-watch.js';
 import { checkProject, defaultProject } from './projects.js';
 import { Redactor } from './redaction.js';
@@ -76,6 +76,8 @@ export interface AppReconcilerOptions {
    * application whose object holds that URL without them.
    */
   repoURL?: (app: string, specURL: string) => string | undefined;
+  /** whether `app` may read the host directory `url` (only the configuration file's may) */
+  localSourceAllowed?: (app: string, url: string) => boolean;
   /** an application is gone: drop what is kept for it (its cached render) */
   forget?: (app: string) => void;
   /** replicas sharing a Redis hold a lock per application while syncing it (default: alone) */
@@ -336,6 +338,15 @@ export class AppReconciler {
     let settings: AppSettings;
     try {
       settings = settingsOf(app, this.options.defaultCluster);
+      // a directory of the daemon's host is the configuration file's to name, not an API user's
+      if (
+        localDirOf(settings.source.repoURL) &&
+        !this.options.localSourceAllowed?.(name, settings.source.repoURL)
+      )
+        throw new CapstanError(
+          'APP_INVALID',
+          `application ${name}: spec.source.repoURL: ${settings.source.repoURL} is a directory of the daemon's host; only the configuration file may name one (use a Git URL)`,
+        );
     } catch (e) {
       await this.writeStatus(app, run, { stalled: { reason: 'InvalidSpec', message: describeError(e) } });
       return;

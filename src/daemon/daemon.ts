@@ -109,6 +109,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     cluster: (name) => clusters.get(name),
     defaultCluster: clusters.defaultName,
     forget: (app) => renderCache.delete(app),
+    localSourceAllowed: (app, url) => configuredURLs.get(app) === url,
     repoURL: (app, specURL) => {
       const configured = configuredURLs.get(app);
       return configured && redactText(configured) === specURL ? configured : undefined;

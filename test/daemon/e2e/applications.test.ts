@@ -5,6 +5,8 @@
  * would. Each test has its own repository and application names: they run at once.
  */
 import test from 'ava';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -332,4 +334,61 @@ test('app of apps: an application whose Git holds Applications creates, updates 
     }
   }, 90_000);
   t.is(appOf('child-a').metadata.name, 'child-a');
+});
+
+const KUBECTL = '/usr/bin/kubectl';
+const withKubectl = fs.existsSync(KUBECTL) ? test : test.skip;
+
+withKubectl(
+  'kubectl apply adds an application, kubectl get lists it, kubectl wait and kubectl delete work',
+  async (t) => {
+    const work = repo('by-kubectl', { 'cm.yaml': configMap('by-kubectl', 'k', 'default') });
+    const file = path.join(root, 'by-kubectl.yaml');
+    fs.writeFileSync(
+      file,
+      `apiVersion: capstan.dev/v1alpha1
+kind: Application
+metadata: {name: by-kubectl, finalizers: [capstan.dev/resources]}
+spec:
+  source: {repoURL: "${gitServer.repoUrl('by-kubectl.git')}", targetRevision: main}
+  pollInterval: 300ms
+`,
+    );
+    // asynchronous: the API server kubectl talks to runs in this very process
+    const kubectl = async (...args: string[]) =>
+      (await promisify(execFile)(KUBECTL, ['--kubeconfig', capstan.controlPlane.kubeconfigPath!, ...args]))
+        .stdout;
+    t.regex(await kubectl('apply', '-f', file), /application.capstan.dev\/by-kubectl created/);
+    t.regex(
+      await kubectl('wait', '--for=condition=Ready', 'application/by-kubectl', '--timeout=90s'),
+      /condition met/,
+    );
+    const table = await kubectl('get', 'applications', 'by-kubectl');
+    t.regex(table, /NAME\s+PROJECT\s+DESTINATION\s+NAMESPACE\s+SYNC\s+HEALTH\s+REVISION\s+AGE/);
+    t.regex(
+      table,
+      new RegExp(
+        `by-kubectl\\s+default\\s+in-process\\s+default\\s+Synced\\s+Healthy\\s+${work.head().slice(0, 7)}`,
+      ),
+    );
+    t.is(configMapValue('default', 'by-kubectl'), 'k');
+    await kubectl('delete', 'application', 'by-kubectl', '--timeout=90s');
+    t.is(configMapValue('default', 'by-kubectl'), undefined);
+  },
+);
+
+test('an Application created through the API may not read a directory of the daemon host', async (t) => {
+  await api().create(APPS, undefined, {
+    apiVersion: 'capstan.dev/v1alpha1',
+    kind: 'Application',
+    metadata: { name: 'host-dir' },
+    spec: { source: { repoURL: '/etc', targetRevision: 'HEAD' } },
+  } as unknown as JsonObject);
+  const app = await eventually(() => {
+    const a = appOf('host-dir');
+    return condition(a, 'Stalled')?.status === 'True' ? a : undefined;
+  }, 90_000);
+  t.is(condition(app, 'Ready')?.reason, 'InvalidSpec');
+  t.regex(condition(app, 'Ready')!.message, /directory of the daemon's host; only the configuration file/);
+  t.is(app.status?.history?.length ?? 0, 0);
 });

@@ -213,8 +213,11 @@ test('a newer commit supersedes a revision stuck waiting for health, and a faile
 test('a revision that never becomes healthy is rolled back, marked failed and not retried', async (t) => {
   const work = repo('rolls', { 'deploy.yaml': deployment('rolls') });
   const good = work.head();
-  await api().create(APPS, undefined, application('rolls', { repo: 'rolls', healthTimeout: '20s' }));
+  // time enough for the first rollout on a busy machine
+  await api().create(APPS, undefined, application('rolls', { repo: 'rolls', healthTimeout: '5m' }));
   await ready('rolls', good);
+  // from now on a revision gets 10 s: the bad one fails, the rollback to pods still running is quick
+  await api().patch(APPS, undefined, 'rolls', 'merge', { spec: { healthTimeout: '10s' } });
   const bad = work.commit({ 'deploy.yaml': deployment('rolls', { failReadiness: true, version: '2' }) });
   work.push();
   const app = await eventually(() => {

@@ -107,7 +107,7 @@ async function scenario(t: ExecutionContext, driver: 'embedded' | 'kube') {
         source: source('app.git', 'app'),
         namespace: 'default',
         syncPolicy: { prune: true, selfHeal: true, autoRollback: true },
-        healthTimeoutMs: 10_000,
+        healthTimeoutMs: 30_000,
         pollIntervalMs: 200,
       },
       {
@@ -250,7 +250,7 @@ async function scenario(t: ExecutionContext, driver: 'embedded' | 'kube') {
       undefined,
       'web',
       'merge',
-      { spec: { healthTimeout: '11s' } },
+      { spec: { healthTimeout: '31s' } },
       { fieldManager: 'test' },
     );
     const generation = appOf('web').metadata.generation;
@@ -372,6 +372,8 @@ async function scenario(t: ExecutionContext, driver: 'embedded' | 'kube') {
   }
 }
 
-test('embedded driver: roll out, roll back a revision that never becomes ready, prune, heal drift', (t) =>
-  scenario(t, 'embedded'));
-test('kube driver over HTTPS: the same', (t) => scenario(t, 'kube'));
+test.serial(
+  'embedded driver: roll out, roll back a revision that never becomes ready, prune, heal drift',
+  (t) => scenario(t, 'embedded'),
+);
+test.serial('kube driver over HTTPS: the same', (t) => scenario(t, 'kube'));

@@ -97,7 +97,7 @@ function statusWith(ns: string, name: string, want: Partial<Status>): Promise<St
   return eventually(() => {
     const s = statusOf(ns, name);
     return Object.entries(want).every(([k, v]) => s[k as keyof Status] === v) && condition(s) ? s : undefined;
-  });
+  }, 60_000);
 }
 
 test('minAvailable 2 over a Deployment of 3: 3 expected, 3 healthy, 2 desired, 1 disruption allowed', async (t) => {
@@ -128,8 +128,8 @@ test('maxUnavailable 50% of a Deployment of 3 rounds up: 3 − 2 = 1 desired, 2 
   t.like(condition(s), { status: 'True', reason: 'SufficientPods' });
 
   // the expected count follows the Deployment's scale, not the pods that exist yet
-  const d = cp.api.get(DEPLOYMENTS, ns, 'api');
-  await cp.api.update(DEPLOYMENTS, ns, 'api', { ...d, spec: { ...(d.spec as JsonObject), replicas: 5 } });
+  // a patch: the controllers write the Deployment's status meanwhile, an update could conflict
+  await cp.api.patch(DEPLOYMENTS, ns, 'api', 'merge', { spec: { replicas: 5 } });
   const scaled = await statusWith(ns, 'api', { expectedPods: 5, currentHealthy: 5 });
   t.like(scaled, { desiredHealthy: 2, disruptionsAllowed: 3 });
 });

@@ -119,6 +119,14 @@ test('CPU burnt by a process pod scales its Deployment out, and back in when it 
 
   await poke(port!, '/stop');
   await eventually(() => (cp.api.get(DEPLOYMENTS, NS, 'burner') as any).spec.replicas === 1, 90_000, 200);
-  const hpa = cp.api.get(HPAS, NS, 'burner') as any;
+  // the controller scales first and writes its status after: read the status once it has
+  const hpa = await eventually(
+    () => {
+      const h = cp.api.get(HPAS, NS, 'burner') as any;
+      return h.status?.desiredReplicas !== 3 ? h : undefined;
+    },
+    30_000,
+    100,
+  );
   t.is(hpa.status.desiredReplicas, 1);
 });

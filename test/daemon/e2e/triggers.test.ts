@@ -223,12 +223,12 @@ test.serial('a forged or replayed webhook is refused and triggers nothing', asyn
 
   const delivery = randomUUID();
   t.is((await webhook(pushEvent(work.head()), { delivery })).status, 202);
-  // answered first, then the source looks
-  const afterFirst = await eventually(() => (refsChecks() > checks ? refsChecks() : 0), 60_000);
+  // answered first, then the source looks (a look asked for during a check adds one after it,
+  // so the count of looks is no measure of the replay: its refusal and the syncs are)
+  await eventually(() => refsChecks() > checks, 60_000);
   const replayed = await webhook(pushEvent(work.head()), { delivery });
   t.is(replayed.status, 409);
   t.is(replayed.body.code, 'WEBHOOK_REPLAYED');
-  t.is(refsChecks(), afterFirst, 'the replay did not');
   // nothing new at the head: no sync either
   t.is(syncs('shop').length, count);
 });

@@ -6,11 +6,13 @@ const layers = {
   merge: ['core'],
   render: ['core', 'merge'],
   git: ['core'],
+  // Git hosting providers' REST APIs: commit statuses, pull requests, comments (issue 12)
+  providers: ['core'],
   diff: ['core', 'merge'],
   controlplane: ['core', 'runtime', 'merge'],
   cluster: ['core', 'controlplane'],
   sync: ['core', 'runtime', 'diff', 'cluster'],
-  daemon: ['core', 'runtime', 'merge', 'render', 'git', 'diff', 'controlplane', 'cluster', 'sync'],
+  daemon: ['core', 'runtime', 'merge', 'render', 'git', 'providers', 'diff', 'controlplane', 'cluster', 'sync'],
   server: ['core', 'daemon'],
   // start-up wiring above the layers: control plane, daemon, server
   boot: ['core', 'controlplane', 'daemon', 'server'],

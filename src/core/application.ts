@@ -251,3 +251,87 @@ export interface AppProject {
   metadata: ObjectMeta & { name: string };
   spec: AppProjectSpec;
 }
+
+/** The Git hosting providers whose APIs Capstan writes to (pull requests, comments, statuses). */
+export const GIT_API_PROVIDERS = ['github', 'gitlab', 'gitea', 'bitbucket'] as const;
+export type GitApiProviderName = (typeof GIT_API_PROVIDERS)[number];
+
+/**
+ * When promotions into a stage may happen, as Argo CD's sync windows: a window is open
+ * from each time its cron `schedule` fires for `duration`. Any open `deny` window closes
+ * the stage; when the stage has `allow` windows, one of them must be open.
+ */
+export interface PromotionWindow {
+  kind: 'allow' | 'deny';
+  /** five cron fields, minute first: `0 9 * * 1-5` is 09:00 on weekdays */
+  schedule: string;
+  /** how long the window stays open after each firing, a duration (`8h`) */
+  duration: string;
+  /** the IANA time zone of the schedule (default UTC) */
+  timeZone?: string;
+}
+
+/** One environment of a promotion pipeline: an Application, which renders one overlay. */
+export interface PromotionStage {
+  /** what `capstan promote --from/--to` call it: `staging` */
+  name: string;
+  /** the Application that runs this environment */
+  application: string;
+  /** how long this stage must have been Healthy at its commit before it is promoted from (default 0) */
+  soakTime?: string;
+  /** when promotions into this stage may happen (default: always) */
+  windows?: PromotionWindow[];
+  /** open (or update) the promotion into this stage from the one before by itself */
+  autoPromote?: boolean;
+}
+
+/** Where promotion pull requests open, and the Secret holding the API token. */
+export interface PromotionProvider {
+  name: GitApiProviderName;
+  /** the API's base URL: https://api.github.com, https://gitlab.com/api/v4, … */
+  apiUrl: string;
+  /** `owner/name`, or GitLab's project path */
+  repository: string;
+  /** a Secret in `capstan-system` and the key of its token (default `token`) */
+  tokenSecretRef: { name: string; key?: string };
+}
+
+export interface PromotionSpec {
+  /** the environments in order: each is promoted from the one before */
+  stages: PromotionStage[];
+  /** `pr` (default): push a branch and open a pull request; `direct`: commit on the target's branch */
+  mode?: 'pr' | 'direct';
+  /** besides images: the `replicas:` counts, and the literals of these configMapGenerators */
+  include?: { replicas?: boolean; configMapLiterals?: string[] };
+  /** needed for `mode: pr` */
+  provider?: PromotionProvider;
+}
+
+/** One promotion Capstan made (or found nothing to make). */
+export interface PromotionRecord {
+  from: string;
+  to: string;
+  /** the source stage's commit that was promoted */
+  revision: string;
+  /** the changes, one line each: `image ghcr.io/acme/shop: 1.4.0 → 1.5.0` */
+  changes: string[];
+  /** the commit pushed, and the branch it went to */
+  commit?: string;
+  branch?: string;
+  pullRequest?: { number: number; url: string };
+  at: string;
+}
+
+export interface PromotionStatus {
+  /** the newest last, at most 10 */
+  promotions?: PromotionRecord[];
+  conditions?: Condition[];
+}
+
+export interface Promotion {
+  apiVersion: typeof CAPSTAN_API_VERSION;
+  kind: 'Promotion';
+  metadata: ObjectMeta & { name: string };
+  spec: PromotionSpec;
+  status?: PromotionStatus;
+}

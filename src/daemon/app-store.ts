@@ -13,10 +13,11 @@ import {
   type AppProject,
   type JsonObject,
 } from '../core/index.js';
-import { APPLICATION_CRD, APPPROJECT_CRD } from './crds.js';
+import { APPLICATION_CRD, APPPROJECT_CRD, PROMOTION_CRD } from './crds.js';
 
 const APPLICATIONS: Gvr = { group: 'capstan.dev', version: 'v1alpha1', resource: 'applications' };
 const PROJECTS: Gvr = { group: 'capstan.dev', version: 'v1alpha1', resource: 'appprojects' };
+export const PROMOTIONS: Gvr = { group: 'capstan.dev', version: 'v1alpha1', resource: 'promotions' };
 const CRDS: Gvr = { group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions' };
 
 const isNotFound = (e: unknown) => e instanceof ApiError && e.reason === 'NotFound';
@@ -24,9 +25,9 @@ const isNotFound = (e: unknown) => e instanceof ApiError && e.reason === 'NotFou
 export class AppStore {
   constructor(private readonly api: Api) {}
 
-  /** Creates or updates the two CRDs and waits until both kinds are served. */
+  /** Creates or updates Capstan's CRDs and waits until their kinds are served. */
   async installCrds(): Promise<void> {
-    for (const crd of [APPLICATION_CRD, APPPROJECT_CRD]) {
+    for (const crd of [APPLICATION_CRD, APPPROJECT_CRD, PROMOTION_CRD]) {
       await this.api.patch(
         CRDS,
         undefined,
@@ -39,11 +40,11 @@ export class AppStore {
         },
       );
     }
-    for (let i = 0; !(this.api.lookup(APPLICATIONS) && this.api.lookup(PROJECTS)); i++) {
+    for (let i = 0; ![APPLICATIONS, PROJECTS, PROMOTIONS].every((gvr) => this.api.lookup(gvr)); i++) {
       if (i >= 400)
         throw new CapstanError(
           'APP_CRD_NOT_SERVED',
-          'the Application and AppProject kinds were not served in 20 s',
+          'the Application, AppProject and Promotion kinds were not served in 20 s',
         );
       await sleep(50);
     }

@@ -1,6 +1,6 @@
 /**
- * The CustomResourceDefinitions of Capstan's own kinds, `capstan.dev/v1alpha1` Application
- * and AppProject, as the daemon installs them in its embedded control plane and as
+ * The CustomResourceDefinitions of Capstan's own kinds, `capstan.dev/v1alpha1` Application,
+ * AppProject and Promotion, as the daemon installs them in its embedded control plane and as
  * manifests/crds/ publishes them (`npm run crds` writes those files from these values).
  *
  * The schemas are built with `objectOf<T>()`, whose properties must name every field of the
@@ -25,6 +25,14 @@ import {
   type JsonObject,
   type OperationState,
   type ProjectDestination,
+  type Promotion,
+  type PromotionProvider,
+  type PromotionRecord,
+  type PromotionSpec,
+  type PromotionStage,
+  type PromotionStatus,
+  type PromotionWindow,
+  GIT_API_PROVIDERS,
   type ResourceStatus,
   type RetryPolicy,
   type SyncPolicy,
@@ -303,11 +311,96 @@ export const APPPROJECT_CRD: CrdObject = crd(
   objectOf<AppProject>({ ...typeMeta, spec: appProjectSpecSchema }, ['spec']),
 );
 
+const promotionWindowSchema = objectOf<PromotionWindow>(
+  {
+    kind: oneOf(['allow', 'deny']),
+    schedule: string({ minLength: 1 }),
+    duration: duration(),
+    timeZone: string(),
+  },
+  ['kind', 'schedule', 'duration'],
+);
+
+const promotionStageSchema = objectOf<PromotionStage>(
+  {
+    name: string({ minLength: 1 }),
+    application: string({ minLength: 1 }),
+    soakTime: duration(),
+    windows: arrayOf(promotionWindowSchema),
+    autoPromote: boolean(),
+  },
+  ['name', 'application'],
+);
+
+const promotionSpecSchema = objectOf<PromotionSpec>(
+  {
+    stages: { ...arrayOf(promotionStageSchema), minItems: 2 },
+    mode: string({ enum: ['pr', 'direct'], default: 'pr' }),
+    include: objectOf<NonNullable<PromotionSpec['include']>>({
+      replicas: boolean(),
+      configMapLiterals: stringList(),
+    }),
+    provider: objectOf<PromotionProvider>(
+      {
+        name: oneOf([...GIT_API_PROVIDERS]),
+        apiUrl: string({ minLength: 1 }),
+        repository: string({ minLength: 1 }),
+        tokenSecretRef: objectOf<PromotionProvider['tokenSecretRef']>(
+          { name: string({ minLength: 1 }), key: string() },
+          ['name'],
+        ),
+      },
+      ['name', 'apiUrl', 'repository', 'tokenSecretRef'],
+    ),
+  },
+  ['stages'],
+);
+
+const promotionRecordSchema = objectOf<PromotionRecord>(
+  {
+    from: string(),
+    to: string(),
+    revision: string(),
+    changes: stringList(),
+    commit: string(),
+    branch: string(),
+    pullRequest: objectOf<NonNullable<PromotionRecord['pullRequest']>>({ number: integer(), url: string() }, [
+      'number',
+      'url',
+    ]),
+    at: time(),
+  },
+  ['from', 'to', 'revision', 'changes', 'at'],
+);
+
+const promotionStatusSchema = objectOf<PromotionStatus>({
+  promotions: arrayOf(promotionRecordSchema),
+  conditions: conditionsSchema,
+});
+
+/** `kubectl get promotions`: NAME, STAGES (the first and last), AGE. */
+export const PROMOTION_CRD: CrdObject = crd(
+  {
+    plural: 'promotions',
+    singular: 'promotion',
+    kind: 'Promotion',
+    listKind: 'PromotionList',
+    shortNames: ['promo'],
+    categories: ['capstan'],
+  },
+  objectOf<Promotion>({ ...typeMeta, spec: promotionSpecSchema, status: promotionStatusSchema }, ['spec']),
+  [
+    column('Mode', '.spec.mode', 'pr: a pull request per promotion; direct: a commit on the target branch'),
+    column('Age', '.metadata.creationTimestamp', undefined, 'date'),
+  ],
+);
+
 /** The published manifests: file name under manifests/crds/ and its text. */
 export function crdManifests(): { file: string; text: string }[] {
   const header = '# Generated from src/daemon/crds.ts by `npm run crds`: edit that file, not this one.\n';
   return [
     { file: 'application.yaml', text: header + stringifyYaml(APPLICATION_CRD) },
     { file: 'appproject.yaml', text: header + stringifyYaml(APPPROJECT_CRD) },
+    { file: 'promotion.yaml', text: header + stringifyYaml(PROMOTION_CRD) },
   ];
 }

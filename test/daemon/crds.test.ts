@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { APPLICATION_CRD, APPPROJECT_CRD, crdManifests } from '../../src/daemon/crds.js';
+import { APPLICATION_CRD, APPPROJECT_CRD, crdManifests, PROMOTION_CRD } from '../../src/daemon/crds.js';
 import { parseYamlDocument, type JsonObject } from '../../src/core/index.js';
 import {
   eventually,
@@ -24,6 +24,7 @@ const hasKubectl = fs.existsSync(KUBECTL);
 const APPS = '/apis/capstan.dev/v1alpha1/applications';
 const CRDS = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
 const PROJECTS = '/apis/capstan.dev/v1alpha1/appprojects';
+const PROMOTIONS = '/apis/capstan.dev/v1alpha1/promotions';
 
 let env: TestControlPlane;
 
@@ -64,22 +65,23 @@ const application = (name: string, spec: JsonObject): JsonObject => ({
   spec,
 });
 
-/** Creates both CRDs once and waits until the API server serves their kinds. */
+/** Creates the CRDs once and waits until the API server serves their kinds. */
 let installed: Promise<void> | undefined;
 function installCrds(): Promise<void> {
   installed ??= (async () => {
     // raw JSON: the client library's typed model would drop `default` and `x-kubernetes-*`
-    for (const crd of [APPLICATION_CRD, APPPROJECT_CRD]) {
+    for (const crd of [APPLICATION_CRD, APPPROJECT_CRD, PROMOTION_CRD]) {
       const res = await call('POST', CRDS, crd);
       if (res.status !== 201) throw new Error(`creating a CRD: ${JSON.stringify(res.body)}`);
     }
-    for (const name of ['applications.capstan.dev', 'appprojects.capstan.dev'])
+    for (const name of ['applications.capstan.dev', 'appprojects.capstan.dev', 'promotions.capstan.dev'])
       await eventually(async () => {
         const crd = (await call('GET', `${CRDS}/${name}`)).body;
         return crd.status?.conditions?.some((c: any) => c.type === 'Established' && c.status === 'True');
       });
     await eventually(async () => (await call('GET', APPS)).status === 200);
     await eventually(async () => (await call('GET', PROJECTS)).status === 200);
+    await eventually(async () => (await call('GET', PROMOTIONS)).status === 200);
   })();
   return installed;
 }
@@ -90,15 +92,21 @@ test('manifests/crds/ holds exactly the CRDs in src/daemon/crds.ts (`npm run crd
     const published = fs.readFileSync(at, 'utf8');
     t.deepEqual(
       parseYamlDocument(published, file),
-      file === 'application.yaml' ? APPLICATION_CRD : APPPROJECT_CRD,
+      (
+        {
+          'application.yaml': APPLICATION_CRD,
+          'appproject.yaml': APPPROJECT_CRD,
+          'promotion.yaml': PROMOTION_CRD,
+        } as const
+      )[file],
       `${file} differs from src/daemon/crds.ts: run npm run crds`,
     );
     t.is(published, text, `${file} is not as npm run crds writes it`);
   }
 });
 
-test('both kinds are cluster-scoped, with short names, the capstan category and a status subresource', (t) => {
-  for (const crd of [APPLICATION_CRD, APPPROJECT_CRD]) {
+test('every kind is cluster-scoped, with short names, the capstan category and a status subresource', (t) => {
+  for (const crd of [APPLICATION_CRD, APPPROJECT_CRD, PROMOTION_CRD]) {
     const spec = crd.spec as any;
     t.is(spec.group, 'capstan.dev');
     t.is(spec.scope, 'Cluster');
@@ -107,6 +115,7 @@ test('both kinds are cluster-scoped, with short names, the capstan category and 
   }
   t.deepEqual((APPLICATION_CRD.spec as any).names.shortNames, ['app', 'apps']);
   t.deepEqual((APPPROJECT_CRD.spec as any).names.shortNames, ['appproj', 'appprojs']);
+  t.deepEqual((PROMOTION_CRD.spec as any).names.shortNames, ['promo']);
 });
 
 test.serial(
@@ -165,6 +174,50 @@ test.serial('an AppProject is served, cluster-scoped', async (t) => {
   t.is(created.body.metadata.namespace, undefined);
   t.deepEqual(created.body.spec.clusterResourceWhitelist, [{ group: '', kind: 'Namespace' }]);
 });
+
+test.serial(
+  'a Promotion is served with mode pr by default; one stage or a bad window is refused',
+  async (t) => {
+    await installCrds();
+    const promotion = (name: string, spec: JsonObject): JsonObject => ({
+      apiVersion: 'capstan.dev/v1alpha1',
+      kind: 'Promotion',
+      metadata: { name },
+      spec,
+    });
+    const stages = [
+      { name: 'staging', application: 'shop-staging', soakTime: '10m' },
+      {
+        name: 'prod',
+        application: 'shop-prod',
+        windows: [{ kind: 'deny', schedule: '0 0 * * 6', duration: '48h' }],
+      },
+    ];
+    const created = await call('POST', PROMOTIONS, promotion('shop', { stages }));
+    t.is(created.status, 201, JSON.stringify(created.body));
+    t.is(created.body.spec.mode, 'pr');
+    t.is(created.body.spec.stages[1].windows[0].duration, '48h');
+    assertInvalid(
+      t,
+      await call('POST', PROMOTIONS, promotion('one', { stages: [stages[0]] })),
+      'spec.stages',
+    );
+    assertInvalid(
+      t,
+      await call(
+        'POST',
+        PROMOTIONS,
+        promotion('bad-window', {
+          stages: [
+            stages[0],
+            { ...stages[1], windows: [{ kind: 'maybe', schedule: '* * * * *', duration: '1h' }] },
+          ],
+        }),
+      ),
+      'spec.stages[1].windows[0].kind',
+    );
+  },
+);
 
 /** A 422 Invalid whose causes name `field`. */
 function assertInvalid(t: any, res: { status: number; body: any }, field: string) {

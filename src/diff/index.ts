@@ -12,6 +12,7 @@ export { normalize, LAST_APPLIED_ANNOTATION, type NormalizeOptions } from './nor
 export { validateIgnoreDifferences, type IgnoreDifference } from './ignore.js';
 export { maskSecretValues } from './mask.js';
 export { unifiedDiff, type UnifiedDiffOptions } from './unified.js';
+export { renderedDiff, type RenderedObjectDiff } from './rendered.js';
 export { jsonPatch } from './json-patch.js';
 export { diffLines, hunks, type Edit, type Hunk } from './line-diff.js';
 export {

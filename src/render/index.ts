@@ -56,3 +56,14 @@ export function render(dir: string, options: RenderOptions = {}): RenderResult {
 
 export { kustomize } from './kustomize/build.js';
 export { DEFAULT_RENDER_LIMITS, type RenderLimits } from './limits.js';
+export {
+  promotionChanges,
+  describeChange,
+  type ImageSetting,
+  type PromotionChange,
+  type PromotionChanges,
+  type PromotionChangesOptions,
+  type PromotionInclude,
+} from './promotion-changes.js';
+export { editKustomization } from './kustomization-edit.js';
+export type { PromoteErrorCode } from './promotion/errors.js';

@@ -28,14 +28,9 @@ export interface KustomizeOptions extends Partial<RenderLimits> {
   inputs?: InputRecorder;
 }
 
-/** Label value `buildMetadata: [managedByLabel]` sets; the kustomize that kubectl embeds says this. */
-const MANAGED_BY = 'kustomize-(devel)';
-
-/** Builds the kustomization in `dir` and returns the objects in output order. */
-export function kustomize(dir: string, options: KustomizeOptions = {}): KubeObject[] {
-  const { dir: realDir, repoRoot } = resolveSource(dir, options.repoRoot, options.displayRoot);
-  options.inputs?.begin(repoRoot);
-  const ctx: BuildContext = {
+/** What every loader of one build shares; `repoRoot` is a real path (see resolveSource). */
+export function newBuildContext(repoRoot: string, options: KustomizeOptions): BuildContext {
+  return {
     repoRoot,
     displayRoot: options.displayRoot ? path.resolve(options.displayRoot) : repoRoot,
     bytesRead: 0,
@@ -44,6 +39,16 @@ export function kustomize(dir: string, options: KustomizeOptions = {}): KubeObje
     budget: new RenderBudget(options),
     inputs: options.inputs,
   };
+}
+
+/** Label value `buildMetadata: [managedByLabel]` sets; the kustomize that kubectl embeds says this. */
+const MANAGED_BY = 'kustomize-(devel)';
+
+/** Builds the kustomization in `dir` and returns the objects in output order. */
+export function kustomize(dir: string, options: KustomizeOptions = {}): KubeObject[] {
+  const { dir: realDir, repoRoot } = resolveSource(dir, options.repoRoot, options.displayRoot);
+  options.inputs?.begin(repoRoot);
+  const ctx = newBuildContext(repoRoot, options);
   const topLoader = new RootedLoader(realDir, ctx);
   const top = loadTarget(topLoader, []);
   ctx.trackOrigins = (top.k.buildMetadata ?? []).some(

@@ -90,7 +90,8 @@ function accumulateInto(t: Target, acc: Accumulator): Accumulator {
   return acc;
 }
 
-function loadChild(t: Target, realDir: string, entry: string): Target {
+/** Loads the base or component `entry` of `t` (at `realDir`), refusing a cycle. */
+export function loadChild(t: Target, realDir: string, entry: string): Target {
   // kustomize refuses a base that contains any directory being built: `..` is a cycle
   if (t.stack.some((visited) => !relativeTo(realDir, visited).startsWith('..'))) {
     throw new CapstanError(

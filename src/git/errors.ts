@@ -24,6 +24,12 @@ import { CapstanError } from '../core/index.js';
  * | `GIT_INVALID_OPTION` | a bad option (poll interval, cache size, depth) |
  * | `GIT_LIMIT_EXCEEDED` | a fetch, one file, a commit's total size or file count is over its limit (`git.max*`) |
  * | `GIT_PACK_INVALID` | the server sent a truncated or corrupt pack (bad header, data or checksum, or deltas that do not resolve within it) |
+ * | `GIT_PUSH_REJECTED` | the branch moved since it was read (not a fast-forward, or not at the expected commit): read it again and retry |
+ * | `GIT_PUSH_DENIED` | the server refused the update (a protected branch, a hook, missing objects); its reason is in the message |
+ * | `GIT_PUSH_FAILED` | any other failure pushing (the server could not store the pack, or gave no report) |
+ * | `GIT_CHANGE_INVALID` | a write-back change names a bad path (absolute, `..`, `.git`), a path twice, or a file where a directory is |
+ * | `GIT_NO_CHANGES` | a write-back or revert would leave the tree as it is: nothing to commit |
+ * | `GIT_REVERT_CONFLICT` | a file to revert was changed again by a later commit: revert by hand |
  */
 export type GitErrorCode =
   | 'GIT_URL_INVALID'
@@ -42,7 +48,13 @@ export type GitErrorCode =
   | 'GIT_LOCAL_NOT_FOUND'
   | 'GIT_INVALID_OPTION'
   | 'GIT_LIMIT_EXCEEDED'
-  | 'GIT_PACK_INVALID';
+  | 'GIT_PACK_INVALID'
+  | 'GIT_PUSH_REJECTED'
+  | 'GIT_PUSH_DENIED'
+  | 'GIT_PUSH_FAILED'
+  | 'GIT_CHANGE_INVALID'
+  | 'GIT_NO_CHANGES'
+  | 'GIT_REVERT_CONFLICT';
 
 const TRANSIENT = new Set<GitErrorCode>(['GIT_UNREACHABLE', 'GIT_SERVER_ERROR']);
 

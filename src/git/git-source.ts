@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { HttpClient } from 'isomorphic-git';
 import { gitError } from './errors.js';
-import { authorizationHeader, loadCredentials, secretsOf, type CredentialSource } from './credentials.js';
+import {
+  authorizationHeader,
+  loadCredentials,
+  secretsOf,
+  type CredentialSource,
+  type GitCredentials,
+} from './credentials.js';
 import { createHttpClient, DEFAULT_HTTP_TIMEOUT_MS } from './http.js';
 import { resolveGitLimits, type GitLimits } from './limits.js';
 import { withLock } from './lock.js';
@@ -12,6 +18,7 @@ import { resolveRevision, type ResolvedRevision } from './revision.js';
 import type { SnapshotLease, SnapshotStore } from './snapshots.js';
 import { writeCommitTree } from './tree-writer.js';
 import { parseRemoteUrl, type RemoteUrl } from './url.js';
+import type { WriteTarget } from './write-back.js';
 
 export interface GitSourceOptions {
   /** An http(s) repository URL. SSH URLs are refused with GIT_SSH_UNSUPPORTED. */
@@ -185,13 +192,55 @@ export class GitSource {
     return { refs, auth };
   }
 
-  /** Reads the credentials afresh (a rotated Secret applies at once) and builds the auth header. */
-  async #auth(): Promise<RemoteAuth> {
+  /**
+   * Where write-backs to this repository go (`commitFiles`, `revertCommits`): this source's
+   * mirror and remote, with credentials read afresh. Its `ensureCommits` fetches history the
+   * shallow mirror lacks (the parent of a commit to revert).
+   */
+  async writeTarget(): Promise<WriteTarget> {
+    return {
+      gitdir: this.#repo.gitdir,
+      url: this.#remote.url,
+      display: this.display,
+      credentials: await this.#credentials(),
+      http: this.#http,
+      ensureCommits: (oids) => this.#ensureCommits(oids),
+    };
+  }
+
+  /** Fetches each commit not in the mirror, deepening the tracked branch first (see `findCommit`). */
+  async #ensureCommits(oids: string[]): Promise<void> {
+    const { refs, auth } = await this.#listRefs();
+    const resolved = resolveRevision(this.revision, refs, this.display);
+    const tracked = 'ref' in resolved && resolved.ref?.startsWith('refs/heads/') ? resolved.ref : undefined;
+    const repo = this.#repo;
+    await withLock(repo.gitdir, async () => {
+      await repo.open(this.#depth);
+      for (const oid of oids) {
+        if (await repo.hasCommit(oid)) continue;
+        if (!(await repo.findCommit(oid, tracked ?? refs.head ?? defaultHead(refs), this.#depth, auth))) {
+          throw gitError('GIT_REVISION_NOT_FOUND', `commit ${oid} is not in any branch of ${this.display}`, {
+            url: this.display,
+            revision: oid,
+          });
+        }
+      }
+    });
+  }
+
+  /** Reads the credentials afresh (a rotated Secret applies at once). */
+  async #credentials(): Promise<GitCredentials | undefined> {
     const { credentials: source, env } = this.#opts;
     let credentials = source ? await loadCredentials(source, env) : undefined;
     if (!credentials && this.#remote.username !== undefined) {
       credentials = { kind: 'basic', username: this.#remote.username, password: this.#remote.password ?? '' };
     }
+    return credentials;
+  }
+
+  /** Builds the auth header from the credentials, read afresh. */
+  async #auth(): Promise<RemoteAuth> {
+    const credentials = await this.#credentials();
     const headers: Record<string, string> = credentials
       ? { Authorization: authorizationHeader(credentials) }
       : {};

@@ -22,3 +22,14 @@ export { realTimers, type Timers } from './timers.js';
 export { gitError, isTransientGitError, type GitErrorCode } from './errors.js';
 export { createHttpClient, DEFAULT_HTTP_TIMEOUT_MS } from './http.js';
 export { DEFAULT_GIT_LIMITS, resolveGitLimits, type GitLimits } from './limits.js';
+export {
+  commitFiles,
+  type CommitFilesOptions,
+  type CommitOptions,
+  type FileChange,
+  type GitIdentity,
+  type PushOptions,
+  type WriteResult,
+  type WriteTarget,
+} from './write-back.js';
+export { ZERO_OID } from './receive-pack.js';

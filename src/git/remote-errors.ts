@@ -11,6 +11,8 @@ export interface RemoteContext {
   withCredentials: boolean;
   /** Secrets to strip from any text that came from the server or the library. */
   secrets: readonly string[];
+  /** What was being done (default fetch): a push denied needs write access, and fails as GIT_PUSH_FAILED. */
+  operation?: 'fetch' | 'push';
 }
 
 const NETWORK_CODES = new Set([
@@ -40,6 +42,7 @@ export function toRemoteError(err: unknown, ctx: RemoteContext): CapstanError {
     data?: { statusCode?: number; statusMessage?: string };
   };
   const where = ctx.display;
+  const push = ctx.operation === 'push';
   if (e?.code === 'HttpError' && typeof e.data?.statusCode === 'number') {
     const status = e.data.statusCode;
     if (status === 401) {
@@ -58,7 +61,7 @@ export function toRemoteError(err: unknown, ctx: RemoteContext): CapstanError {
     if (status === 403) {
       return gitError(
         'GIT_ACCESS_DENIED',
-        `the Git server denied access to ${where} (HTTP 403): the credentials lack read access to this repository`,
+        `the Git server denied access to ${where} (HTTP 403): the credentials lack ${push ? 'write' : 'read'} access to this repository`,
         { url: where, status },
       );
     }
@@ -78,10 +81,14 @@ export function toRemoteError(err: unknown, ctx: RemoteContext): CapstanError {
         },
       );
     }
-    return gitError('GIT_FETCH_FAILED', `the Git server at ${where} answered HTTP ${status}`, {
-      url: where,
-      status,
-    });
+    return gitError(
+      push ? 'GIT_PUSH_FAILED' : 'GIT_FETCH_FAILED',
+      `the Git server at ${where} answered HTTP ${status}`,
+      {
+        url: where,
+        status,
+      },
+    );
   }
   if (e?.code === 'SmartHttpError') {
     return gitError(
@@ -103,8 +110,12 @@ export function toRemoteError(err: unknown, ctx: RemoteContext): CapstanError {
       e?.code ? err : undefined,
     );
   }
-  return gitError('GIT_FETCH_FAILED', `fetching ${where} failed: ${message}`, {
-    url: where,
-    reason: e?.code,
-  });
+  return gitError(
+    push ? 'GIT_PUSH_FAILED' : 'GIT_FETCH_FAILED',
+    `${push ? 'pushing to' : 'fetching'} ${where} failed: ${message}`,
+    {
+      url: where,
+      reason: e?.code,
+    },
+  );
 }

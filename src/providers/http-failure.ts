@@ -70,14 +70,24 @@ function detailOf(...candidates: unknown[]): string | undefined {
 export function describeFailure(error: unknown): CallFailure {
   const e = asObject(error);
   if (!e) return { kind: 'other' };
-  // @octokit/request-error: status on the error, headers on its response.
+  // fetch fails with TypeError('fetch failed') and the socket error as cause; Octokit wraps
+  // that once more in a RequestError with status 500 and no response, so look at causes first.
+  for (let c: Loose = e, depth = 0; c && depth < 4; c = asObject(c.cause), depth++) {
+    if (typeof c.code === 'string' && NETWORK_CODES.has(c.code)) return { kind: 'network', code: c.code };
+  }
+  for (let c: Loose = e, depth = 0; c && depth < 4; c = asObject(c.cause), depth++) {
+    if (c instanceof TypeError && c.message === 'fetch failed')
+      return { kind: 'network', code: 'FETCH_FAILED' };
+  }
+  // @octokit/request-error: status on the error, headers on its response; gitea-js throws
+  // the fetch Response itself, its parsed body as `error`.
   if (typeof e.status === 'number' && e.status >= 400) {
     const response = asObject(e.response);
     const headers = (response?.headers ?? e.headers ?? {}) as HeaderBag;
-    return { kind: 'http', status: e.status, headers, detail: detailOf(response?.data) };
+    return { kind: 'http', status: e.status, headers, detail: detailOf(response?.data, e.error) };
   }
-  // A Response thrown as is (gitea-js), or carried as `response` / `cause.response` (gitbeaker).
-  for (const candidate of [e, e.response, asObject(e.cause)?.response]) {
+  // A Response carried as `response` or `cause.response` (gitbeaker).
+  for (const candidate of [e.response, asObject(e.cause)?.response]) {
     const response = responseOf(candidate);
     if (response && response.status >= 400) {
       return {
@@ -88,11 +98,5 @@ export function describeFailure(error: unknown): CallFailure {
       };
     }
   }
-  // fetch: TypeError('fetch failed') with the socket error as cause (maybe nested once more).
-  for (let c: Loose = e, depth = 0; c && depth < 4; c = asObject(c.cause), depth++) {
-    if (typeof c.code === 'string' && NETWORK_CODES.has(c.code)) return { kind: 'network', code: c.code };
-  }
-  if (e instanceof TypeError && e.message === 'fetch failed')
-    return { kind: 'network', code: 'FETCH_FAILED' };
   return { kind: 'other' };
 }

@@ -33,3 +33,4 @@ export {
   type WriteTarget,
 } from './write-back.js';
 export { ZERO_OID } from './receive-pack.js';
+export { revertCommits, revertMessage, type RevertOptions, type RevertResult } from './revert.js';

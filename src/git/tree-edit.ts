@@ -79,7 +79,7 @@ async function editDir(
     }
     const mode = edit.mode || (existing?.mode === '100755' ? existing.mode : '100644');
     if (existing?.oid === edit.oid && existing.mode === mode) continue;
-    entries.set(name, { mode, path: name, oid: edit.oid, type: 'blob' });
+    entries.set(name, { mode, path: name, oid: edit.oid, type: mode === '160000' ? 'commit' : 'blob' });
     changed = true;
   }
   if (!changed) return oid;

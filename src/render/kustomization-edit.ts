@@ -39,6 +39,7 @@ export function editKustomization(
   file = 'kustomization.yaml',
 ): string {
   if (changes.length === 0) return text;
+  refuseRepeats(changes, file);
   const doc = singleDocument(text, file);
   const k = parseKustomization(text, file);
   if (changes.some((c) => c.kind === 'image')) {
@@ -63,6 +64,18 @@ export function editKustomization(
   }
   for (const [generator, pairs] of literals) editLiterals(editor, generator, pairs);
   return editor.result();
+}
+
+/** Two changes of one value would be spliced into the same bytes twice. */
+function refuseRepeats(changes: readonly PromotionChange[], file: string): void {
+  const seen = new Set<string>();
+  for (const c of changes) {
+    const id = c.kind === 'configMapLiteral' ? `literal ${c.key} of ${c.generator}` : `${c.kind} ${c.name}`;
+    if (seen.has(id)) {
+      throw promoteError('PROMOTE_INVALID_ARGUMENT', file, `two changes of ${id}; give one change per value`);
+    }
+    seen.add(id);
+  }
 }
 
 function singleDocument(text: string, file: string): Document.Parsed {
@@ -101,6 +114,7 @@ function entriesNamed(
     for (const item of seq.items) {
       const node = editor.resolve(item);
       if (!isMap(node) || String(node.get('name')) !== name) continue;
+      requirePlainNode(seq, editor.file, `${list}:`);
       requirePlainNode(item, editor.file, `the ${list}: entry ${name}`);
       found.push({ seq, entry: node });
     }

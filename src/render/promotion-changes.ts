@@ -73,8 +73,10 @@ export function promotionChanges(
   const inherited = inheritedSettings(target);
   const targetSettings = applyOwn(inherited, target.k, target.file);
   const changes: PromotionChange[] = [
-    ...imageChanges(sourceSettings, targetSettings, inherited, target),
-    ...(options.include?.replicas ? replicaChanges(sourceSettings, targetSettings, target.file) : []),
+    ...imageChanges(sourceSettings, targetSettings, inherited, source.file, target),
+    ...(options.include?.replicas
+      ? replicaChanges(sourceSettings, targetSettings, source.file, target.file)
+      : []),
     ...literalChanges(
       sourceSettings,
       targetSettings,
@@ -149,12 +151,15 @@ function imageChanges(
   source: OverlaySettings,
   target: OverlaySettings,
   inherited: OverlaySettings,
+  sourceFile: string,
   t: Target,
 ): PromotionChange[] {
   const changes: PromotionChange[] = [];
   const rules: Image[] = [...(t.k.images ?? [])];
+  /** entry name → the image key whose change edits it */
+  const edited = new Map<string, string>();
   for (const [key, values] of source.images) {
-    const to = single(values, `image ${key}`, t.file, showSetting);
+    const to = single(values, `image ${key}`, sourceFile, showSetting);
     if (to === undefined || Object.keys(to).length === 0) continue;
     const from = single(target.images.get(key), `image ${key}`, t.file, showSetting) ?? {};
     if (sameSetting(from, to)) continue;
@@ -177,7 +182,20 @@ function imageChanges(
         `images: has ${at.length} entries named ${name}; keep one`,
       );
     }
-    const entry = entryAfterChange(at.length ? settingOfRule(rules[at[0]!]!) : undefined, from, to);
+    const current = at.length ? settingOfRule(rules[at[0]!]!) : undefined;
+    const entry = entryAfterChange(current, from, to);
+    const earlier = edited.get(name);
+    if (earlier !== undefined) {
+      // images first named `shop` and `ghcr.io/acme/shop` both reach the entry
+      // ghcr.io/acme/shop once a base renames the first: one edit must serve both
+      if (sameSetting(entry, current!)) continue;
+      throw promoteError(
+        'PROMOTE_AMBIGUOUS',
+        t.file,
+        `images ${earlier} and ${key} both take their setting from the images: entry ${name}, and the source runs them differently`,
+      );
+    }
+    edited.set(name, key);
     if (at.length) rules[at[0]!] = { name, ...entry };
     else rules.push({ name, ...entry });
     changes.push({ kind: 'image', name, from, to });
@@ -203,10 +221,15 @@ function imageChanges(
   return changes;
 }
 
-function replicaChanges(source: OverlaySettings, target: OverlaySettings, file: string): PromotionChange[] {
+function replicaChanges(
+  source: OverlaySettings,
+  target: OverlaySettings,
+  sourceFile: string,
+  file: string,
+): PromotionChange[] {
   const changes: PromotionChange[] = [];
   for (const [name, values] of source.replicas) {
-    const to = single(values, `replicas of ${name}`, file, String)!;
+    const to = single(values, `replicas of ${name}`, sourceFile, String)!;
     const from = single(target.replicas.get(name), `replicas of ${name}`, file, String);
     if (from !== to) changes.push({ kind: 'replicas', name, from, to });
   }

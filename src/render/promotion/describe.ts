@@ -8,8 +8,12 @@ import type { ImageSetting, PromotionChange } from './types.js';
  */
 export function describeChange(change: PromotionChange): string {
   switch (change.kind) {
-    case 'image':
-      return `image ${change.name}: ${imageText(change.from)} → ${imageText(change.to)}`;
+    case 'image': {
+      // a name both sides give (a base's newName) says nothing: show what changes
+      const sameName = change.from.newName === change.to.newName;
+      const show = (s: ImageSetting) => imageText(sameName ? { ...s, newName: undefined } : s);
+      return `image ${change.name}: ${show(change.from)} → ${show(change.to)}`;
+    }
     case 'replicas':
       return `replicas ${change.name}: ${change.from ?? '(manifest)'} → ${change.to}`;
     case 'configMapLiteral':

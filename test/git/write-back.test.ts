@@ -272,3 +272,34 @@ test('refuses bad paths, changes that change nothing, a parent not fetched, a ba
   t.is(branch.code, 'GIT_INVALID_OPTION');
   t.is(f.remote(['for-each-ref', '--format=%(refname)']), 'refs/heads/main');
 });
+
+test('pushes without credentials, denied (403) or failing (5xx) map to their codes; then the push goes through', async (t) => {
+  const f = await writeFixture(t, baseFiles());
+  const { commit: parent, target } = await f.synced();
+  const args = {
+    ...target,
+    parent,
+    changes: [{ path: 'README.md', content: '# pushed\n' }],
+    message: 'pushed',
+    author: AUTHOR,
+    branch: 'capstan/z',
+  };
+  const e = await t.throwsAsync(commitFiles({ ...args, credentials: undefined }), {
+    instanceOf: CapstanError,
+  });
+  t.is(e.code, 'GIT_AUTH_FAILED');
+  t.regex(e.message, /requires credentials .* none are configured/);
+  f.server.forceStatus = 403;
+  const denied = await t.throwsAsync(commitFiles(args), { instanceOf: CapstanError });
+  t.is(denied.code, 'GIT_ACCESS_DENIED');
+  t.regex(denied.message, /lack write access/);
+  f.server.forceStatus = 503;
+  const failing = await t.throwsAsync(commitFiles(args), { instanceOf: CapstanError });
+  t.is(failing.code, 'GIT_SERVER_ERROR');
+  t.true(isTransientGitError(failing));
+  f.server.forceStatus = undefined;
+  f.server.requests.length = 0;
+  const ok = await commitFiles(args);
+  t.is(f.remote(['rev-parse', 'capstan/z']), ok.commit);
+  t.true(f.server.requests.some((r) => r.path.endsWith('/git-receive-pack') && r.user === 'deployer'));
+});

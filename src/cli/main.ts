@@ -69,6 +69,15 @@ Applications (over the daemon's API):
   cluster add NAME --kubeconfig F [--context C]
                                   (the daemon from $CAPSTAN_SERVER or the login file,
                                   or --capstan-server/--capstan-token)
+  repo list                       URL TYPE USERNAME AUTH STATUS of the Git credentials
+                                  registered (never a password or token)
+  repo add URL --username U --password-stdin
+  repo add URL [--username U] --token-stdin
+  repo add URL --bearer-token-stdin
+                                  credentials for the repository URL, read from
+                                  standard input; --template: for every repository
+                                  under URL (the longest registered prefix wins)
+  repo remove URL                 delete the credentials registered for URL
   login --server URL --token T    check the token and keep both in
                                   $XDG_CONFIG_HOME/capstan/config.yaml (mode 0600;
                                   default ~/.config/capstan/config.yaml)
@@ -112,6 +121,10 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./project-command.js')).runProject(rest, process.stdout);
       case 'cluster':
         return await (await import('./cluster-command.js')).runCluster(rest, process.stdout);
+      case 'repo':
+        return await (
+          await import('./repo-command.js')
+        ).runRepo(rest, { out: process.stdout, stdin: process.stdin });
       case 'login':
         return await (await import('./login-command.js')).runLogin(rest, process.stdout);
       case undefined:

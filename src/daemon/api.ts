@@ -4,7 +4,7 @@
  * daemon's store, queue or reconciler; everything it shows comes through here.
  *
  * Errors are `CapstanError`s with codes; the server's one error → status table maps them
- * (`APP_NOT_FOUND` 404, `APP_INVALID` 422, `SYNC_REVISION_UNKNOWN` 404, …).
+ * (`APP_NOT_FOUND` 404, `APP_INVALID` 422, `SYNC_REVISION_UNKNOWN` 404, `REPO_NOT_FOUND` 404, …).
  */
 import type {
   Application,
@@ -31,6 +31,35 @@ export interface ClusterInfo {
 export type ClusterRegistration =
   | { name: string; server: string; token: string; caData?: string; insecure?: boolean }
   | { name: string; kubeconfig: string; context?: string };
+
+/** `repository`: one repository's credentials; `template`: those of every repository under the URL. */
+export type RepositoryType = 'repository' | 'template';
+
+/** Git repository credentials as the API lists them: never a password or token. */
+export interface RepositoryInfo {
+  /** the URL matched, in one spelling: `https://git.example.com/acme/shop` */
+  url: string;
+  type: RepositoryType;
+  /** the Secret holding them: `capstan-system/repo-1a2b3c4d5e6f` */
+  secret: string;
+  /** the basic-auth user (`x-access-token` for a token given without one) */
+  username?: string;
+  /** `password` or `token` (basic auth), `bearer` (an Authorization: Bearer header) */
+  auth?: 'password' | 'token' | 'bearer';
+  /** why the Secret is not used */
+  error?: string;
+}
+
+/** Credentials to register: `username` and `password`, or a `token` (and `username`), or a `bearerToken`. */
+export interface RepositoryRegistration {
+  url: string;
+  /** the credentials serve every repository under `url` */
+  template?: boolean;
+  username?: string;
+  password?: string;
+  token?: string;
+  bearerToken?: string;
+}
 
 export interface SyncRequestOptions {
   intent: SyncIntent;
@@ -75,6 +104,12 @@ export interface DaemonApi {
   getProject(name: string): Promise<AppProject | undefined>;
   listClusters(): Promise<ClusterInfo[]>;
   addCluster(registration: ClusterRegistration): Promise<ClusterInfo>;
+  /** registered Git credentials, sorted by URL, without their secrets */
+  listRepositories(): Promise<RepositoryInfo[]>;
+  /** writes (or replaces) the Secret of `url` and its type; resolves once sources use it */
+  addRepository(registration: RepositoryRegistration): Promise<RepositoryInfo>;
+  /** deletes every Secret registering `url`; throws `REPO_NOT_FOUND` when there is none */
+  removeRepository(url: string): Promise<RepositoryInfo[]>;
   /** the last lines of the application's pods' logs (`tail` lines per container) */
   logs(
     name: string,

@@ -52,6 +52,8 @@ export interface AppSourceContext {
   cacheDir: string;
   snapshots: SnapshotStore;
   credentials?: CredentialSource;
+  /** where credentials naming environment variables are read (default process.env) */
+  env?: NodeJS.ProcessEnv;
   /** default poll interval, ms */
   pollIntervalMs: number;
   /** limits on fetches and snapshots (the configuration's `git:`); unset ones take the defaults */
@@ -91,6 +93,7 @@ class RemoteAppSource implements AppSource {
       cacheDir: this.ctx.cacheDir,
       snapshots: this.ctx.snapshots,
       credentials: this.ctx.credentials,
+      env: this.ctx.env,
       limits: this.ctx.gitLimits,
     });
   }

@@ -9,6 +9,7 @@ import { Redis } from 'ioredis';
 import {
   CapstanError,
   CONFIG_FIELD_MANAGER,
+  IN_PROCESS_CLUSTER,
   type Application,
   type AppProject,
   type DaemonConfig,
@@ -35,6 +36,7 @@ import { defaultProject } from './projects.js';
 import { Redactor } from './redaction.js';
 import { RenderCache, type RenderCacheStats } from './render-cache.js';
 import { RenderPool } from './render-pool.js';
+import { RepositoryRegistry } from './repositories.js';
 import { readSecret } from './secrets.js';
 import { SourceHub } from './sources.js';
 import { StateStore } from './state/state-store.js';
@@ -75,6 +77,11 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     env,
     log: (line) => log('warn', {}, line),
   });
+  // Git credentials of the repository Secrets, known before the first source is set up
+  const repositories = await RepositoryRegistry.start({
+    cluster: clusters.get(IN_PROCESS_CLUSTER),
+    log: (line) => log('warn', {}, line),
+  });
   const state = new StateStore(path.join(dataDir, 'daemon'));
   const renders = new RenderPool({ limits: config.render });
   // a commit that touches none of an application's inputs costs it no render
@@ -92,7 +99,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       snapshots: new SnapshotStore({ dir: path.join(dataDir, 'git', 'snapshots') }),
       pollIntervalMs: config.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
       gitLimits: config.git,
+      env,
     },
+    credentialsFor: (repoURL) => repositories.credentialsFor(repoURL),
     // the reconciler below exists before any source reports: sources start with its first reconcile
     onRevision: (app) => reconciler.poke(app),
     onError: (app, message) => {
@@ -120,6 +129,13 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     log,
   });
   clusters.onChange((change) => reconciler.pokeCluster(change.name));
+  // new or rotated credentials: the applications of those repositories set up their source again
+  repositories.onChange((concerns) => {
+    for (const app of store.list()) {
+      const url: unknown = app.spec?.source?.repoURL;
+      if (typeof url === 'string' && concerns(url)) reconciler.poke(app.metadata.name);
+    }
+  });
   const webhooks = new WebhookReceiver({
     secrets,
     applications: () =>
@@ -248,6 +264,15 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     async addCluster(registration: ClusterRegistration) {
       return clusters.add(registration);
     },
+    async listRepositories() {
+      return repositories.list();
+    },
+    async addRepository(registration) {
+      return repositories.add(registration);
+    },
+    async removeRepository(url) {
+      return repositories.remove(url);
+    },
     async logs(name, options = {}) {
       const app = known(name);
       const settings = settingsOf(app, clusters.defaultName);
@@ -266,6 +291,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       await reconciler.stop();
       await sources.close();
       await renders.close();
+      repositories.close();
       await clusters.close();
       redis?.disconnect();
       state.close();

@@ -21,6 +21,12 @@ export interface SourceRevision {
 
 export interface SourceHubOptions {
   context: Omit<AppSourceContext, 'credentials'>;
+  /**
+   * Credentials for a repository no application gives its own (the registered repository
+   * Secrets). Asked each time an application's source is set up: a source whose
+   * credentials changed is a new source, which looks at the repository at once.
+   */
+  credentialsFor?: (repoURL: string) => CredentialSource | undefined;
   /** a source found a revision it had not reported: `app` should look again */
   onRevision: (app: string) => void;
   /** a check failed (reported once per failure, redacted) */
@@ -54,8 +60,12 @@ export class SourceHub {
 
   constructor(private readonly options: SourceHubOptions) {}
 
-  /** Reads `app`'s files from `spec` from now on (a no-op when it already does). */
-  async use(app: string, spec: SourceSpec, credentials?: CredentialSource): Promise<void> {
+  /**
+   * Reads `app`'s files from `spec` from now on (a no-op when it already does), with
+   * `credentials` (the application's own), else those registered for its repository.
+   */
+  async use(app: string, spec: SourceSpec, own?: CredentialSource): Promise<void> {
+    const credentials = own ?? this.options.credentialsFor?.(spec.repoURL);
     const key = JSON.stringify([
       spec.repoURL,
       spec.targetRevision,

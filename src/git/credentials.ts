@@ -24,7 +24,8 @@ export type CredentialSource =
 
 const DEFAULT_TOKEN_USER = 'x-access-token';
 
-interface RawCredentials {
+/** The fields credentials are given in (a file, a Secret's data): see `credentialsFromFields`. */
+export interface RawCredentials {
   username?: string;
   password?: string;
   token?: string;
@@ -38,7 +39,7 @@ export async function loadCredentials(
 ): Promise<GitCredentials> {
   if ('inline' in source) return source.inline;
   if ('env' in source) return fromEnv(source.env, env);
-  return fromRaw(await readCredentialFile(source.file), `credentials file ${source.file}`);
+  return credentialsFromFields(await readCredentialFile(source.file), `credentials file ${source.file}`);
 }
 
 function fromEnv(names: { [K in keyof RawCredentials]?: string }, env: NodeJS.ProcessEnv): GitCredentials {
@@ -56,7 +57,7 @@ function fromEnv(names: { [K in keyof RawCredentials]?: string }, env: NodeJS.Pr
     }
     raw[key] = value;
   }
-  return fromRaw(raw, 'credential environment variables');
+  return credentialsFromFields(raw, 'credential environment variables');
 }
 
 async function readCredentialFile(file: string): Promise<RawCredentials> {
@@ -72,7 +73,7 @@ async function readCredentialFile(file: string): Promise<RawCredentials> {
       try {
         raw[key] = (await readFile(path.join(file, key), 'utf8')).replace(/\r?\n$/, '');
       } catch {
-        // an absent key is fine; fromRaw decides whether the set is complete
+        // an absent key is fine; credentialsFromFields decides whether the set is complete
       }
     }
     return raw;
@@ -107,7 +108,12 @@ async function readCredentialFile(file: string): Promise<RawCredentials> {
   return raw;
 }
 
-function fromRaw(raw: RawCredentials, where: string): GitCredentials {
+/**
+ * Credentials from their fields: `bearerToken`, else `token` (basic auth, user `username` or
+ * `x-access-token`), else `username` and `password`. Throws GIT_CREDENTIALS_INVALID naming
+ * `where` (never a value) when none of these is complete.
+ */
+export function credentialsFromFields(raw: RawCredentials, where: string): GitCredentials {
   if (raw.bearerToken) return { kind: 'bearer', token: raw.bearerToken };
   if (raw.token) return { kind: 'basic', username: raw.username || DEFAULT_TOKEN_USER, password: raw.token };
   if (raw.username && raw.password !== undefined) {

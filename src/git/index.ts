@@ -13,7 +13,13 @@ export {
   type SnapshotStoreOptions,
   type SnapshotWriter,
 } from './snapshots.js';
-export { loadCredentials, type CredentialSource, type GitCredentials } from './credentials.js';
+export {
+  credentialsFromFields,
+  loadCredentials,
+  type CredentialSource,
+  type GitCredentials,
+  type RawCredentials,
+} from './credentials.js';
 export { parseRemoteUrl, redactUrl, redactText, type RemoteUrl } from './url.js';
 export { LocalSource, type LocalSourceOptions, type LocalSourceEvents } from './local-source.js';
 export { hashDirectory, DEFAULT_IGNORED_NAMES, type HashOptions } from './content-hash.js';

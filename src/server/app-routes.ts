@@ -1,8 +1,8 @@
 /**
  * The application API: applications, their syncs, rollbacks, diffs, history and logs;
- * projects; destination clusters. Plain values in and out — the server reads the request
- * (path, query, JSON body within its limit) and writes the answer; errors are thrown as
- * `CapstanError`s for the server's one error → status table.
+ * projects; destination clusters; Git repository credentials. Plain values in and out —
+ * the server reads the request (path, query, JSON body within its limit) and writes the
+ * answer; errors are thrown as `CapstanError`s for the server's one error → status table.
  *
  * | route | answer |
  * |---|---|
@@ -18,6 +18,9 @@
  * | `GET …/NAME/logs?tail=N` | 200 `{items: [{pod, container, lines}]}` |
  * | `GET /api/v1/projects`, `GET /api/v1/projects/NAME` | 200 `{items}`, the AppProject |
  * | `GET /api/v1/clusters`, `POST /api/v1/clusters` | 200 `{items}`, 201 the ClusterInfo |
+ * | `GET /api/v1/repositories` | 200 `{items: RepositoryInfo[]}` (never a password or token) |
+ * | `POST /api/v1/repositories` (a RepositoryRegistration) | 201 the RepositoryInfo; 409 `REPO_EXISTS` |
+ * | `DELETE /api/v1/repositories?url=URL` | 200 `{deleted: RepositoryInfo[]}`; 404 `REPO_NOT_FOUND` |
  */
 import { CapstanError, previousHealthyRevision, type Application } from '../core/index.js';
 import type { DaemonApi } from '../daemon/api.js';
@@ -25,6 +28,8 @@ import {
   applicationBody,
   cascadeQuery,
   clusterBody,
+  repositoryBody,
+  repositoryUrlQuery,
   rollbackBody,
   syncBody,
   tailQuery,
@@ -156,6 +161,12 @@ const collectionRoutes: Record<
   clusters: {
     GET: async (api) => ok({ items: await api.listClusters() }),
     POST: async (api, { body }) => ok(await api.addCluster(clusterBody(body)), 201),
+  },
+  repositories: {
+    GET: async (api) => ok({ items: await api.listRepositories() }),
+    POST: async (api, { body }) => ok(await api.addRepository(repositoryBody(body)), 201),
+    DELETE: async (api, { query }) =>
+      ok({ deleted: await api.removeRepository(repositoryUrlQuery(query.get('url'))) }),
   },
 };
 

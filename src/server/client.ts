@@ -30,6 +30,30 @@ export type ClusterRegistration =
   | { name: string; server: string; token: string; caData?: string; insecure?: boolean }
   | { name: string; kubeconfig: string; context?: string };
 
+/** Registered Git credentials as the API lists them: never a password or token. */
+export interface RepositoryInfo {
+  /** `https://git.example.com/acme/shop` */
+  url: string;
+  /** `repository`: this URL only; `template`: every repository under it */
+  type: 'repository' | 'template';
+  /** the Secret holding them, `capstan-system/repo-…` */
+  secret: string;
+  username?: string;
+  auth?: 'password' | 'token' | 'bearer';
+  /** why the Secret is not used */
+  error?: string;
+}
+
+/** Credentials to register: `username` and `password`, or a `token` (and `username`), or a `bearerToken`. */
+export interface RepositoryRegistration {
+  url: string;
+  template?: boolean;
+  username?: string;
+  password?: string;
+  token?: string;
+  bearerToken?: string;
+}
+
 /** What a sync would change, per object (`GET …/diff`). */
 export interface ApplicationDiff {
   revision: string;
@@ -194,6 +218,21 @@ export class CapstanClient {
 
   addCluster(registration: ClusterRegistration): Promise<ClusterInfo> {
     return this.json('POST', '/api/v1/clusters', registration);
+  }
+
+  listRepositories(): Promise<RepositoryInfo[]> {
+    return this.items('GET', '/api/v1/repositories');
+  }
+
+  /** Registers (or replaces) the credentials of a repository, or of every one under a URL (`template`). */
+  addRepository(registration: RepositoryRegistration): Promise<RepositoryInfo> {
+    return this.json('POST', '/api/v1/repositories', registration);
+  }
+
+  /** Removes the credentials registered for `url`; `REPO_NOT_FOUND` when there are none. */
+  async removeRepository(url: string): Promise<RepositoryInfo[]> {
+    return (await this.json<{ deleted: RepositoryInfo[] }>('DELETE', `/api/v1/repositories?url=${enc(url)}`))
+      .deleted;
   }
 
   private async items<T>(method: string, path: string): Promise<T[]> {

@@ -17,10 +17,14 @@ const STATUS_OF_CODE: Readonly<Record<string, number>> = {
   APP_NOT_FOUND: 404,
   PROJECT_NOT_FOUND: 404,
   CLUSTER_NOT_FOUND: 404,
+  REPO_NOT_FOUND: 404,
   SYNC_REVISION_UNKNOWN: 404,
   APP_INVALID: 422,
   CLUSTER_INVALID: 422,
+  REPO_INVALID: 422,
   APP_EXISTS: 409,
+  // another Secret (applied with kubectl) registers the URL
+  REPO_EXISTS: 409,
   // a rollback without a revision when the history holds no earlier healthy one
   APP_NO_ROLLBACK_TARGET: 409,
   // webhooks (src/daemon/webhooks/errors.ts)

@@ -1,11 +1,12 @@
 /**
  * Reading the application API's request bodies and query values: each returns the typed
  * value or throws a `CapstanError` whose code the error table turns into a status
- * (`API_BAD_REQUEST` 400 for a malformed request, `APP_INVALID`/`CLUSTER_INVALID` 422 for
- * an object the API cannot take). Deeper checks of an Application's spec are the daemon's.
+ * (`API_BAD_REQUEST` 400 for a malformed request, `APP_INVALID`/`CLUSTER_INVALID`/
+ * `REPO_INVALID` 422 for an object the API cannot take). Deeper checks of an Application's
+ * spec are the daemon's.
  */
 import { CAPSTAN_API_VERSION, CapstanError, isJsonObject, type Application } from '../core/index.js';
-import type { ClusterRegistration } from '../daemon/api.js';
+import type { ClusterRegistration, RepositoryRegistration } from '../daemon/api.js';
 
 /** A DNS-1123 subdomain, as Kubernetes names are. */
 const NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
@@ -107,6 +108,33 @@ export function clusterBody(body: unknown): ClusterRegistration {
     throw invalid('insecure must be true or false');
   const caData = optionalString('caData');
   return { name, server, token, ...(caData ? { caData } : {}), ...(b.insecure ? { insecure: true } : {}) };
+}
+
+/**
+ * Git credentials to register: `url`, `template`, and `username`/`password`, `token` or
+ * `bearerToken`. Which combination is complete is the daemon's to say.
+ */
+export function repositoryBody(body: unknown): RepositoryRegistration {
+  const b = objectBody(body);
+  const invalid = (message: string) => new CapstanError('REPO_INVALID', `repository: ${message}`);
+  if (typeof b.url !== 'string' || b.url === '') throw invalid('url must be a non-empty string');
+  if (b.template !== undefined && typeof b.template !== 'boolean')
+    throw invalid('template must be true or false');
+  const out: RepositoryRegistration = { url: b.url, ...(b.template ? { template: true } : {}) };
+  for (const key of ['username', 'password', 'token', 'bearerToken'] as const) {
+    const value = b[key];
+    if (value === undefined) continue;
+    // the message names the field, never its value
+    if (typeof value !== 'string' || value === '') throw invalid(`${key} must be a non-empty string`);
+    out[key] = value;
+  }
+  return out;
+}
+
+/** `?url=` of a repository to remove. */
+export function repositoryUrlQuery(value: string | null): string {
+  if (!value) throw badRequest('give the repository as ?url=https://…');
+  return value;
 }
 
 /** `?cascade=`: absent or `true` deletes what the application deployed; `false` leaves it. */

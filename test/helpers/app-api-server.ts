@@ -8,6 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   CAPSTAN_API_VERSION,
+  CapstanError,
   isCapstanError,
   type Application,
   type ApplicationStatusBody,
@@ -19,6 +20,8 @@ import type {
   ClusterInfo,
   ClusterRegistration,
   DaemonApi,
+  RepositoryInfo,
+  RepositoryRegistration,
   SyncRequestOptions,
   WebhookOutcome,
 } from '../../src/daemon/api.js';
@@ -153,6 +156,39 @@ export class FakeDaemon implements DaemonApi {
     };
     this.clusters.push(info);
     return info;
+  }
+
+  readonly repositories: RepositoryInfo[] = [];
+
+  async listRepositories(): Promise<RepositoryInfo[]> {
+    return this.repositories;
+  }
+
+  async addRepository(registration: RepositoryRegistration): Promise<RepositoryInfo> {
+    this.record('addRepository', registration);
+    const type = registration.template ? 'template' : 'repository';
+    const info: RepositoryInfo = {
+      url: registration.url,
+      type,
+      secret: `capstan-system/${type}-${this.repositories.length}`,
+      ...(registration.bearerToken
+        ? { auth: 'bearer' }
+        : {
+            username: registration.username ?? 'x-access-token',
+            auth: registration.token ? 'token' : 'password',
+          }),
+    };
+    this.repositories.push(info);
+    return info;
+  }
+
+  async removeRepository(url: string): Promise<RepositoryInfo[]> {
+    this.record('removeRepository', url);
+    const gone = this.repositories.filter((r) => r.url === url);
+    if (gone.length === 0)
+      throw new CapstanError('REPO_NOT_FOUND', `no credentials are registered for ${url}`);
+    for (const r of gone) this.repositories.splice(this.repositories.indexOf(r), 1);
+    return gone;
   }
 
   async logs(name: string, options?: { tail?: number }) {

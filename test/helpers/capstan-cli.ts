@@ -22,6 +22,15 @@ const waiting: (() => void)[] = [];
 
 /** `capstan ...args` with PATH, HOME (a temporary directory) and `env`; resolves when it exits. */
 export async function runCapstan(env: Record<string, string>, ...args: string[]): Promise<CliRun> {
+  return runCapstanWithInput(env, undefined, ...args);
+}
+
+/** `capstan ...args` as runCapstan does, with `input` written to its standard input. */
+export async function runCapstanWithInput(
+  env: Record<string, string>,
+  input: string | undefined,
+  ...args: string[]
+): Promise<CliRun> {
   while (running >= MAX_CHILDREN) await new Promise<void>((resolve) => waiting.push(resolve));
   running++;
   try {
@@ -29,8 +38,9 @@ export async function runCapstan(env: Record<string, string>, ...args: string[])
       const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
         cwd: projectRoot,
         env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       });
+      child.stdin?.end(input);
       let stdout = '';
       let stderr = '';
       child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

@@ -42,6 +42,8 @@ export interface GitServerOptions {
   root: string;
   /** When set, every request needs these basic-auth credentials (401 with WWW-Authenticate otherwise). */
   auth?: { username: string; password: string };
+  /** When set with `auth`, a request may instead carry `Authorization: Bearer <bearerToken>`. */
+  bearerToken?: string;
 }
 
 export interface RequestRecord {
@@ -57,6 +59,7 @@ export interface RequestRecord {
 export class GitServer {
   readonly root: string;
   auth?: { username: string; password: string };
+  bearerToken?: string;
   /** Every request answered, in order (cleared by the test when it wants to count). */
   readonly requests: RequestRecord[] = [];
   /** When set, every request is answered with this status (e.g. 403, 500) instead of git's. */
@@ -68,6 +71,7 @@ export class GitServer {
   constructor(options: GitServerOptions) {
     this.root = options.root;
     this.auth = options.auth;
+    this.bearerToken = options.bearerToken;
   }
 
   get port(): number {
@@ -130,7 +134,9 @@ export class GitServer {
     };
     if (this.forceStatus !== undefined) return reply(this.forceStatus, {}, `forced ${this.forceStatus}\n`);
     if (this.auth) {
-      const user = checkBasicAuth(req.headers.authorization, this.auth);
+      const bearer =
+        this.bearerToken !== undefined && req.headers.authorization === `Bearer ${this.bearerToken}`;
+      const user = bearer ? 'bearer' : checkBasicAuth(req.headers.authorization, this.auth);
       if (!user) return reply(401, { 'WWW-Authenticate': 'Basic realm="git"' }, 'authentication required\n');
       record.user = user;
     }

@@ -10,6 +10,8 @@ import {
   type ClusterInfo,
   type ClusterRegistration,
   type PodLogs,
+  type RepositoryInfo,
+  type RepositoryRegistration,
 } from '../../src/server/client.js';
 import { application, FakeDaemon, startAppApiServer } from '../helpers/app-api-server.js';
 
@@ -25,6 +27,9 @@ export const wireShapesFit = {
   logs: (v: Answer<'logs'>): PodLogs[] => v,
   clusters: (v: Answer<'listClusters'>): ClusterInfo[] => v,
   registration: (v: ClusterRegistration): Parameters<DaemonApi['addCluster']>[0] => v,
+  repositories: (v: Answer<'listRepositories'>): RepositoryInfo[] => v,
+  removedRepositories: (v: Answer<'removeRepository'>): RepositoryInfo[] => v,
+  repository: (v: RepositoryRegistration): Parameters<DaemonApi['addRepository']>[0] => v,
 };
 
 async function setup(t: { teardown: (fn: () => Promise<void>) => void }) {

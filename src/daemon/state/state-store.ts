@@ -147,6 +147,13 @@ function toRevision(r: Row): RevisionRecord {
 
 export class StateStore {
   private readonly db: BetterSqlite3.Database;
+  /** each statement is prepared once: preparing costs more than running these small ones */
+  private readonly statements = new Map<string, BetterSqlite3.Statement>();
+  /**
+   * Failed revisions by application (null: none), read once each: the reconciler asks at
+   * every step and every status write, and this store is the file's only writer.
+   */
+  private readonly failed = new Map<string, FailedRevision | null>();
 
   constructor(dataDir: string) {
     fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -175,9 +182,8 @@ export class StateStore {
 
   /** Records a pull request event: the newest event wins, a merged or closed one closes it. */
   recordPullRequest(pr: PullRequestRecord): void {
-    this.db
-      .prepare(
-        `INSERT INTO pull_requests (repo, number, provider, state, last_action, title, head_branch, head_sha,
+    this.statement(
+      `INSERT INTO pull_requests (repo, number, provider, state, last_action, title, head_branch, head_sha,
            base_branch, url, updated_at)
          VALUES (@repo, @number, @provider, @state, @lastAction, @title, @headBranch, @headSha, @baseBranch, @url,
            @updatedAt)
@@ -185,17 +191,14 @@ export class StateStore {
            last_action = excluded.last_action, title = coalesce(excluded.title, title),
            head_branch = excluded.head_branch, head_sha = coalesce(excluded.head_sha, head_sha),
            base_branch = excluded.base_branch, url = coalesce(excluded.url, url), updated_at = excluded.updated_at`,
-      )
-      .run({ title: null, headSha: null, url: null, ...pr });
+    ).run({ title: null, headSha: null, url: null, ...pr });
   }
 
   pullRequests(filter: { repo?: string; state?: PullRequestState } = {}): PullRequestRecord[] {
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM pull_requests WHERE (@repo IS NULL OR repo = @repo) AND (@state IS NULL OR state = @state)
+    const rows = this.statement(
+      `SELECT * FROM pull_requests WHERE (@repo IS NULL OR repo = @repo) AND (@state IS NULL OR state = @state)
          ORDER BY repo, number`,
-      )
-      .all({ repo: filter.repo ?? null, state: filter.state ?? null }) as Row[];
+    ).all({ repo: filter.repo ?? null, state: filter.state ?? null }) as Row[];
     return rows.map((r) => ({
       repo: String(r.repo),
       number: Number(r.number),
@@ -215,12 +218,10 @@ export class StateStore {
   startSync(
     s: Omit<SyncRecord, 'id' | 'finishedAt' | 'result' | 'message' | 'objects' | 'revision'>,
   ): number {
-    const info = this.db
-      .prepare(
-        `INSERT INTO syncs (app, requested_revision, reason, priority, attempt, started_at)
+    const info = this.statement(
+      `INSERT INTO syncs (app, requested_revision, reason, priority, attempt, started_at)
          VALUES (@app, @requestedRevision, @reason, @priority, @attempt, @startedAt)`,
-      )
-      .run(s);
+    ).run(s);
     return Number(info.lastInsertRowid);
   }
 
@@ -241,90 +242,92 @@ export class StateStore {
       rollback?: boolean;
     },
   ): void {
-    this.db
-      .prepare(
-        `UPDATE syncs SET finished_at = @finishedAt, result = @result, revision = coalesce(@revision, revision),
+    this.statement(
+      `UPDATE syncs SET finished_at = @finishedAt, result = @result, revision = coalesce(@revision, revision),
            message = @message, objects = @objects, subject = @subject, author = @author, health = @health,
            changed = @changed, rolled_back_to = @rolledBackTo, digest = @digest, rollback = @rollback
          WHERE id = @id`,
-      )
-      .run({
-        revision: null,
-        message: null,
-        objects: null,
-        subject: null,
-        author: null,
-        health: null,
-        changed: null,
-        rolledBackTo: null,
-        digest: null,
-        ...end,
-        rollback: end.rollback ? 1 : null,
-        id,
-      });
+    ).run({
+      revision: null,
+      message: null,
+      objects: null,
+      subject: null,
+      author: null,
+      health: null,
+      changed: null,
+      rolledBackTo: null,
+      digest: null,
+      ...end,
+      rollback: end.rollback ? 1 : null,
+      id,
+    });
   }
 
   /** Keeps what `revision` rendered (replacing an earlier copy), for rollbacks. */
   saveRevision(r: Omit<RevisionRecord, 'healthyAt'>): void {
-    this.db
-      .prepare(
-        `INSERT INTO revisions (app, revision, objects, subject, author)
+    this.statement(
+      `INSERT INTO revisions (app, revision, objects, subject, author)
          VALUES (@app, @revision, @objects, @subject, @author)
          ON CONFLICT (app, revision) DO UPDATE SET objects = excluded.objects`,
-      )
-      .run({ subject: null, author: null, ...r, objects: JSON.stringify(r.objects) });
+    ).run({ subject: null, author: null, ...r, objects: JSON.stringify(r.objects) });
   }
 
   markHealthy(app: string, revision: string, at: number): void {
-    this.db
-      .prepare(`UPDATE revisions SET healthy_at = @at WHERE app = @app AND revision = @revision`)
-      .run({ app, revision, at });
+    this.statement(`UPDATE revisions SET healthy_at = @at WHERE app = @app AND revision = @revision`).run({
+      app,
+      revision,
+      at,
+    });
   }
 
   revision(app: string, revision: string): RevisionRecord | undefined {
-    const r = this.db.prepare(`SELECT * FROM revisions WHERE app = ? AND revision = ?`).get(app, revision) as
+    const r = this.statement(`SELECT * FROM revisions WHERE app = ? AND revision = ?`).get(app, revision) as
       Row | undefined;
     return r ? toRevision(r) : undefined;
   }
 
   /** The revision most recently seen healthy, other than `except`. */
   lastHealthyRevision(app: string, except?: string): RevisionRecord | undefined {
-    const r = this.db
-      .prepare(
-        `SELECT * FROM revisions WHERE app = @app AND healthy_at IS NOT NULL AND revision IS NOT @except
+    const r = this.statement(
+      `SELECT * FROM revisions WHERE app = @app AND healthy_at IS NOT NULL AND revision IS NOT @except
          ORDER BY healthy_at DESC LIMIT 1`,
-      )
-      .get({ app, except: except ?? null }) as Row | undefined;
+    ).get({ app, except: except ?? null }) as Row | undefined;
     return r ? toRevision(r) : undefined;
   }
 
   /** Records (or clears, with undefined) the revision that failed and is not retried. */
   setFailedRevision(app: string, failed: FailedRevision | undefined): void {
-    this.db
-      .prepare(
-        `INSERT INTO app_state (app, failed_revision, failed_reason, failed_at) VALUES (@app, @revision, @reason, @at)
+    this.statement(
+      `INSERT INTO app_state (app, failed_revision, failed_reason, failed_at) VALUES (@app, @revision, @reason, @at)
          ON CONFLICT (app) DO UPDATE SET failed_revision = excluded.failed_revision,
            failed_reason = excluded.failed_reason, failed_at = excluded.failed_at`,
-      )
-      .run({
-        app,
-        revision: failed?.revision ?? null,
-        reason: failed?.reason ?? null,
-        at: failed?.at ?? null,
-      });
+    ).run({
+      app,
+      revision: failed?.revision ?? null,
+      reason: failed?.reason ?? null,
+      at: failed?.at ?? null,
+    });
+    this.failed.set(app, failed ? { ...failed } : null);
   }
 
   failedRevision(app: string): FailedRevision | undefined {
-    const r = this.db.prepare(`SELECT * FROM app_state WHERE app = ?`).get(app) as Row | undefined;
-    if (!r || r.failed_revision === null) return undefined;
-    return { revision: String(r.failed_revision), reason: String(r.failed_reason), at: Number(r.failed_at) };
+    let failed = this.failed.get(app);
+    if (failed === undefined) {
+      const r = this.statement(`SELECT * FROM app_state WHERE app = ?`).get(app) as Row | undefined;
+      failed =
+        !r || r.failed_revision === null
+          ? null
+          : { revision: String(r.failed_revision), reason: String(r.failed_reason), at: Number(r.failed_at) };
+      this.failed.set(app, failed);
+    }
+    return failed === null ? undefined : { ...failed };
   }
 
   /** The newest syncs first. */
   syncs(app?: string, limit = 100): SyncRecord[] {
-    const rows = this.db
-      .prepare(`SELECT * FROM syncs WHERE (@app IS NULL OR app = @app) ORDER BY id DESC LIMIT @limit`)
-      .all({ app: app ?? null, limit }) as Row[];
+    const rows = this.statement(
+      `SELECT * FROM syncs WHERE (@app IS NULL OR app = @app) ORDER BY id DESC LIMIT @limit`,
+    ).all({ app: app ?? null, limit }) as Row[];
     return rows.map((r) => ({
       id: Number(r.id),
       app: String(r.app),
@@ -350,5 +353,14 @@ export class StateStore {
 
   close(): void {
     this.db.close();
+  }
+
+  private statement(sql: string): BetterSqlite3.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
   }
 }

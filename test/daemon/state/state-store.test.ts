@@ -123,3 +123,26 @@ test('revisions: kept for rollback, the last healthy one found, a failed revisio
   store.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('the failed revision is kept in memory as written, and in the file for the next start', (t) => {
+  const dir = tempDir();
+  let store = new StateStore(dir);
+  t.is(store.failedRevision('a'), undefined);
+  store.setFailedRevision('a', { revision: 'r1', reason: 'bad', at: 1 });
+  const read = store.failedRevision('a')!;
+  read.revision = 'changed by a caller';
+  t.deepEqual(store.failedRevision('a'), { revision: 'r1', reason: 'bad', at: 1 });
+  store.setFailedRevision('a', { revision: 'r2', reason: 'worse', at: 2 });
+  t.deepEqual(store.failedRevision('a'), { revision: 'r2', reason: 'worse', at: 2 });
+  t.is(store.failedRevision('b'), undefined);
+  store.close();
+  store = new StateStore(dir);
+  t.deepEqual(store.failedRevision('a'), { revision: 'r2', reason: 'worse', at: 2 });
+  store.setFailedRevision('a', undefined);
+  t.is(store.failedRevision('a'), undefined);
+  store.close();
+  store = new StateStore(dir);
+  t.is(store.failedRevision('a'), undefined);
+  store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});

@@ -4,13 +4,14 @@
  * the same renders the same objects, so they are returned without a render. A push touching
  * 1 of 1,000 applications then costs one render and 999 checks of a few small files.
  *
- * Hashes are taken from the checkout after the render; Git snapshots are immutable, so they
- * are what the render read. (A local directory edited during its render could be recorded
- * with the newer hash: its next change renders again.)
+ * Hashes are taken from the checkout after the render (by the render worker, in the same
+ * task); Git snapshots are immutable, so they are what the render read. (A local directory
+ * edited during its render could be recorded with the newer hash: its next change renders
+ * again.)
  */
 import path from 'node:path';
 import type { RenderOptions, RenderResult } from '../render/index.js';
-import { hashInput } from './render-input-hash.js';
+import { hashInputs, UNREADABLE } from './render-input-hash.js';
 import type { Renderer } from './render-pool.js';
 
 export interface RenderCacheOptions {
@@ -50,9 +51,6 @@ interface Entry {
   bytes: number;
 }
 
-/** Inputs hashed at once: enough to overlap reads, few enough to bound open files. */
-const HASH_BATCH = 32;
-
 export class RenderCache {
   private readonly maxEntries: number;
   private readonly maxBytes: number;
@@ -85,7 +83,7 @@ export class RenderCache {
     const shape = optionsKey(options);
     const entry = this.entries.get(key);
     if (entry && entry.source === source && entry.options === shape) {
-      if (await unchanged(root, entry)) {
+      if (unchanged(root, entry)) {
         this.hits++;
         this.touch(key, entry);
         const objects = JSON.parse(entry.json) as RenderResult['objects'];
@@ -98,7 +96,8 @@ export class RenderCache {
       { ...options, repoRoot: root, displayRoot: options.displayRoot ?? root },
       signal,
     );
-    const hashes = await hashAll(root, result.inputs);
+    const { hashes: taken, ...rendered } = result;
+    const hashes = taken ?? hashInputs(root, result.inputs);
     const json = JSON.stringify(result.objects);
     this.remember(key, {
       source,
@@ -109,7 +108,7 @@ export class RenderCache {
       json,
       bytes: json.length + result.inputs.reduce((n, p) => n + p.length + 48, 0),
     });
-    return { ...result, cached: false };
+    return { ...rendered, cached: false };
   }
 
   /** Forgets an application (it was deleted). */
@@ -142,24 +141,13 @@ export class RenderCache {
   }
 }
 
-/** True when every input hashes as recorded; stops at the first that differs. */
-async function unchanged(root: string, entry: Entry): Promise<boolean> {
-  for (let i = 0; i < entry.inputs.length; i += HASH_BATCH) {
-    const batch = entry.inputs.slice(i, i + HASH_BATCH);
-    const now = await Promise.all(batch.map((input) => hashInput(root, input).catch(() => undefined)));
-    if (now.some((h, j) => h === undefined || h !== entry.hashes[i + j])) return false;
+/** True when every input hashes as recorded (one that cannot be read never does); stops at the first that differs. */
+function unchanged(root: string, entry: Entry): boolean {
+  for (let i = 0; i < entry.inputs.length; i++) {
+    const [now] = hashInputs(root, [entry.inputs[i]]);
+    if (now === UNREADABLE || now !== entry.hashes[i]) return false;
   }
   return true;
-}
-
-async function hashAll(root: string, inputs: readonly string[]): Promise<string[]> {
-  const out: string[] = [];
-  for (let i = 0; i < inputs.length; i += HASH_BATCH) {
-    const batch = inputs.slice(i, i + HASH_BATCH);
-    // an input that cannot be read now never matches, so the next revision renders again
-    out.push(...(await Promise.all(batch.map((input) => hashInput(root, input).catch(() => '?')))));
-  }
-  return out;
 }
 
 /** The options that shape the output, as a stable string: the roots differ per checkout. */

@@ -11,8 +11,14 @@ import { CapstanError } from '../core/index.js';
 import type { RenderLimits, RenderOptions, RenderResult } from '../render/index.js';
 import type { ClonedCapstanError, RenderReply, RenderTask } from './render-worker.js';
 
+/** A render, with its inputs' hashes (render-input-hash.ts) when it was given a `repoRoot`. */
+export interface HashedRender extends RenderResult {
+  /** each of `inputs`' hash under `repoRoot`, taken in the worker right after the render */
+  hashes?: string[];
+}
+
 /** Renders `dir`; rejects with the renderer's own CapstanError on a user's mistake. */
-export type Renderer = (dir: string, options: RenderOptions, signal?: AbortSignal) => Promise<RenderResult>;
+export type Renderer = (dir: string, options: RenderOptions, signal?: AbortSignal) => Promise<HashedRender>;
 
 export interface RenderPoolOptions {
   /** worker threads (default: one per core but one, at most two — the event loop keeps a core) */
@@ -48,7 +54,7 @@ export class RenderPool {
     if (this.closed) throw new CapstanError('RENDER_POOL_CLOSED', 'the daemon is stopping: no new renders');
     const reply = await this.started().run({ dir, options: { ...this.limits, ...options } }, { signal });
     if (!reply.ok) throw rebuild(reply.error);
-    return reply.result;
+    return reply.hashes ? { ...reply.result, hashes: reply.hashes } : reply.result;
   };
 
   /** Ends the workers (a render still running is rejected); safe to call twice. */

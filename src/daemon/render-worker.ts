@@ -6,6 +6,7 @@
  */
 import { isCapstanError } from '../core/index.js';
 import { render, type RenderOptions, type RenderResult } from '../render/index.js';
+import { hashInputs } from './render-input-hash.js';
 
 export interface RenderTask {
   dir: string;
@@ -20,12 +21,16 @@ export interface ClonedCapstanError {
   cause?: unknown;
 }
 
-export type RenderReply = { ok: true; result: RenderResult } | { ok: false; error: ClonedCapstanError };
+export type RenderReply =
+  { ok: true; result: RenderResult; hashes?: string[] } | { ok: false; error: ClonedCapstanError };
 
 /** Any other throw (a bug, out of memory) is left to the pool, which rejects with it as a plain Error. */
 export default function renderTask(task: RenderTask): RenderReply {
   try {
-    return { ok: true, result: render(task.dir, task.options) };
+    const result = render(task.dir, task.options);
+    // the render cache's hashes of what was just read, here rather than on the event loop
+    const root = task.options.repoRoot;
+    return { ok: true, result, ...(root ? { hashes: hashInputs(root, result.inputs) } : {}) };
   } catch (e) {
     if (!isCapstanError(e)) throw e;
     const error: ClonedCapstanError = { code: e.code, message: e.message, data: cloneable(e.data) ?? {} };

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { CapstanError } from '../../src/core/index.js';
 import { render } from '../../src/render/index.js';
 import { RenderPool } from '../../src/daemon/render-pool.js';
+import { hashInputs } from '../../src/daemon/render-input-hash.js';
 import { writeDiamond } from '../helpers/diamond-kustomization.js';
 
 let root: string;
@@ -36,9 +37,12 @@ function dir(name: string, files: Record<string, string>): string {
 test.serial('renders in a worker what render() gives on the main thread', async (t) => {
   const d = path.join(root, 'diamond');
   writeDiamond(d, 4);
-  const off = await pool.render(d, { repoRoot: d });
+  const { hashes, ...off } = await pool.render(d, { repoRoot: d });
   t.deepEqual(off, render(d, { repoRoot: d }));
   t.is(off.objects.length, 16);
+  // the render cache's hashes of the inputs come with it, taken in the worker
+  t.deepEqual(hashes, hashInputs(d, off.inputs));
+  t.is(hashes?.length, off.inputs.length);
 });
 
 test.serial("a user's mistake arrives as the renderer's CapstanError", async (t) => {

@@ -3,7 +3,7 @@
 // promotion branch would upload the whole repository; Capstan knows exactly which objects a
 // write-back created and sends those alone, as native git does.
 import fs from 'node:fs';
-import git, { type HttpClient } from 'isomorphic-git';
+import git, { type GitHttpRequest, type HttpClient } from 'isomorphic-git';
 import { gitError } from './errors.js';
 import { DEFAULT_GIT_LIMITS } from './limits.js';
 import { limitReads } from './read-limits.js';
@@ -97,7 +97,8 @@ export async function sendReceivePack(
         'content-type': 'application/x-git-receive-pack-request',
         accept: 'application/x-git-receive-pack-result',
       },
-      body: [command, Buffer.from('0000'), Buffer.from(packfile!)] as never,
+      // An array, as isomorphic-git's own push gives: its Node client then sends a Content-Length.
+      body: [command, Buffer.from('0000'), Buffer.from(packfile!)] as unknown as GitHttpRequest['body'],
     });
     if (res.statusCode !== 200) {
       await collect(res.body ?? []).catch(() => undefined);

@@ -220,6 +220,16 @@ test('ConfigMap literals: replaced keeping quotes, appended, or a merge entry ad
   ]);
 });
 
+test('a file with CRLF line ends keeps them, in new lines too', (t) => {
+  const changes: PromotionChange[] = [
+    image('ghcr.io/acme/shop', { newTag: '1.4.0' }, { newTag: '1.5.0', digest: 'sha256:' + 'd'.repeat(64) }),
+    { kind: 'replicas', name: 'worker', from: undefined, to: 1 },
+  ];
+  const out = editKustomization(PROD.replaceAll('\n', '\r\n'), changes, FILE);
+  t.false(/[^\r]\n/.test(out), 'every line ends in CRLF');
+  t.is(out.replaceAll('\r\n', '\n'), editKustomization(PROD, changes, FILE));
+});
+
 test('no change leaves the text as it is', (t) => {
   t.is(editKustomization(PROD, [], FILE), PROD);
 });

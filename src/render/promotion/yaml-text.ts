@@ -5,7 +5,7 @@
  * re-indent sequences, fold long strings, respace `key:   value`.)
  */
 import { isAlias, isMap, isScalar, isSeq, stringify, type Node, type Pair, type Scalar } from 'yaml';
-import { parseYamlDocument } from '../../core/index.js';
+import { parseYamlDocument } from '../../core/yaml.js';
 import { promoteError } from './errors.js';
 
 /** Replacements and insertions on one text, applied together (offsets are the original's). */
@@ -24,13 +24,17 @@ export class TextEdits {
     return this.edits.length;
   }
 
-  /** Insertions at one offset keep the order they were made in. */
+  /**
+   * Insertions at one offset keep the order they were made in. New text is written with
+   * `\n`; a file whose lines end in `\r\n` gets those instead.
+   */
   apply(text: string): string {
+    const eol = text.includes('\r\n') ? '\r\n' : '\n';
     const sorted = [...this.edits].sort((a, b) => a.start - b.start || a.order - b.order);
     let out = '';
     let at = 0;
     for (const e of sorted) {
-      out += text.slice(at, e.start) + e.text;
+      out += text.slice(at, e.start) + (eol === '\n' ? e.text : e.text.replaceAll('\n', eol));
       at = Math.max(at, e.end);
     }
     return out + text.slice(at);

@@ -17,6 +17,7 @@ import { EtagPages, PageTally } from './etag-pages.js';
 import { providerError } from './errors.js';
 import { gitlabRequester, type Conditional } from './gitlab-requester.js';
 import { withRetries, type RetryPolicy } from './retry.js';
+import { oneLine, withMarker } from './text.js';
 import type {
   CommitState,
   CommitStatus,
@@ -160,7 +161,7 @@ export class GitLabProvider implements GitProvider {
     marker: string,
     body: string,
   ): Promise<{ id: string; created: boolean }> {
-    const text = body.includes(marker) ? body : `${marker}\n${body}`;
+    const text = withMarker(marker, body);
     const notesPath = `/projects/${this.#encodedProject}/merge_requests/${number}/notes`;
     const notes = (await this.#call('GET', notesPath, () =>
       this.#notes.all(this.#project, number, { perPage: PER_PAGE }),
@@ -236,10 +237,4 @@ function isAlreadyInState(e: unknown): boolean {
     typeof e.data.detail === 'string' &&
     e.data.detail.includes('Cannot transition status')
   );
-}
-
-/** The first line of `text`, cut to `max` characters with an ellipsis. */
-export function oneLine(text: string, max: number): string {
-  const line = text.split('\n')[0].trim();
-  return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
 }

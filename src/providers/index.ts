@@ -27,9 +27,14 @@ async function loadFactory(name: ApiProviderName): Promise<ProviderFactory> {
       const { GiteaProvider } = await import('./gitea.js');
       return (options, policy) => new GiteaProvider(options, policy);
     }
-    case 'gitlab':
-    case 'bitbucket':
-      throw providerError('PROVIDER_UNSUPPORTED', `${name}: no client yet`, { provider: name });
+    case 'gitlab': {
+      const { GitLabProvider } = await import('./gitlab.js');
+      return (options, policy) => new GitLabProvider(options, policy);
+    }
+    case 'bitbucket': {
+      const { BitbucketProvider } = await import('./bitbucket.js');
+      return (options, policy) => new BitbucketProvider(options, policy);
+    }
   }
 }
 
@@ -68,6 +73,11 @@ function checkOptions(options: ProviderOptions): void {
     throw invalid(`${name}: apiUrl is not an http(s) URL`);
   }
   if (typeof options.token !== 'string' || !options.token) throw invalid(`${name}: no token given`);
+  if (name === 'gitlab' && !/[^/]\/[^/]/.test(options.repository)) {
+    throw invalid(
+      `gitlab: repository "${options.repository}" is not a project path (group/name or group/sub/name)`,
+    );
+  }
   if (name !== 'gitlab' && !ownerAndName(options.repository)) {
     throw invalid(`${name}: repository "${options.repository}" is not owner/name`);
   }

@@ -1,5 +1,6 @@
 import test from 'ava';
 import { CapstanError } from '../../src/core/index.js';
+import { createProvider } from '../../src/providers/index.js';
 import { GitLabProvider } from '../../src/providers/gitlab.js';
 import { GitLabStandin } from '../helpers/providers/gitlab-standin.js';
 
@@ -250,9 +251,50 @@ test('a repository that is not a project path, or an apiUrl that is not http(s),
     repository: 'shop',
     token: TOKEN,
   };
-  t.is(t.throws(() => new GitLabProvider(options))?.code, 'PROVIDER_INVALID_OPTION');
   t.is(
-    t.throws(() => new GitLabProvider({ ...options, repository: 'a/b', apiUrl: 'gitlab.com' }))?.code,
+    (t.throws(() => new GitLabProvider(options)) as CapstanError | undefined)?.code,
     'PROVIDER_INVALID_OPTION',
   );
+  t.is(
+    (
+      t.throws(() => new GitLabProvider({ ...options, repository: 'a/b', apiUrl: 'gitlab.com' })) as
+        CapstanError | undefined
+    )?.code,
+    'PROVIDER_INVALID_OPTION',
+  );
+});
+
+test('an API that cannot be reached ends in PROVIDER_UNREACHABLE after the retries', async (t) => {
+  const { standin } = await setup(t);
+  const url = standin.url;
+  await standin.close();
+  const provider = new GitLabProvider(
+    { provider: 'gitlab', apiUrl: url, repository: PROJECT, token: TOKEN, retries: 1 },
+    { sleep: async () => {} },
+  );
+  const error = await t.throwsAsync(provider.listOpenPullRequests());
+  t.is((error as CapstanError).code, 'PROVIDER_UNREACHABLE');
+  t.is((error as CapstanError).data.attempts, 2);
+});
+
+test('createProvider gives the GitLab client, and refuses a repository it cannot name at once', async (t) => {
+  const { standin } = await setup(t);
+  const provider = createProvider({
+    provider: 'gitlab',
+    apiUrl: standin.url,
+    repository: PROJECT,
+    token: TOKEN,
+  });
+  t.is(provider.name, 'gitlab');
+  await provider.setCommitStatus({
+    sha: SHA,
+    state: 'success',
+    context: 'capstan/shop',
+    description: 'Healthy',
+  });
+  t.is(standin.statuses.length, 1);
+  const error = t.throws(() =>
+    createProvider({ provider: 'gitlab', apiUrl: standin.url, repository: 'shop', token: TOKEN }),
+  ) as CapstanError | undefined;
+  t.is(error?.code, 'PROVIDER_INVALID_OPTION');
 });

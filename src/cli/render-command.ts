@@ -1,9 +1,15 @@
-/** `capstan render DIR`: prints what `kubectl kustomize DIR` would print. */
+/**
+ * `capstan render DIR`: prints what `kubectl kustomize DIR` would print. It imports the
+ * modules it uses one by one, not the layers' index files: those load the daemon's
+ * configuration, HTTP and promotion code, a cost every render paid at start (issue 11).
+ */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CapstanError, stringifyYamlDocuments } from '../core/index.js';
-import { render, type RenderLimits } from '../render/index.js';
+import { CapstanError } from '../core/errors.js';
+import { emitYamlDocuments } from '../core/yaml-emit.js';
+import type { RenderLimits } from '../render/limits.js';
+import { render } from '../render/render.js';
 
 export function runRender(args: string[], out: NodeJS.WritableStream): number {
   let parsed;
@@ -43,9 +49,7 @@ export function runRender(args: string[], out: NodeJS.WritableStream): number {
     displayRoot: process.cwd(),
     ...limits,
   });
-  out.write(
-    values.output === 'json' ? JSON.stringify(objects, null, 2) + '\n' : stringifyYamlDocuments(objects),
-  );
+  out.write(values.output === 'json' ? JSON.stringify(objects, null, 2) + '\n' : emitYamlDocuments(objects));
   return 0;
 }
 

@@ -48,7 +48,27 @@ const NUMBER_LIKE = /^[-+]?(\.?[0-9]|\.(inf|Inf|INF|nan|NaN|NAN)$)/;
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ud800-\udfff]/u;
 
+/**
+ * The common case decided in one pass: a word of letters, digits and `-./_` starting with
+ * a letter or `/` (names, kinds, paths, images) is plain unless reserved; one starting with
+ * a digit reads as a number in some YAML version. Anything else: undefined, ask the rules.
+ */
+function plainByShape(s: string): boolean | undefined {
+  const first = s.charCodeAt(0);
+  if (first >= 48 && first <= 57) return false;
+  const letter = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+  if (!letter(first) && first !== 47 /* / */) return undefined;
+  for (let i = 1; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // 45 -, 46 ., 47 /, 95 _
+    if (!(letter(c) || (c >= 45 && c <= 57) || c === 95)) return undefined;
+  }
+  return !RESERVED.has(s);
+}
+
 function isPlainSafe(s: string): boolean {
+  const byShape = plainByShape(s);
+  if (byShape !== undefined) return byShape;
   if (s === '' || RESERVED.has(s)) return false;
   if (INDICATOR_START.test(s) || NUMBER_LIKE.test(s)) return false;
   const last = s.charCodeAt(s.length - 1);
@@ -90,91 +110,128 @@ function scalar(v: unknown): string {
   return scalarString(String(v));
 }
 
+/**
+ * Keys repeat in every object (`apiVersion`, `metadata`, `name` …): their written form is
+ * worked out once. Bounded, so a stream of unique keys cannot grow it without end.
+ */
+const keyCache = new Map<string, string>();
+const KEY_CACHE_MAX = 4096;
+
+function keyString(k: string): string {
+  let written = keyCache.get(k);
+  if (written === undefined) {
+    written = scalarString(k);
+    if (keyCache.size < KEY_CACHE_MAX) keyCache.set(k, written);
+  }
+  return written;
+}
+
 const isMap = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Writes `value` as the body of a map entry or list item whose key/dash is already written. */
-function writeValue(value: unknown, indent: string, out: string[]): void {
-  if (Array.isArray(value)) {
-    if (value.length === 0) {
-      out.push(' []\n');
-      return;
-    }
-    out.push('\n');
-    writeList(value, indent, out);
-    return;
-  }
-  if (isMap(value)) {
-    const keys = Object.keys(value);
-    if (keys.length === 0) {
-      out.push(' {}\n');
-      return;
-    }
-    out.push('\n');
-    writeMap(value, keys, indent + '  ', out);
-    return;
-  }
-  if (typeof value === 'string' && value.includes('\n')) {
-    const block = literalBlock(value, indent + '  ');
-    if (block !== undefined) {
-      out.push(' ', block);
-      return;
-    }
-  }
-  out.push(' ', scalar(value), '\n');
-}
+/**
+ * The writer appends to one string (V8 joins the pieces once, when it is written out):
+ * thousands of objects cost one flat buffer, not an array of small strings per object.
+ */
+class Writer {
+  out = '';
 
-function writeMap(
-  map: Record<string, unknown>,
-  keys: string[],
-  indent: string,
-  out: string[],
-  firstPrefix?: string,
-): void {
-  keys.sort();
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i];
-    const v = map[k];
-    if (v === undefined) continue;
-    out.push(i === 0 && firstPrefix !== undefined ? firstPrefix : indent, scalarString(k), ':');
-    writeValue(v, indent, out);
-  }
-}
-
-/** Lists are written at their key's indentation (`- ` under `key:`), as kubectl does. */
-function writeList(list: unknown[], indent: string, out: string[]): void {
-  for (const item of list) {
-    if (isMap(item)) {
-      const keys = Object.keys(item);
-      if (keys.length === 0) out.push(indent, '- {}\n');
-      else writeMap(item, keys, indent + '  ', out, indent + '- ');
-    } else if (Array.isArray(item)) {
-      if (item.length === 0) out.push(indent, '- []\n');
-      else {
-        out.push(indent, '-');
-        writeValue(item, indent + '  ', out);
+  /** `value` as the body of a map entry or list item whose key/dash is already written. */
+  value(value: unknown, indent: string): void {
+    if (typeof value === 'object' && value !== null) {
+      if (Array.isArray(value)) {
+        if (value.length === 0) this.out += ' []\n';
+        else {
+          this.out += '\n';
+          this.list(value, indent);
+        }
+        return;
       }
+      const keys = Object.keys(value);
+      if (keys.length === 0) this.out += ' {}\n';
+      else {
+        this.out += '\n';
+        this.map(value as Record<string, unknown>, keys, indent + '  ', indent + '  ');
+      }
+      return;
+    }
+    if (typeof value === 'string') {
+      if (value.includes('\n')) {
+        const block = literalBlock(value, indent + '  ');
+        if (block !== undefined) {
+          this.out += ' ' + block;
+          return;
+        }
+      }
+      this.out += ' ' + scalarString(value) + '\n';
+      return;
+    }
+    this.out += ' ' + scalar(value) + '\n';
+  }
+
+  /** Entries in key order; the first written one starts with `firstPrefix` (`- ` of a list item). */
+  map(map: Record<string, unknown>, keys: string[], indent: string, firstPrefix: string): void {
+    keys.sort();
+    let prefix = firstPrefix;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      const v = map[k];
+      if (v === undefined) continue;
+      this.out += prefix + keyString(k) + ':';
+      prefix = indent;
+      this.value(v, indent);
+    }
+  }
+
+  /** Lists are written at their key's indentation (`- ` under `key:`), as kubectl does. */
+  list(list: unknown[], indent: string): void {
+    for (const item of list) {
+      if (isMap(item)) {
+        const keys = Object.keys(item);
+        if (keys.length === 0) this.out += indent + '- {}\n';
+        else this.map(item, keys, indent + '  ', indent + '- ');
+      } else if (Array.isArray(item)) {
+        if (item.length === 0) this.out += indent + '- []\n';
+        else {
+          this.out += indent + '-';
+          this.value(item, indent + '  ');
+        }
+      } else {
+        this.out += indent + '-';
+        this.value(item, indent);
+      }
+    }
+  }
+
+  document(value: unknown): void {
+    if (isMap(value)) {
+      const keys = Object.keys(value);
+      if (keys.length === 0) this.out += '{}\n';
+      else this.map(value, keys, '', '');
+    } else if (Array.isArray(value)) {
+      if (value.length === 0) this.out += '[]\n';
+      else this.list(value, '');
+    } else if (typeof value === 'string' && value.includes('\n')) {
+      this.out += literalBlock(value, '  ') ?? scalar(value) + '\n';
     } else {
-      out.push(indent, '-');
-      writeValue(item, indent, out);
+      this.out += scalar(value) + '\n';
     }
   }
 }
 
 /** One YAML document for a JSON value. */
 export function emitYaml(value: unknown): string {
-  const out: string[] = [];
-  if (isMap(value)) {
-    const keys = Object.keys(value);
-    if (keys.length === 0) return '{}\n';
-    writeMap(value, keys, '', out);
-  } else if (Array.isArray(value)) {
-    if (value.length === 0) return '[]\n';
-    writeList(value, '', out);
-  } else if (typeof value === 'string' && value.includes('\n')) {
-    return literalBlock(value, '  ') ?? scalar(value) + '\n';
-  } else {
-    return scalar(value) + '\n';
+  const w = new Writer();
+  w.document(value);
+  return w.out;
+}
+
+/** A stream of YAML documents separated by `---`, as `kubectl kustomize` prints them. */
+export function emitYamlDocuments(values: readonly unknown[]): string {
+  const w = new Writer();
+  for (let i = 0; i < values.length; i++) {
+    if (i > 0) w.out += '---\n';
+    w.document(values[i]);
   }
-  return out.join('');
+  return w.out;
 }

@@ -8,7 +8,7 @@
  */
 import jsYaml from 'js-yaml';
 import { CapstanError } from './errors.js';
-import { emitYaml } from './yaml-emit.js';
+import { emitYaml, emitYamlDocuments } from './yaml-emit.js';
 import type { JsonValue } from './object.js';
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
@@ -248,7 +248,7 @@ function findNonFinite(v: unknown, at: string): string | undefined {
 
 /** Serializes objects as a multi-document YAML stream, keys sorted like `kubectl kustomize`. */
 export function stringifyYamlDocuments(docs: readonly unknown[]): string {
-  return docs.map((d) => emitYaml(d)).join('---\n');
+  return emitYamlDocuments(docs);
 }
 
 /** One YAML document (block style, sorted keys). */

@@ -5,7 +5,8 @@
  * live order. Example: live [a, b, d], patch [c, a] → [c, a, b, d].
  * https://github.com/kubernetes/apimachinery/blob/master/pkg/util/strategicpatch/patch.go
  */
-import { CapstanError, isJsonObject, type JsonObject, type JsonValue } from '../core/index.js';
+import { CapstanError } from '../core/errors.js';
+import { isJsonObject, type JsonObject, type JsonValue } from '../core/object.js';
 
 /** A MERGE_INVALID_PATCH error located at `path`. */
 export const fail = (message: string, path: readonly string[]) =>

@@ -6,7 +6,8 @@
  * Works in place on copies made by the caller.
  * https://github.com/kubernetes/apimachinery/blob/master/pkg/util/strategicpatch/patch.go
  */
-import { isJsonObject, patchField, type JsonObject, type JsonValue, type PatchType } from '../core/index.js';
+import { isJsonObject, type JsonObject, type JsonValue } from '../core/object.js';
+import { patchField, type PatchType } from '../core/patch-meta.js';
 import {
   applySpecialElements,
   dedupeScalars,

@@ -3,5 +3,11 @@ export { strategicMergePatch, type StrategicMergeOptions } from './strategic-mer
 export { openApiPatchSchema, type OpenApiSchemaOptions } from './openapi-schema.js';
 export { jsonMergePatch } from './json-merge-patch.js';
 export { applyJsonPatch, parseJsonPatch, validateJsonPatch, type JsonPatchOp } from './json-patch.js';
-export type { ListMeta, PatchField, PatchSchemaLookup, PatchStrategy, PatchType } from '../core/index.js';
-export { builtinPatchSchema, lookupListMeta } from '../core/index.js';
+export type {
+  ListMeta,
+  PatchField,
+  PatchSchemaLookup,
+  PatchStrategy,
+  PatchType,
+} from '../core/patch-meta.js';
+export { builtinPatchSchema, lookupListMeta } from '../core/patch-meta.js';

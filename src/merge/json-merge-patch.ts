@@ -2,7 +2,7 @@
  * RFC 7386 JSON merge patch. Hand-written: the algorithm is ten lines and fast-json-patch
  * implements only RFC 6902.
  */
-import { isJsonObject, type JsonObject, type JsonValue } from '../core/index.js';
+import { isJsonObject, type JsonObject, type JsonValue } from '../core/object.js';
 
 /**
  * Applies merge patch `patch` to `original` and returns the result (inputs unchanged;

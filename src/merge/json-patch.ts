@@ -8,15 +8,10 @@
  */
 import fastJsonPatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
-import {
-  CapstanError,
-  isCapstanError,
-  isJsonObject,
-  isSecret,
-  parseYamlDocument,
-  SecretMasker,
-  type JsonValue,
-} from '../core/index.js';
+import { CapstanError, isCapstanError } from '../core/errors.js';
+import { isJsonObject, type JsonValue } from '../core/object.js';
+import { isSecret, SecretMasker } from '../core/secret-mask.js';
+import { parseYamlDocument } from '../core/yaml.js';
 
 const { applyOperation, _areEquals: deepEqual } = fastJsonPatch;
 

@@ -7,7 +7,8 @@
  * match nothing: the quirks are reproduced on purpose, they change real output — e.g.
  * base ports 80/TCP, 80/UDP and patch `{containerPort: 80, name: x}` leave the base as is.
  */
-import type { JsonValue, PatchField } from '../core/index.js';
+import type { JsonValue } from '../core/object.js';
+import type { PatchField } from '../core/patch-meta.js';
 import {
   findElement,
   isEmptyMap,

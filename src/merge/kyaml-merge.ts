@@ -6,16 +6,9 @@
  * an element without its merge key. Works in place on copies made by the caller.
  * https://github.com/kubernetes-sigs/kustomize/tree/master/kyaml/yaml/merge2
  */
-import {
-  CapstanError,
-  gvkOf,
-  isJsonObject,
-  type JsonObject,
-  type JsonValue,
-  type PatchField,
-  type PatchSchemaLookup,
-  patchField,
-} from '../core/index.js';
+import { CapstanError } from '../core/errors.js';
+import { gvkOf, isJsonObject, type JsonObject, type JsonValue } from '../core/object.js';
+import { type PatchField, type PatchSchemaLookup, patchField } from '../core/patch-meta.js';
 import { mergeAssociativeList } from './kyaml-list.js';
 import {
   KEEP_NULL,

@@ -5,7 +5,8 @@
  * empty maps and nulls are dropped whenever a list is rewritten), so they are kept exact.
  * Arrays are edited in place: the caller works on its own copy.
  */
-import { CapstanError, isJsonObject, type JsonObject, type JsonValue } from '../core/index.js';
+import { CapstanError } from '../core/errors.js';
+import { isJsonObject, type JsonObject, type JsonValue } from '../core/object.js';
 
 /** Result of walking a node: a value, undefined (field removed) or a null kept as written. */
 export const KEEP_NULL = Symbol('keep-null');

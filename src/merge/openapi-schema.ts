@@ -7,17 +7,15 @@
  * describes Deployments. `fallback` restores the built-in types for kinds the document
  * does not define — useful for the API server, not what kustomize does.
  */
-import {
-  CapstanError,
-  isJsonObject,
-  type Gvk,
-  type JsonObject,
-  type ListMeta,
-  type PatchField,
-  type PatchSchemaLookup,
-  type PatchStrategy,
-  type PatchType,
-} from '../core/index.js';
+import { CapstanError } from '../core/errors.js';
+import { isJsonObject, type Gvk, type JsonObject } from '../core/object.js';
+import type {
+  ListMeta,
+  PatchField,
+  PatchSchemaLookup,
+  PatchStrategy,
+  PatchType,
+} from '../core/patch-meta.js';
 
 export interface OpenApiSchemaOptions {
   /** Consulted for kinds the document does not define. */

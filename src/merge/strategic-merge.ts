@@ -3,15 +3,9 @@
  * with a patch (`mode: 'kustomize'`) and what the API server does with a PATCH of type
  * application/strategic-merge-patch+json (`mode: 'apiserver'`).
  */
-import {
-  builtinPatchSchema,
-  CapstanError,
-  isJsonObject,
-  type Gvk,
-  type JsonObject,
-  type JsonValue,
-  type PatchSchemaLookup,
-} from '../core/index.js';
+import { CapstanError } from '../core/errors.js';
+import { isJsonObject, type Gvk, type JsonObject, type JsonValue } from '../core/object.js';
+import { builtinPatchSchema, type PatchSchemaLookup } from '../core/patch-meta.js';
 import { mergeMap } from './apimachinery-merge.js';
 import { KyamlMerger } from './kyaml-merge.js';
 

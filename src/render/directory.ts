@@ -6,7 +6,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { CapstanError, type KubeObject } from '../core/index.js';
+import { CapstanError } from '../core/errors.js';
+import type { KubeObject } from '../core/object.js';
 import type { InputRecorder } from './inputs.js';
 import { resourcesFromText } from './kustomize/manifests.js';
 import { RenderBudget, type RenderLimits } from './limits.js';

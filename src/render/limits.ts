@@ -10,7 +10,8 @@
  * kustomizations, objects and bytes count twice. For a tree without shared bases the
  * object count is the number of objects rendered.
  */
-import { CapstanError, type KubeObject } from '../core/index.js';
+import { CapstanError } from '../core/errors.js';
+import type { KubeObject } from '../core/object.js';
 
 export interface RenderLimits {
   /** objects read from manifests or generated (default 20,000; bench/render's largest tree has 6,000) */

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { CapstanError } from '../core/index.js';
+import { CapstanError } from '../core/errors.js';
 
 /** True when `child` is `parent` or below it (both absolute; compared as given). */
 export function isInside(parent: string, child: string): boolean {

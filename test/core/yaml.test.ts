@@ -397,6 +397,21 @@ test('stringifyYamlDocuments separates documents with ---', (t) => {
   t.is(stringifyYamlDocuments([]), '');
 });
 
+test('a list item whose first key has no value still starts with its dash', (t) => {
+  const out = stringifyYaml({ items: [{ a: undefined, b: 1, c: 'x' }, { a: 2 }] });
+  t.is(out, 'items:\n- b: 1\n  c: x\n- a: 2\n');
+});
+
+test('plain words, words starting with a digit and reserved words are told apart', (t) => {
+  const out = stringifyYaml({
+    list: ['app-0001', '/etc/app', 'a.b_c', '128Mi', '1.0.0', 'yes', 'Off', 'x:y', 'ends:'],
+  });
+  t.is(
+    out,
+    "list:\n- app-0001\n- /etc/app\n- a.b_c\n- '128Mi'\n- '1.0.0'\n- 'yes'\n- 'Off'\n- x:y\n- 'ends:'\n",
+  );
+});
+
 test('parse → stringify → parse is stable for a manifest full of tricky values', (t) => {
   const text = [
     'apiVersion: v1',

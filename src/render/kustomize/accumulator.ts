@@ -3,7 +3,7 @@
  * resources in order, the transformer configuration (defaults, `configurations:`,
  * `crds:` and whatever the bases brought), and the vars declared so far.
  */
-import { CapstanError } from '../../core/index.js';
+import { CapstanError } from '../../core/errors.js';
 import {
   emptyTransformerConfig,
   mergeTransformerConfig,

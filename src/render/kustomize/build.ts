@@ -5,7 +5,8 @@
  * and apply buildMetadata.
  */
 import path from 'node:path';
-import { CapstanError, isJsonObject, type KubeObject } from '../../core/index.js';
+import { CapstanError } from '../../core/errors.js';
+import { isJsonObject, type KubeObject } from '../../core/object.js';
 import type { InputRecorder } from '../inputs.js';
 import { RenderBudget, type RenderLimits } from '../limits.js';
 import { resolveSource } from '../root.js';

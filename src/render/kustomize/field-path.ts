@@ -15,7 +15,7 @@
  * dot; a bracketed part may hold dots — `[name=a.b]` stays a list selector and
  * `[a.b/c]` (no `=`) is the map key `a.b/c`. Written by hand: no JS library speaks kyaml's paths.
  */
-import type { JsonObject, JsonValue } from '../../core/index.js';
+import type { JsonObject, JsonValue } from '../../core/object.js';
 import { resolvePlain } from './replacements/scalar.js';
 
 /** One step of a parsed path. */

@@ -23,7 +23,8 @@
  * - Specs are applied one after the other, in order: a field reached by two specs is
  *   visited twice (kustomize does not de-duplicate either).
  */
-import { CapstanError, parseApiVersion, type JsonValue, type KubeObject } from '../../core/index.js';
+import { CapstanError } from '../../core/errors.js';
+import { parseApiVersion, type JsonValue, type KubeObject } from '../../core/object.js';
 import { describeId } from './ids.js';
 import type { FieldSpec } from './types.js';
 

@@ -3,7 +3,8 @@
  * their *effective* value — '' and 'default' are the same for namespaced kinds, and
  * cluster-scoped kinds have no namespace at all.
  */
-import { gvkOf, isClusterScopedKind, type KubeObject } from '../../core/index.js';
+import { isClusterScopedKind } from '../../core/kinds.js';
+import { gvkOf, type KubeObject } from '../../core/object.js';
 import type { Resource } from './types.js';
 
 export const CLUSTER_SCOPED = '~X';

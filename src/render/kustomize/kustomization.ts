@@ -3,7 +3,9 @@
  * (unknown fields and wrong types are errors), then the legacy spellings kustomize
  * folds into their modern fields (`bases`, `imageTags`, generator `env`).
  */
-import { CapstanError, isJsonObject, parseYamlDocument, type JsonValue } from '../../core/index.js';
+import { CapstanError } from '../../core/errors.js';
+import { isJsonObject, type JsonValue } from '../../core/object.js';
+import { parseYamlDocument } from '../../core/yaml.js';
 import type { Kustomization } from './types.js';
 
 type FieldType = 'string' | 'strings' | 'stringMap' | 'objects' | 'object' | 'stringsOrObjects';

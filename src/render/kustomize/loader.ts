@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { CapstanError } from '../../core/index.js';
+import { CapstanError } from '../../core/errors.js';
 import type { PatchSchemaLookup } from '../../merge/index.js';
 import type { InputRecorder } from '../inputs.js';
 import type { RenderBudget } from '../limits.js';

@@ -3,13 +3,9 @@
  * `...List` kinds with `items` are expanded (their items after the file's other
  * documents), every object needs a kind and a metadata.name.
  */
-import {
-  CapstanError,
-  isJsonObject,
-  parseYamlDocuments,
-  type JsonValue,
-  type KubeObject,
-} from '../../core/index.js';
+import { CapstanError } from '../../core/errors.js';
+import { isJsonObject, type JsonValue, type KubeObject } from '../../core/object.js';
+import { parseYamlDocuments } from '../../core/yaml.js';
 import { newResource } from './ids.js';
 import type { Resource } from './types.js';
 

@@ -17,7 +17,9 @@
  *  5. if several remain, prefer those renamed with the same prefixes/suffixes as the
  *     referrer (diamond bases), first allowing an empty list on either side, then not.
  */
-import { CapstanError, gvkOf, isClusterScopedKind, isJsonObject, type JsonValue } from '../../core/index.js';
+import { CapstanError } from '../../core/errors.js';
+import { isClusterScopedKind } from '../../core/kinds.js';
+import { gvkOf, isJsonObject, type JsonValue } from '../../core/object.js';
 import type { NameBackReference } from './builtin-config/types.js';
 import { compileFieldSpec, walkFieldSpec, type CompiledFieldSpec } from './field-spec.js';
 import { currentId, describeId, effectiveNamespace, originalId, CLUSTER_SCOPED } from './ids.js';

@@ -3,7 +3,9 @@
  * strategic-merge patches. As in kustomize the schema is build-wide: the last
  * kustomization loaded with an `openapi:` field sets it for the patches that follow.
  */
-import { CapstanError, isJsonObject, parseYamlDocument } from '../../core/index.js';
+import { CapstanError } from '../../core/errors.js';
+import { isJsonObject } from '../../core/object.js';
+import { parseYamlDocument } from '../../core/yaml.js';
 import { openApiPatchSchema, type PatchSchemaLookup } from '../../merge/index.js';
 import type { Target } from './target-model.js';
 

@@ -4,13 +4,9 @@
  * kustomization directory whose output is plugin configs. Exec and container plugins
  * are refused: Capstan never runs programs named by a repository.
  */
-import {
-  CapstanError,
-  isJsonObject,
-  parseYamlDocuments,
-  type JsonObject,
-  type JsonValue,
-} from '../../core/index.js';
+import { CapstanError } from '../../core/errors.js';
+import { isJsonObject, type JsonObject, type JsonValue } from '../../core/object.js';
+import { parseYamlDocuments } from '../../core/yaml.js';
 import { Accumulator } from './accumulator.js';
 import type { Target } from './target-model.js';
 

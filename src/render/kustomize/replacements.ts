@@ -4,7 +4,7 @@
  * The source side is in replacements/source.ts, the write side in replacements/target.ts,
  * the YAML typing rules in replacements/scalar.ts; behaviour notes live there.
  */
-import { CapstanError } from '../../core/index.js';
+import { CapstanError } from '../../core/errors.js';
 import { readSource, describeSelector } from './replacements/source.js';
 import { applyTarget } from './replacements/target.js';
 import type { Replacement, Resource } from './types.js';

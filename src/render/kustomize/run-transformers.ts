@@ -3,7 +3,9 @@
  * (configureBuiltinTransformers): strategic-merge patches, patches, namespace, prefix,
  * suffix, labels, annotations, JSON 6902 patches, replicas, images, replacements.
  */
-import { CapstanError, isJsonObject, parseYamlDocuments } from '../../core/index.js';
+import { CapstanError } from '../../core/errors.js';
+import { isJsonObject } from '../../core/object.js';
+import { parseYamlDocuments } from '../../core/yaml.js';
 import type { Accumulator } from './accumulator.js';
 import { labelFieldSpecs } from './builtin-config/index.js';
 import { applyReplacements } from './replacements.js';

@@ -13,12 +13,10 @@
  *
  * Label and annotation selectors use Kubernetes' label-selector syntax in both.
  */
-import {
-  CapstanError,
-  compileLabelSelector,
-  isClusterScopedKind,
-  parseApiVersion,
-} from '../../core/index.js';
+import { CapstanError } from '../../core/errors.js';
+import { isClusterScopedKind } from '../../core/kinds.js';
+import { compileLabelSelector } from '../../core/label-selector.js';
+import { parseApiVersion } from '../../core/object.js';
 
 const SELECTOR_ERROR = 'RENDER_SELECTOR_INVALID_LABEL_SELECTOR';
 

@@ -3,7 +3,8 @@
  * that what others depend on comes first — Namespaces, CRDs, RBAC, ConfigMaps, Services,
  * then workloads — and webhook configurations last; `fifo` keeps the build's own order.
  */
-import { CapstanError, gvkOf, type Gvk } from '../../core/index.js';
+import { CapstanError } from '../../core/errors.js';
+import { gvkOf, type Gvk } from '../../core/object.js';
 import { LEGACY_ORDER_FIRST, LEGACY_ORDER_LAST } from './builtin-config/index.js';
 import type { Resource, SortOptions } from './types.js';
 

@@ -6,7 +6,7 @@
  * A component is built into its parent's accumulator, so its generators and
  * transformers see everything the parent has so far.
  */
-import { CapstanError } from '../../core/index.js';
+import { CapstanError } from '../../core/errors.js';
 import { Accumulator } from './accumulator.js';
 import {
   configFromCrdSchema,

@@ -2,7 +2,7 @@
  * The kustomization file (kustomize.config.k8s.io/v1beta1 Kustomization and
  * v1alpha1 Component), as parsed and validated by `kustomization.ts`.
  */
-import type { JsonObject, KubeObject } from '../../core/index.js';
+import type { JsonObject, KubeObject } from '../../core/object.js';
 
 /** A target or selector as kustomize's `types.Selector`: every string is a regex. */
 export interface Selector {

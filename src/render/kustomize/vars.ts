@@ -15,7 +15,9 @@
  *   string values are expanded; other scalars are skipped.
  * - Unused vars are not an error: kustomize logs them; we return them.
  */
-import { CapstanError, isClusterScopedKind, parseApiVersion, type JsonValue } from '../../core/index.js';
+import { CapstanError } from '../../core/errors.js';
+import { isClusterScopedKind } from '../../core/kinds.js';
+import { parseApiVersion, type JsonValue } from '../../core/object.js';
 import { compileFieldSpecs, walkFieldSpecs, type CompiledFieldSpec } from './field-spec.js';
 import { FieldPathError, lookupField, parseLookupPath } from './field-path.js';
 import { describeId } from './ids.js';

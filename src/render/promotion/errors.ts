@@ -1,4 +1,4 @@
-import { CapstanError } from '../../core/index.js';
+import { CapstanError } from '../../core/errors.js';
 
 /**
  * The error codes of a promotion's pure steps (what the target must change, and the edit

@@ -5,7 +5,8 @@
  * under `transformers:`. (Patches run before `images:`, so an `images:` entry of the same
  * name still wins over them; replacements run after it and win over it.)
  */
-import { isJsonObject, parseYamlDocuments, type JsonValue } from '../../core/index.js';
+import { isJsonObject, type JsonValue } from '../../core/object.js';
+import { parseYamlDocuments } from '../../core/yaml.js';
 import type { Kustomization, Replacement } from '../kustomize/types.js';
 
 export interface ImageSetter {

@@ -9,7 +9,7 @@
  * as an alternative, and the caller refuses a change whose value is not one. A base that
  * sets nothing for an image is assumed not to hold it (only a render could tell).
  */
-import { CapstanError } from '../../core/index.js';
+import { CapstanError } from '../../core/errors.js';
 import { loadChild, type Target } from '../kustomize/target.js';
 import { parseLiteral } from '../kustomize/generators/sources.js';
 import type { Kustomization } from '../kustomize/types.js';

@@ -24,7 +24,8 @@
  * any case) — observed with kubectl kustomize v5.5.
  */
 import { parseAllDocuments } from './yaml-1-1.js';
-import { CapstanError, isJsonObject, type JsonObject, type JsonValue } from '../../../core/index.js';
+import { CapstanError } from '../../../core/errors.js';
+import { isJsonObject, type JsonObject, type JsonValue } from '../../../core/object.js';
 import type { FieldSpec } from '../types.js';
 import { mergeFieldSpecs, mergeNameReferences, mergeTransformerConfig } from './merge.js';
 import { emptyTransformerConfig, type TransformerConfig } from './types.js';

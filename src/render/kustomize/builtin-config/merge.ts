@@ -3,7 +3,7 @@
  * FsSlice.MergeAll, nbrSlice.mergeAll): lists are appended to, a spec already covered is
  * dropped, and every list is sorted by GVK afterwards.
  */
-import { CapstanError } from '../../../core/index.js';
+import { CapstanError } from '../../../core/errors.js';
 import type { FieldSpec } from '../types.js';
 import { compareGvk } from './gvk-order.js';
 import {

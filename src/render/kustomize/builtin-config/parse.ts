@@ -5,7 +5,8 @@
  * keys and wrongly typed values refused, null meaning "not set".
  */
 import { parseAllDocuments } from './yaml-1-1.js';
-import { CapstanError, isJsonObject, type JsonObject, type JsonValue } from '../../../core/index.js';
+import { CapstanError } from '../../../core/errors.js';
+import { isJsonObject, type JsonObject, type JsonValue } from '../../../core/object.js';
 import type { FieldSpec } from '../types.js';
 import { compareGvk } from './gvk-order.js';
 import { FIELD_SPEC_LISTS, type NameBackReference, type TransformerConfig } from './types.js';

@@ -2,7 +2,7 @@
  * Which generator we are running, so every error names the kustomization file, the
  * generator list and the generator's name.
  */
-import { CapstanError } from '../../../core/index.js';
+import { CapstanError } from '../../../core/errors.js';
 
 /** Identifies one generator entry in one kustomization. */
 export interface GeneratorContext {

@@ -5,7 +5,7 @@
  * `\b`/`\f` short escapes (Go ≥ 1.22, kubectl 1.32 is built with it), ill-formed UTF-16
  * (lone surrogates, Go's invalid bytes) written as `\ufffd`.
  */
-import type { JsonValue } from '../../../core/index.js';
+import type { JsonValue } from '../../../core/object.js';
 
 // Characters JSON.stringify leaves alone but Go escapes.
 const goOnlyEscapes = /[<>&\u2028\u2029]/g;

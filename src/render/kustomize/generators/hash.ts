@@ -13,7 +13,7 @@
  * Labels, annotations and namespace are not part of the hash.
  */
 import { createHash } from 'node:crypto';
-import { isJsonObject, type JsonValue, type KubeObject } from '../../../core/index.js';
+import { isJsonObject, type JsonValue, type KubeObject } from '../../../core/object.js';
 import { goJson } from './go-json.js';
 
 // kustomize's getNodeValues: a missing field is "", a scalar is its text, a mapping is

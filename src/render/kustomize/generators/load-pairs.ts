@@ -3,7 +3,7 @@
  * `literals` and `files`, in that order as kustomize does, and refuses a key given
  * twice across all of them (kustomize: "configmap NAME illegally repeats the key").
  */
-import { isCapstanError } from '../../../core/index.js';
+import { isCapstanError } from '../../../core/errors.js';
 import type { FileLoader, GeneratorArgs } from '../types.js';
 import { generatorError, type GeneratorContext } from './context.js';
 import { EnvFileUtf8Error, parseEnvFile } from './env-file.js';

@@ -3,7 +3,7 @@
  * kustomize v5.5 (api/internal/generators/{configmap,secret}.go) value for value.
  */
 import { isUtf8 } from 'node:buffer';
-import type { KubeObject, ObjectMeta } from '../../../core/index.js';
+import type { KubeObject, ObjectMeta } from '../../../core/object.js';
 import type { FileLoader, GeneratorArgs, GeneratorOptions, Resource, SecretArgs } from '../types.js';
 import { encodeBase64Wrapped } from './base64.js';
 import { generatorError, type GeneratorContext } from './context.js';

@@ -14,7 +14,8 @@
  *     ConfigMap from `resources`, or with `disableNameSuffixHash: true` on either side,
  *     gives no suffix.
  */
-import { CapstanError, cloneJson, isJsonObject, type KubeObject } from '../../../core/index.js';
+import { CapstanError } from '../../../core/errors.js';
+import { cloneJson, isJsonObject, type KubeObject } from '../../../core/object.js';
 import { allIds, currentId, describeId, sameId } from '../ids.js';
 import type { Resource } from '../types.js';
 import { compareGoStrings } from './go-json.js';

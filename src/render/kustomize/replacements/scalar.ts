@@ -11,7 +11,7 @@
  * boolean, `0x1F` into an int field gives 31, `abc` into an int field is an error
  * ("cannot decode !!str `abc` as a !!int"), an int fits a float field.
  */
-import type { JsonValue } from '../../../core/index.js';
+import type { JsonValue } from '../../../core/object.js';
 
 /** The YAML tags a scalar can carry after decoding. */
 export type ScalarTag = 'str' | 'int' | 'float' | 'bool' | 'null' | 'timestamp';

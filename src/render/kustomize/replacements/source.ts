@@ -2,7 +2,8 @@
  * The value side of a replacement: find the one source object, read its field and refine
  * it with `options.delimiter`/`index` (kustomize api/filters/replacement getReplacement).
  */
-import { CapstanError, cloneJson, type JsonObject, type JsonValue } from '../../../core/index.js';
+import { CapstanError } from '../../../core/errors.js';
+import { cloneJson, type JsonObject, type JsonValue } from '../../../core/object.js';
 import { FieldPathError, lookupField, parseLookupPath } from '../field-path.js';
 import { describeId } from '../ids.js';
 import { compileIdSelector } from '../select.js';

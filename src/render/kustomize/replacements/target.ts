@@ -14,7 +14,8 @@
  * - `options.delimiter` splits the target's text: `index` replaces that part, a negative
  *   index prepends, an index past the end appends.
  */
-import { CapstanError, cloneJson, type JsonValue } from '../../../core/index.js';
+import { CapstanError } from '../../../core/errors.js';
+import { cloneJson, type JsonValue } from '../../../core/object.js';
 import {
   FieldPathError,
   matchFields,

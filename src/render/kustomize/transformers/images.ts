@@ -3,7 +3,8 @@
  * kustomize it makes two passes — every `containers`/`initContainers` list at any depth
  * (except in CRDs), then the configured field specs.
  */
-import { CapstanError, isJsonObject, type JsonValue } from '../../../core/index.js';
+import { CapstanError } from '../../../core/errors.js';
+import { isJsonObject, type JsonValue } from '../../../core/object.js';
 import { compileFieldSpecs, walkFieldSpecs } from '../field-spec.js';
 import { describeId } from '../ids.js';
 import type { FieldSpec, Image, Resource } from '../types.js';

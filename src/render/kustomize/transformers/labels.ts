@@ -3,7 +3,8 @@
  * AnnotationsTransformer): set each pair in every map the field specs reach, creating
  * maps where a spec says so.
  */
-import { CapstanError, isJsonObject, type JsonValue } from '../../../core/index.js';
+import { CapstanError } from '../../../core/errors.js';
+import { isJsonObject, type JsonValue } from '../../../core/object.js';
 import { compileFieldSpecs, walkFieldSpecs } from '../field-spec.js';
 import { describeId } from '../ids.js';
 import type { FieldSpec, Resource } from '../types.js';

@@ -3,7 +3,9 @@
  * namespaced object, renames Namespace objects, moves RoleBinding subjects named
  * `default` along, and sets the namespace fields the config lists (webhook services…).
  */
-import { CapstanError, isClusterScopedKind, isJsonObject, type JsonValue } from '../../../core/index.js';
+import { CapstanError } from '../../../core/errors.js';
+import { isClusterScopedKind } from '../../../core/kinds.js';
+import { isJsonObject, type JsonValue } from '../../../core/object.js';
 import { compileFieldSpecs, walkFieldSpecs } from '../field-spec.js';
 import { currentKey, describeId, storePreviousId } from '../ids.js';
 import type { FieldSpec, Resource } from '../types.js';

@@ -7,16 +7,10 @@
  * object keeps its apiVersion, kind, name and namespace unless the patch's options allow
  * a name or kind change. A patch `$patch: delete` removes the object from the build.
  */
-import {
-  CapstanError,
-  gvkOf,
-  isJsonObject,
-  isSecret,
-  redactSecretValues,
-  secretValuesOf,
-  type JsonObject,
-  type KubeObject,
-} from '../../../core/index.js';
+import { CapstanError } from '../../../core/errors.js';
+import { gvkOf, isJsonObject, type JsonObject, type KubeObject } from '../../../core/object.js';
+import { isSecret } from '../../../core/secret-mask.js';
+import { redactSecretValues, secretValuesOf } from '../../../core/secret-text.js';
 import {
   applyJsonPatch,
   parseJsonPatch,
@@ -26,7 +20,8 @@ import {
 import { allIds, describeId, sameId, storePreviousId } from '../ids.js';
 import { compileSelector } from '../select.js';
 import type { Patch, Resource, Selector } from '../types.js';
-import { parseYamlDocuments, type JsonValue } from '../../../core/index.js';
+import type { JsonValue } from '../../../core/object.js';
+import { parseYamlDocuments } from '../../../core/yaml.js';
 
 export interface PatchContext {
   /** display path of the kustomization, for messages */

@@ -1,5 +1,6 @@
 /** `replicas` (kustomize's ReplicaCountTransformer): sets the count on workloads named so. */
-import { CapstanError, gvkOf } from '../../../core/index.js';
+import { CapstanError } from '../../../core/errors.js';
+import { gvkOf } from '../../../core/object.js';
 import { compileFieldSpec, walkFieldSpec } from '../field-spec.js';
 import { allIds } from '../ids.js';
 import type { FieldSpec, Replica, Resource } from '../types.js';

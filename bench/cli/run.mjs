@@ -8,13 +8,17 @@
 //              falls on every command alike; best and median are printed
 //   --size=N   resources in the generated overlay (default 3000, bench/render/generate.mjs)
 //   --cli=FILE another build's dist/cli/main.js (before/after a change)
+//   --baseline=FILE  a second build's main.js measured in the same run, interleaved, as
+//              "baseline" rows: before/after a change at the same load, kubectl run once
 //
 // A `node -e 0` row shows the floor any Node CLI pays on this machine at this load.
 //
 // Capstan runs from dist/ as the installed `capstan` bin does (package.json "bin":
-// dist/cli/main.js under node). Peak RSS is GNU time's %M (ru_maxrss) when /usr/bin/time
-// is GNU time; otherwise the child's /proc/<pid>/status VmHWM polled every 5 ms, marked
-// "~" (it can miss the last 5 ms). kubectl's rows are skipped, with a note, without
+// dist/cli/main.js under node), its stdout a pipe this script drains, as in
+// `capstan render DIR | kubectl apply -f -`. CPU seconds (user + system, GNU time's %U and
+// %S) are the figure to compare on a shared machine, where wall time depends on the load.
+// Peak RSS is GNU time's %M (ru_maxrss) when /usr/bin/time is GNU time; otherwise the
+// child's /proc/<pid>/status VmHWM polled every 5 ms, marked "~" (it can miss the last 5 ms). kubectl's rows are skipped, with a note, without
 // /usr/bin/kubectl.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -63,12 +67,13 @@ function vmHwmKb(pid) {
   }
 }
 
-/** One run of `cmd` (stdout discarded): wall seconds and peak RSS in kB. */
+/** One run of `cmd` (stdout drained): wall seconds, CPU seconds (GNU time only) and peak RSS in kB. */
 async function measure(cmd) {
   const stats = path.join(tmp, 'time.out');
-  const full = gnuTime ? ['/usr/bin/time', '-f', '%M', '-o', stats, ...cmd] : cmd;
+  const full = gnuTime ? ['/usr/bin/time', '-f', '%U %S %M', '-o', stats, ...cmd] : cmd;
   const started = process.hrtime.bigint();
-  const child = spawn(full[0], full.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(full[0], full.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.resume();
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   let done = false;
@@ -87,10 +92,21 @@ async function measure(cmd) {
   const code = await exited;
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (code !== 0) throw new Error(`${cmd.join(' ')} exited ${code}:\n${stderr.trim()}`);
-  if (gnuTime) peakKb = Number(readFileSync(stats, 'utf8').trim().split('\n').pop());
-  return { seconds, peakKb };
+  let cpu = NaN;
+  if (gnuTime) {
+    const [user, system, maxKb] = readFileSync(stats, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+    cpu = user + system;
+    peakKb = maxKb;
+  }
+  return { seconds, cpu, peakKb };
 }
 
+const baselineFlag = argv.find((x) => x.startsWith('--baseline='));
+const baseline = baselineFlag ? path.resolve(baselineFlag.slice('--baseline='.length)) : undefined;
+if (baseline && !existsSync(baseline)) {
+  console.error(`bench: ${baseline} not found`);
+  process.exit(2);
+}
 const capstan = (...args) => [process.execPath, cli, ...args];
 const pairs = [
   { name: 'help', target: TARGETS.help, capstan: capstan('help'), kubectl: [KUBECTL, 'version', '--client'] },
@@ -103,6 +119,9 @@ const pairs = [
 ];
 const commands = [{ label: 'node -e 0 (floor)', cmd: [process.execPath, '-e', '0'] }].concat(
   pairs.flatMap((p) => [
+    ...(baseline
+      ? [{ label: `baseline ${p.name}`, cmd: [process.execPath, baseline, ...p.capstan.slice(2)] }]
+      : []),
     { label: `capstan ${p.name}`, cmd: p.capstan, pair: p },
     ...(hasKubectl
       ? [{ label: `kubectl ${p.name === 'help' ? 'version --client' : 'kustomize'}`, cmd: p.kubectl }]
@@ -131,6 +150,7 @@ const summary = (c) => {
   return {
     best: Math.min(...secs),
     median: median(secs),
+    cpu: median(rs.map((r) => r.cpu)),
     peakMb: Math.max(...rs.map((r) => r.peakKb)) / 1024,
   };
 };
@@ -140,12 +160,12 @@ console.log(
   `CLI start-up, ${runs} runs each (interleaved), node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(1)}`,
 );
 console.log(
-  `${'command'.padEnd(32)}${'best s'.padStart(8)}${'median s'.padStart(10)}${'peak MB'.padStart(9)}`,
+  `${'command'.padEnd(32)}${'best s'.padStart(8)}${'median s'.padStart(10)}${'CPU s'.padStart(8)}${'peak MB'.padStart(9)}`,
 );
 for (const c of commands) {
   const s = summary(c);
   console.log(
-    `${(results.get(c).length < runs ? `${c.label} (1 run)` : c.label).padEnd(32)}${s.best.toFixed(3).padStart(8)}${s.median.toFixed(3).padStart(10)}${(mem + s.peakMb.toFixed(0)).padStart(9)}`,
+    `${(results.get(c).length < runs ? `${c.label} (1 run)` : c.label).padEnd(32)}${s.best.toFixed(3).padStart(8)}${s.median.toFixed(3).padStart(10)}${(Number.isNaN(s.cpu) ? '-' : s.cpu.toFixed(2)).padStart(8)}${(mem + s.peakMb.toFixed(0)).padStart(9)}`,
   );
 }
 console.log('');
@@ -154,10 +174,17 @@ for (const p of pairs) {
   const verdict = ours.median <= p.target ? 'met' : 'MISSED';
   let line = `capstan ${p.name}: target ≤ ${p.target} s end to end: ${verdict} (median ${ours.median.toFixed(3)} s)`;
   if (hasKubectl) {
-    const theirs = summary(commands[commands.findIndex((c) => c.pair === p) + 1]);
+    const theirs = summary(commands.find((c) => c.cmd === p.kubectl));
     const ratio = (x) => (x >= 10 ? x.toFixed(0) : x.toPrecision(2));
-    line += `; capstan/kubectl: time ${ratio(ours.best / theirs.best)}× best, ${ratio(ours.median / theirs.median)}× median, memory ${ratio(ours.peakMb / theirs.peakMb)}×`;
+    line += `; capstan/kubectl: time ${ratio(ours.best / theirs.best)}× best, ${ratio(ours.median / theirs.median)}× median${Number.isNaN(ours.cpu) ? '' : `, CPU ${ratio(ours.cpu / theirs.cpu)}× (median CPU ${ours.cpu.toFixed(2)} s)`}, memory ${ratio(ours.peakMb / theirs.peakMb)}×`;
   }
   console.log(line);
+  const before = commands.find((c) => c.label === `baseline ${p.name}`);
+  if (before) {
+    const b = summary(before);
+    console.log(
+      `  baseline ${p.name}: median ${b.median.toFixed(3)} s, CPU ${b.cpu.toFixed(2)} s; this build: median ${ours.median.toFixed(3)} s, CPU ${ours.cpu.toFixed(2)} s`,
+    );
+  }
 }
 if (!hasKubectl) console.log(`(${KUBECTL} not found: kubectl rows skipped)`);

@@ -278,3 +278,44 @@ test('paths and methods that are no route are left to the server (404 here)', as
   });
   t.is(answer, undefined);
 });
+
+test('repositories: register (201), list, remove by ?url= (200, then 404); a bad body is 422 naming the field', async (t) => {
+  const { daemon, call } = await setup(t);
+  const url = 'https://git.example/acme/shop';
+  const added = await call('POST', '/api/v1/repositories', { url, username: 'ci', password: 'pw-in-body' });
+  t.is(added.status, 201);
+  t.like(added.body, { url, type: 'repository', username: 'ci', auth: 'password' });
+  t.deepEqual(daemon.calls.at(-1), {
+    method: 'addRepository',
+    args: [{ url, username: 'ci', password: 'pw-in-body' }],
+  });
+  const template = await call('POST', '/api/v1/repositories', {
+    url: 'https://git.example/acme',
+    template: true,
+    token: 't',
+  });
+  t.like(template.body, { type: 'template' });
+  const listed = await call('GET', '/api/v1/repositories');
+  t.deepEqual(
+    listed.body.items.map((r: { url: string }) => r.url),
+    [url, 'https://git.example/acme'],
+  );
+  t.false(JSON.stringify(listed.body).includes('pw-in-body'));
+  const removed = await call('DELETE', `/api/v1/repositories?url=${encodeURIComponent(url)}`);
+  t.is(removed.status, 200);
+  t.is(removed.body.deleted[0].url, url);
+  const again = await call('DELETE', `/api/v1/repositories?url=${encodeURIComponent(url)}`);
+  t.is(again.status, 404);
+  t.is(again.body.code, 'REPO_NOT_FOUND');
+  t.is((await call('DELETE', '/api/v1/repositories')).status, 400);
+  for (const [body, field] of [
+    [{ username: 'u', password: 'p' }, 'url'],
+    [{ url, password: 42 }, 'password'],
+    [{ url, template: 'yes', token: 't' }, 'template'],
+  ] as const) {
+    const res = await call('POST', '/api/v1/repositories', body);
+    t.is(res.status, 422);
+    t.is(res.body.code, 'REPO_INVALID');
+    t.regex(res.body.error, new RegExp(`^repository: ${field} must be`));
+  }
+});

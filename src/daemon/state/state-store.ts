@@ -325,9 +325,15 @@ export class StateStore {
 
   /** The newest syncs first. */
   syncs(app?: string, limit = 100): SyncRecord[] {
-    const rows = this.statement(
-      `SELECT * FROM syncs WHERE (@app IS NULL OR app = @app) ORDER BY id DESC LIMIT @limit`,
-    ).all({ app: app ?? null, limit }) as Row[];
+    // one application's through the (app, id) index: `app = @app OR @app IS NULL` would scan them all
+    const rows = (
+      app === undefined
+        ? this.statement(`SELECT * FROM syncs ORDER BY id DESC LIMIT @limit`).all({ limit })
+        : this.statement(`SELECT * FROM syncs WHERE app = @app ORDER BY id DESC LIMIT @limit`).all({
+            app,
+            limit,
+          })
+    ) as Row[];
     return rows.map((r) => ({
       id: Number(r.id),
       app: String(r.app),

@@ -38,9 +38,10 @@ export async function runCapstanWithInput(
       const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
         cwd: projectRoot,
         env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...env },
-        stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+        stdio: ['pipe', 'pipe', 'pipe'],
       });
-      child.stdin?.end(input);
+      // no input reads as an empty standard input, as from /dev/null
+      child.stdin.end(input ?? '');
       let stdout = '';
       let stderr = '';
       child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

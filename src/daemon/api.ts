@@ -10,11 +10,15 @@ import type {
   Application,
   AppProject,
   HistoryEntry,
+  Promotion,
   SyncIntent,
   WebhookProviderName,
 } from '../core/index.js';
 import type { ObjectPreview } from '../sync/index.js';
+import type { PromoteRequest, PromotionOutcome } from './promotion/promoter.js';
 import type { PullRequestRecord } from './state/state-store.js';
+
+export type { PromoteRequest, PromotionOutcome } from './promotion/promoter.js';
 
 /** A destination cluster as the API lists it (never with its credentials). */
 export interface ClusterInfo {
@@ -100,6 +104,15 @@ export interface DaemonApi {
   diff(name: string, options?: { color?: boolean }): Promise<{ revision: string; objects: ObjectPreview[] }>;
   /** the application's kept revisions, newest last */
   history(name: string): Promise<HistoryEntry[]>;
+  listPromotions(): Promise<Promotion[]>;
+  /** undefined when there is none */
+  getPromotion(name: string): Promise<Promotion | undefined>;
+  /**
+   * Promotes what stage `from` runs into stage `to` (the stage after it): a commit on a
+   * branch and a pull request, or a commit on the target's branch (`direct`); a dry run
+   * only computes. Refusals have `PROMOTION_*` codes.
+   */
+  promote(name: string, request: PromoteRequest): Promise<PromotionOutcome>;
   listProjects(): Promise<AppProject[]>;
   getProject(name: string): Promise<AppProject | undefined>;
   listClusters(): Promise<ClusterInfo[]>;

@@ -13,6 +13,7 @@ import {
   type CredentialSource,
   type GitLimits,
   type SnapshotStore,
+  type WriteTarget,
 } from '../git/index.js';
 
 /** What a source is: where, which revision to follow, how often to look. */
@@ -31,6 +32,8 @@ export interface FetchedRevision {
   root: string;
   subject?: string;
   author?: string;
+  /** the remote ref the commit was the tip of when fetched (`refs/heads/main`), if any */
+  ref?: string;
   release(): Promise<void>;
 }
 
@@ -43,6 +46,8 @@ export interface AppSource {
   fetchCommit(commit: string): Promise<FetchedRevision>;
   /** looks for a new revision now (a webhook said so), reporting it through `watch`'s callback */
   checkNow(): Promise<void>;
+  /** where commits to this source's repository go; undefined for a local directory */
+  writeTarget(): Promise<WriteTarget | undefined>;
   /** starts reporting revisions: the current one first (reason `startup`), then each change */
   watch(onChange: (revision: string, reason: string) => void, onError: (e: unknown) => void): Promise<void>;
   close(): Promise<void>;
@@ -120,6 +125,10 @@ class RemoteAppSource implements AppSource {
     await this.poller?.pollNow();
   }
 
+  writeTarget(): Promise<WriteTarget> {
+    return this.git.writeTarget();
+  }
+
   private static async fetchFrom(git: GitSource): Promise<FetchedRevision> {
     const synced = await git.sync();
     return {
@@ -127,6 +136,7 @@ class RemoteAppSource implements AppSource {
       root: synced.snapshot.dir,
       subject: synced.info.subject,
       author: synced.info.author,
+      ...(synced.ref ? { ref: synced.ref } : {}),
       release: () => synced.snapshot.release(),
     };
   }
@@ -180,6 +190,10 @@ class LocalAppSource implements AppSource {
 
   async checkNow(): Promise<void> {
     // a local directory reports its edits by itself
+  }
+
+  async writeTarget(): Promise<undefined> {
+    return undefined; // Capstan never writes to a developer's working copy
   }
 
   async watch(

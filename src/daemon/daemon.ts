@@ -39,6 +39,9 @@ import { RenderPool } from './render-pool.js';
 import { RepositoryRegistry } from './repositories.js';
 import { readSecret } from './secrets.js';
 import { SourceHub } from './sources.js';
+import { Promoter } from './promotion/promoter.js';
+import { PromotionStore } from './promotion/promotion-store.js';
+import { createProvider } from '../providers/index.js';
 import { StateStore } from './state/state-store.js';
 import { MemoryReplayGuard, RedisReplayGuard, WebhookReceiver, normalizeRepoUrl } from './webhooks/index.js';
 
@@ -179,6 +182,38 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   }
   reconciler.start();
 
+  const promotions = new PromotionStore(controlPlane.api);
+  const promoter = new Promoter({
+    promotion: (name) => promotions.get(name),
+    application: (name) => store.get(name),
+    files: async (app, commit) => {
+      if (!sources.has(app))
+        throw new CapstanError(
+          'PROMOTION_INVALID',
+          `${app} has no source yet: its spec is invalid or it was never reconciled (see its conditions)`,
+        );
+      if (!commit) await sources.checkNow(app); // the branch's newest commit, not the last poll's
+      return sources.fetch(app, commit);
+    },
+    writeTarget: async (app) => {
+      const target = await sources.writeTarget(app);
+      if (!target)
+        throw new CapstanError(
+          'PROMOTION_INVALID',
+          `${app} reads a local directory: a promotion commits to a Git repository`,
+        );
+      return target;
+    },
+    refresh: (app) => sources.checkNow(app),
+    render: async (root, dir) =>
+      (await renders.render(path.join(root, dir), { repoRoot: root, displayRoot: root })).objects,
+    secret: (name, key) => promotions.secretValue(name, key),
+    provider: (options) => createProvider(options),
+    record: (name, record) => promotions.record(name, record),
+    author: { name: 'Capstan', email: 'capstan@localhost' },
+    now: () => new Date(),
+  });
+
   const known = (name: string): Application => {
     const app = store.get(name);
     if (!app) throw new CapstanError('APP_NOT_FOUND', `application "${name}" not found`);
@@ -250,6 +285,29 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     },
     async history(name): Promise<HistoryEntry[]> {
       return known(name).status?.history ?? [];
+    },
+    async listPromotions() {
+      return promotions.list();
+    },
+    async getPromotion(name) {
+      return promotions.get(name);
+    },
+    async promote(name, request) {
+      const outcome = await promoter.promote(name, request);
+      log(
+        'info',
+        { promotion: name, from: outcome.from, to: outcome.to, revision: outcome.revision.slice(0, 7) },
+        outcome.changes.length === 0
+          ? `promotion: ${outcome.to} already runs what ${outcome.from} runs`
+          : `promotion${outcome.dryRun ? ' (dry run)' : ''}: ${outcome.changes.join('; ')}${
+              outcome.pullRequest
+                ? `; pull request ${outcome.pullRequest.url}`
+                : outcome.commit
+                  ? `; pushed ${outcome.commit.slice(0, 7)} to ${outcome.branch}`
+                  : ''
+            }`,
+      );
+      return outcome;
     },
     async listProjects(): Promise<AppProject[]> {
       const projects = store.listProjects();

@@ -4,7 +4,7 @@
  * commit. Each new revision is reported to every application of the source.
  */
 import { isCapstanError, setTimer } from '../core/index.js';
-import { redactText, type CredentialSource } from '../git/index.js';
+import { redactText, type CredentialSource, type WriteTarget } from '../git/index.js';
 import {
   createAppSource,
   type AppSource,
@@ -102,6 +102,11 @@ export class SourceHub {
     return key === undefined ? undefined : this.shared.get(key);
   }
 
+  /** Whether `app` reads a source (set up by its first reconcile). */
+  has(app: string): boolean {
+    return this.sharedOf(app) !== undefined;
+  }
+
   /** The newest revision the source has seen, once its first check is done. */
   latest(app: string): SourceRevision | undefined {
     return this.sharedOf(app)?.latest;
@@ -164,6 +169,13 @@ export class SourceHub {
   /** Looks for a new revision now (a webhook's push). */
   async checkNow(app: string): Promise<void> {
     await this.sharedOf(app)?.source.checkNow();
+  }
+
+  /** Where commits to `app`'s repository go (promotions, reverts); undefined for a local directory. */
+  async writeTarget(app: string): Promise<WriteTarget | undefined> {
+    const shared = this.sharedOf(app);
+    if (!shared) throw new Error(`no source for ${app}`); // a bug: use() comes first
+    return shared.source.writeTarget();
   }
 
   /** `app` no longer reads its source; the last application to go closes it. */

@@ -185,7 +185,7 @@ test.serial(
       metadata: { name },
       spec,
     });
-    const stages = [
+    const stages: JsonObject[] = [
       { name: 'staging', application: 'shop-staging', soakTime: '10m' },
       {
         name: 'prod',

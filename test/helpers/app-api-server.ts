@@ -15,11 +15,14 @@ import {
   type AppProject,
   type HistoryEntry,
   type OperationState,
+  type Promotion,
 } from '../../src/core/index.js';
 import type {
   ClusterInfo,
   ClusterRegistration,
   DaemonApi,
+  PromoteRequest,
+  PromotionOutcome,
   RepositoryInfo,
   RepositoryRegistration,
   SyncRequestOptions,
@@ -194,6 +197,26 @@ export class FakeDaemon implements DaemonApi {
   async logs(name: string, options?: { tail?: number }) {
     this.record('logs', name, options);
     return [{ pod: `${name}-web-1`, container: 'web', lines: ['listening on :8080', 'GET / 200'] }];
+  }
+
+  readonly promotions = new Map<string, Promotion>();
+  /** what `promote` answers, by promotion name; a CapstanError is thrown instead */
+  readonly promoteOutcomes = new Map<string, PromotionOutcome | CapstanError>();
+
+  async listPromotions(): Promise<Promotion[]> {
+    return [...this.promotions.values()];
+  }
+
+  async getPromotion(name: string): Promise<Promotion | undefined> {
+    return this.promotions.get(name);
+  }
+
+  async promote(name: string, request: PromoteRequest): Promise<PromotionOutcome> {
+    this.record('promote', name, request);
+    const outcome = this.promoteOutcomes.get(name);
+    if (!outcome) throw new CapstanError('PROMOTION_NOT_FOUND', `promotion "${name}" not found`);
+    if (outcome instanceof CapstanError) throw outcome;
+    return structuredClone(outcome);
   }
 
   async pullRequests() {

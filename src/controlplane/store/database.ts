@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { CapstanError } from '../../core/index.js';
+import { CapstanError } from '../../core/errors.js';
 import type { StoreKey } from './types.js';
 
 /** The schema this code writes; a file with a higher `user_version` is refused. */

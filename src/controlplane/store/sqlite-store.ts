@@ -3,21 +3,23 @@
  * in groups, watches fed from the event history.
  *
  * Group commit: a write only queues a request; one flush per event-loop turn (setImmediate,
- * so writes arriving from several I/O callbacks share it) plans every queued request,
- * commits them in ONE SQLite transaction — one fsync for the lot — and only then updates
- * the cache, publishes events and settles the promises. better-sqlite3 is synchronous, so
- * a flush blocks the loop for its COMMIT; that is also what makes the cache, the revision
- * counter and the history change atomically as far as any reader can tell.
+ * so writes arriving from several I/O callbacks share it) plans every queued request and
+ * commits them in ONE SQLite transaction — one fsync for the lot — on the database's own
+ * thread (database-thread.ts), so the loop serves reads and queues more writes meanwhile.
+ * One batch is in flight at a time: writes queued during its COMMIT form the next batch,
+ * planned only once the first is settled. When COMMIT returns, the cache, the revision
+ * counter and the history change in one synchronous step (atomically as far as any reader
+ * can tell), events are published and the promises settled.
  */
 import { CapstanError, type JsonObject } from '../../core/index.js';
-import { Database } from './database.js';
+import { DatabaseThread } from './database-thread.js';
 import { closed, expired, invalidArgument } from './errors.js';
 import { EventHistory } from './history.js';
 import { checkKey, checkPrefix, underPrefix } from './keys.js';
 import { ObjectCache } from './object-cache.js';
 import { deepFreeze, ownCopy } from './values.js';
 import { WatcherRegistry } from './watchers.js';
-import { planBatch, type OwnedWrite, type WriteRequest } from './write-batch.js';
+import { planBatch, type BatchPlan, type OwnedWrite, type WriteRequest } from './write-batch.js';
 import type {
   ListOptions,
   ListResult,
@@ -37,12 +39,14 @@ export const DEFAULT_HISTORY_SIZE = 10_000;
 
 /** The SQLite-backed store; build it with `openStore`. */
 export class SqliteStore implements Store {
-  private readonly db: Database;
+  private readonly db: DatabaseThread;
   private readonly cache = new ObjectCache();
   private readonly history: EventHistory;
   private readonly watchers = new WatcherRegistry();
   private queue: WriteRequest[] = [];
   private flushScheduled = false;
+  /** the batch whose COMMIT is running, settled before the next is planned */
+  private inFlight: Promise<void> | undefined;
   private current: number;
   private closing: Promise<void> | undefined;
 
@@ -54,16 +58,16 @@ export class SqliteStore implements Store {
     if (typeof options.dataDir !== 'string' || options.dataDir === '') {
       throw invalidArgument('dataDir must name the directory of the store');
     }
-    this.db = new Database(options.dataDir);
+    this.db = new DatabaseThread(options.dataDir);
     try {
-      const { rows, revision } = this.db.load();
+      const { rows, revision } = this.db.loaded;
       for (const row of rows) {
         const value = deepFreeze(JSON.parse(row.json) as JsonObject);
         this.cache.put(Object.freeze({ key: Object.freeze(row.key), revision: row.revision, value }));
       }
       this.current = revision;
     } catch (e) {
-      this.db.close();
+      void this.db.close();
       throw new CapstanError(
         'STORE_OPEN_FAILED',
         `cannot load the store in ${options.dataDir}: ${(e as Error).message}`,
@@ -146,15 +150,14 @@ export class SqliteStore implements Store {
   }
 
   close(): Promise<void> {
-    this.closing ??= new Promise<void>((resolve) => {
-      // Synchronous, so writes queued before close() settle before close() resolves.
-      this.flush();
-      this.db.close();
+    this.closing ??= (async () => {
+      // Writes queued before close() settle before close() resolves.
+      while (this.inFlight || this.queue.length > 0) await (this.inFlight ?? this.flush());
+      await this.db.close();
       // Events of the last flush were queued for delivery before this microtask; stop
       // the watches after them.
       queueMicrotask(() => this.watchers.stopAll());
-      resolve();
-    });
+    })();
     return this.closing;
   }
 
@@ -175,34 +178,51 @@ export class SqliteStore implements Store {
     if (owned.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
       this.queue.push({ writes: owned, transaction, resolve, reject });
-      if (this.flushScheduled) return;
+      if (this.flushScheduled || this.inFlight) return;
       this.flushScheduled = true;
-      setImmediate(() => this.flush());
+      setImmediate(() => void this.flush());
     });
   }
 
   /** Commits every queued request in one transaction, then makes the outcome visible. */
-  private flush(): void {
+  private flush(): Promise<void> {
     this.flushScheduled = false;
+    if (this.inFlight) return this.inFlight;
     const requests = this.queue;
-    if (requests.length === 0) return;
+    if (requests.length === 0) return Promise.resolve();
     this.queue = [];
     const plan = planBatch(requests, (key) => this.cache.get(key), this.current);
-    if (plan.rows.length > 0) {
-      try {
-        this.db.commit(plan.rows, plan.revision);
-      } catch (e) {
+    const committing = plan.rows.length > 0 ? this.db.commit(plan.rows, plan.revision) : Promise.resolve();
+    this.inFlight = committing.then(
+      () => this.settle(requests, plan),
+      (e: unknown) => this.settle(requests, plan, e),
+    );
+    return this.inFlight;
+  }
+
+  /** Makes a batch's outcome visible (or fails all of it), then starts the next batch. */
+  private settle(requests: WriteRequest[], plan: BatchPlan, failure?: unknown): void {
+    this.inFlight = undefined;
+    try {
+      if (failure === undefined) this.apply(requests, plan);
+      else {
+        const e = failure as Error;
         // Rolled back: nothing of the batch is on disk or visible, so all of it fails.
         const error = new CapstanError(
           'STORE_WRITE_FAILED',
-          `the store could not commit to ${this.db.dataDir}: ${(e as Error).message}`,
+          `the store could not commit to ${this.db.dataDir}: ${e.message}`,
           { dataDir: this.db.dataDir },
           e,
         );
         for (const r of requests) r.reject(error);
-        return;
       }
+    } finally {
+      // writes queued during the COMMIT: the next batch, at once (they waited already)
+      if (this.queue.length > 0 && !this.closing) void this.flush();
     }
+  }
+
+  private apply(requests: WriteRequest[], plan: BatchPlan): void {
     this.current = plan.revision;
     requests.forEach((request, i) => {
       const outcome = plan.outcomes[i];

@@ -109,6 +109,8 @@ interface Running {
   /** set on the rollback that follows a failed revision: the failure it answers */
   rollbackOf?: { revision: string; reason: string };
   health?: ApplicationHealth;
+  /** `kind/name` of the objects whose changes may end the current wait */
+  watching?: Set<string>;
 }
 
 interface Drifted {
@@ -154,6 +156,9 @@ const DEFAULT_WORKERS = 8;
 const WAIT_RECHECK_MS = 5_000;
 const HISTORY_LIMIT = 10;
 
+/** What a wait's watch list and a watch event share: `kind/name` (a namespace more is no harm). */
+const watchKeyOf = (o: KubeObject | { kind: string; name: string }) =>
+  `${o.kind}/${'metadata' in o ? o.metadata.name : o.name}`;
 const keyOf = (o: KubeObject) =>
   `${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 const describe = (o: KubeObject) =>
@@ -293,9 +298,12 @@ export class AppReconciler {
     const run = this.runs.get(name);
     if (!run) return;
     // a sync under way (or one being started now, whose first health read this change may
-    // postdate) looks again; the queue runs it once more after the reconcile in progress
+    // postdate) looks again; the queue runs it once more after the reconcile in progress.
+    // A wait looks again only for what it waits on: the Namespace or Service applied beside
+    // a Deployment cannot end a wait on its rollout (and drift is looked at once it ends).
     if (run.running || run.busy) {
-      this.queue.add(name);
+      const watching = run.busy ? undefined : run.running?.watching;
+      if (!watching || watching.has(watchKeyOf(event.object))) this.queue.add(name);
       return;
     }
     const key = keyOf(event.object);
@@ -453,6 +461,9 @@ export class AppReconciler {
       run.running = undefined;
     }
     if (!wanted || !wanted.revision) {
+      // a new application whose source has not answered yet has nothing to say: the source's
+      // first look (a revision or an error) pokes it, and that reconcile writes its status
+      if (!app.status?.conditions && !this.options.sources.error(name)) return;
       await this.writeStatus(app, run, {});
       return;
     }
@@ -633,6 +644,7 @@ export class AppReconciler {
     const name = app.metadata.name;
     if (!step.done) {
       running.operation = step.operation;
+      running.watching = new Set(step.watch.map(watchKeyOf));
       running.state = {
         ...running.state,
         phase: 'WaitingHealthy',
@@ -1083,11 +1095,10 @@ export class AppReconciler {
       set('Reconciling', 'False', 'Succeeded', m);
       set('Stalled', 'False', 'Succeeded', m);
     }
-    const resources = (run.resources ?? previous.resources ?? []).map((r) => {
+    const resources = (run.resources ?? previous.resources ?? []).map((r): ResourceStatus => {
+      const { drift: _drift, ...rest } = r;
       const drift = run.drift.get(`${r.group ?? ''}/${r.kind}/${r.namespace ?? ''}/${r.name}`);
-      return drift
-        ? { ...r, status: 'OutOfSync' as const, drift: drift.why }
-        : { ...r, status: 'Synced' as const, drift: undefined };
+      return drift ? { ...rest, status: 'OutOfSync', drift: drift.why } : { ...rest, status: 'Synced' };
     });
     const status: ApplicationStatusBody = {
       ...(generation !== undefined ? { observedGeneration: generation } : {}),
@@ -1108,7 +1119,7 @@ export class AppReconciler {
           }
         : {}),
       ...(pinnedRevision ? { pinnedRevision } : {}),
-      resources: resources.map((r) => JSON.parse(JSON.stringify(r)) as ResourceStatus),
+      resources,
       ...(sourceError ? { sourceError } : {}),
       conditions,
     };

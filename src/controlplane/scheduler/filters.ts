@@ -44,17 +44,36 @@ export const REASON_NODE_NAME = "node(s) didn't match the requested node name";
 export const REASON_NODE_AFFINITY = "node(s) didn't match Pod's node affinity/selector";
 export const REASON_NODE_PORTS = "node(s) didn't have free ports for the requested pod ports";
 
+/** What one pod adds to its node's NodeInfo. */
+interface PodUsage {
+  requested: Amounts;
+  nonZero: Amounts;
+  ports: HostPort[];
+}
+
+// Each decision sums over every pod bound to the nodes; the store's pods are deep-frozen,
+// so what one of them adds is computed once per stored version, not once per decision.
+const usageOfFrozen = new WeakMap<JsonObject, PodUsage>();
+
+function podUsage(pod: JsonObject): PodUsage {
+  const cached = usageOfFrozen.get(pod);
+  if (cached) return cached;
+  const usage = { requested: requestAmounts(pod), nonZero: requestAmounts(pod, true), ports: hostPorts(pod) };
+  if (Object.isFrozen(pod)) usageOfFrozen.set(pod, usage);
+  return usage;
+}
+
 /** Builds the NodeInfo of one node from the live (non-terminal) pods bound to it. */
 export function nodeInfo(node: JsonObject, pods: JsonObject[]): NodeInfo {
   const requested: Amounts = {};
   const nonZeroRequested: Amounts = { cpu: 0, memory: 0 };
   const usedPorts: HostPort[] = [];
   for (const p of pods) {
-    for (const [k, v] of Object.entries(requestAmounts(p))) requested[k] = (requested[k] ?? 0) + v;
-    const nz = requestAmounts(p, true);
-    nonZeroRequested.cpu += nz.cpu ?? 0;
-    nonZeroRequested.memory += nz.memory ?? 0;
-    usedPorts.push(...hostPorts(p));
+    const usage = podUsage(p);
+    for (const k in usage.requested) requested[k] = (requested[k] ?? 0) + usage.requested[k];
+    nonZeroRequested.cpu += usage.nonZero.cpu ?? 0;
+    nonZeroRequested.memory += usage.nonZero.memory ?? 0;
+    for (const port of usage.ports) usedPorts.push(port);
   }
   return {
     node,

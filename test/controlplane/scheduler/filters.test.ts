@@ -2,6 +2,7 @@ import test from 'ava';
 import { schedule } from '../../../src/controlplane/scheduler/index.js';
 import { filterNode, hostPorts, nodeInfo } from '../../../src/controlplane/scheduler/filters.js';
 import type { JsonObject } from '../../../src/core/index.js';
+import { deepFreeze } from '../../../src/controlplane/store/values.js';
 import { makeNode, makePod, placed } from './helpers.js';
 
 /** The reasons a single-node schedule fails with. */
@@ -187,4 +188,31 @@ test('terminal pods hold no resources, ports or slots', (t) => {
   t.deepEqual(schedule(pod, [node], placed([['n1', done]])), { node: 'n1' });
   const running = [makePod('c', { cpu: '1', phase: 'Running' })];
   t.deepEqual(reasonsOn(pod, node, running), { 'Too many pods': 1, 'Insufficient cpu': 1 });
+});
+
+test('NodeInfo sums follow the stored pods: a new version counts its new requests, a pod gone counts nothing', (t) => {
+  // stored pods are deep-frozen, and what each adds is kept per stored version
+  const withCpu = (name: string, cpu: string) =>
+    deepFreeze(
+      makePod(name, {
+        spec: {
+          nodeName: 'n1',
+          containers: [
+            { name: 'c', resources: { requests: { cpu } }, ports: [{ containerPort: 80, hostPort: 8080 }] },
+          ],
+        },
+      }),
+    );
+  const a1 = withCpu('a', '100m');
+  const b = withCpu('b', '300m');
+  const node = makeNode('n1');
+  t.is(nodeInfo(node, [a1, b]).requested.cpu, 400);
+  const a2 = withCpu('a', '1');
+  t.is(nodeInfo(node, [a2, b]).requested.cpu, 1300, 'the updated pod counts its new request');
+  t.is(nodeInfo(node, [a2, b]).nonZeroRequested.cpu, 1300);
+  const afterDelete = nodeInfo(node, [b]);
+  t.is(afterDelete.requested.cpu, 300, 'the deleted pod no longer counts');
+  t.is(afterDelete.podCount, 1);
+  t.is(afterDelete.usedPorts.length, 1);
+  t.is(nodeInfo(node, [a1, b]).requested.cpu, 400, 'the old version still counts what it asked');
 });

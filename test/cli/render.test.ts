@@ -201,6 +201,26 @@ test('an unknown command exits 2 with the usage on stderr', async (t) => {
   t.regex(run.stderr, /Usage: capstan/);
 });
 
+test('render into a reader that stops early (| head) ends quietly, without a stack trace', async (t) => {
+  // more than a pipe's buffer, so the reader's end arrives while capstan still writes
+  const cm = (i: number) =>
+    `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\ndata:\n  text: ${'x'.repeat(200)}\n`;
+  const dir = tree(t, { 'all.yaml': Array.from({ length: 2000 }, (_, i) => cm(i)).join('---\n') });
+  const env = { ...process.env };
+  delete env.CAPSTAN_DEBUG;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'render', dir], {
+    cwd: projectRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  child.stdout.once('data', () => child.stdout.destroy());
+  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  t.is(stderr, '');
+  t.is(status, 0);
+});
+
 test('help exits 0 and prints the usage', async (t) => {
   for (const arg of ['help', '--help', '-h']) {
     const run = await capstan(arg);

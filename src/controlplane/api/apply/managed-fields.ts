@@ -89,6 +89,37 @@ export function decodeManagedFields(entries: JsonValue | undefined): Managed {
   return managed;
 }
 
+// Stored objects are deep-frozen, so their managedFields decode the same every time: keep
+// the decoded form per stored list, and the fieldsV1 each decoded set came from, so that an
+// unchanged manager is neither parsed nor serialised again on the next write.
+const decodedStored = new WeakMap<JsonValue[], Managed>();
+const fieldsV1Of = new WeakMap<FieldSet, JsonObject>();
+
+/**
+ * `decodeManagedFields` of a list that cannot change (a stored object's): decoded once,
+ * then copied for each caller, who may change the copy's maps (the sets never change).
+ */
+export function decodeStoredManagedFields(entries: JsonValue | undefined): Managed {
+  if (!Array.isArray(entries) || !Object.isFrozen(entries)) return decodeManagedFields(entries);
+  let managed = decodedStored.get(entries);
+  if (!managed) {
+    managed = decodeManagedFields(entries);
+    decodedStored.set(entries, managed);
+    entries.forEach((e) => {
+      if (!isMap(e) || !isMap(e.fieldsV1) || !Object.isFrozen(e.fieldsV1)) return;
+      const id = managerId({
+        manager: typeof e.manager === 'string' ? e.manager : '',
+        operation: e.operation as ManagedFieldsOperation,
+        apiVersion: e.apiVersion as string,
+        subresource: typeof e.subresource === 'string' ? e.subresource : undefined,
+      });
+      const set = managed!.managers.get(id)?.set;
+      if (set) fieldsV1Of.set(set, e.fieldsV1);
+    });
+  }
+  return { managers: new Map(managed.managers), times: new Map(managed.times) };
+}
+
 const seconds = (time: string | undefined) => (time ? Math.floor(Date.parse(time) / 1000) || 0 : 0);
 
 /**
@@ -107,7 +138,8 @@ export function encodeManagedFields(managed: Managed): JsonObject[] | undefined 
     const time = managed.times.get(id);
     if (time) entry.time = time;
     entry.fieldsType = 'FieldsV1';
-    entry.fieldsV1 = vs.set.toFieldsV1();
+    // a set decoded from a stored list serialises back to the (frozen) JSON it came from
+    entry.fieldsV1 = fieldsV1Of.get(vs.set) ?? vs.set.toFieldsV1();
     if (info.subresource) entry.subresource = info.subresource;
     return entry;
   });

@@ -73,6 +73,18 @@ export function withoutManagedFields(obj: JsonObject): JsonObject {
   return copy;
 }
 
+/**
+ * `obj` without `metadata.managedFields`, copying only the top level and metadata: the
+ * rest is shared with `obj`, so read it, do not change it (what the update path needs, and
+ * cheaper than a deep copy of every object written).
+ */
+export function viewWithoutManagedFields(obj: JsonObject): JsonObject {
+  if (!isMap(obj.metadata)) return { ...obj };
+  const metadata = { ...obj.metadata };
+  delete metadata.managedFields;
+  return { ...obj, metadata };
+}
+
 /** `obj` with `metadata.managedFields` set from `managed` (removed when there are none). */
 export function withManagedFields(obj: JsonObject, managed: Managed): JsonObject {
   const entries = encodeManagedFields(managed);

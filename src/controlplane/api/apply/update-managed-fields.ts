@@ -3,9 +3,10 @@
  * apimachinery's FieldManager: skipnonapplied.go, capmanagers.go, managedfieldsupdater.go).
  */
 import type { Gvk, JsonObject } from '../../../core/index.js';
-import { isMap } from './json-util.js';
+import { isMap, jsonEqual } from './json-util.js';
 import {
   decodeManagedFields,
+  decodeStoredManagedFields,
   isResetManagedFields,
   managerId,
   rfc3339,
@@ -15,8 +16,8 @@ import {
   apiVersionOf,
   requestContext,
   stripMeta,
+  viewWithoutManagedFields,
   withManagedFields,
-  withoutManagedFields,
   type ResetFields,
 } from './request-context.js';
 import { SchemaMismatchError } from './to-field-set.js';
@@ -44,7 +45,7 @@ export interface UpdateManagedFieldsRequest {
 function previousManaged(req: UpdateManagedFieldsRequest): Managed {
   const fromOld = () => {
     try {
-      return decodeManagedFields(isMap(req.old?.metadata) ? req.old.metadata.managedFields : undefined);
+      return decodeStoredManagedFields(isMap(req.old?.metadata) ? req.old.metadata.managedFields : undefined);
     } catch {
       return decodeManagedFields(undefined);
     }
@@ -56,7 +57,12 @@ function previousManaged(req: UpdateManagedFieldsRequest): Managed {
   // A client that sends managedFields edits them directly; one that drops them (or sends
   // garbage) keeps the stored ones.
   try {
-    const managed = decodeManagedFields(requested);
+    // most writers send back what they read: decode it as the stored list it equals
+    const stored = isMap(req.old?.metadata) ? req.old.metadata.managedFields : undefined;
+    const managed =
+      stored !== undefined && jsonEqual(requested, stored)
+        ? decodeStoredManagedFields(stored)
+        : decodeManagedFields(requested);
     if (managed.managers.size > 0) return managed;
   } catch {
     // fall through
@@ -146,10 +152,12 @@ export function updateManagedFields(req: UpdateManagedFieldsRequest): JsonObject
     subresource: req.subresource,
   });
   const managed = previousManaged(req);
-  const after = withoutManagedFields(req.updated);
+  // shallow views: the field-set comparison only reads them, and `after` is returned
+  // sharing all but its top level and metadata with `req.updated`
+  const after = viewWithoutManagedFields(req.updated);
   if (managed.managers.size === 0 && req.old !== undefined) return after;
   const ctx = requestContext(req.gvk, req.subresource, req.resetFields);
-  const before = req.old ? withoutManagedFields(req.old) : {};
+  const before = req.old ? viewWithoutManagedFields(req.old) : {};
   try {
     recordUpdateOperation(ctx, before, after, apiVersion, managed, id, req.now);
   } catch (e) {

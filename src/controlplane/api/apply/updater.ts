@@ -73,6 +73,8 @@ function reassign(
   for (const [manager, vs] of managers) {
     if (manager === workflow) continue;
     const lost = (conflicts.get(manager) ?? new FieldSet()).union(cmp.removed);
+    // nothing lost: keep the very set (a set seen before serialises without a walk)
+    if (lost.isEmpty() && !vs.set.isEmpty()) continue;
     const set = vs.set.difference(lost);
     if (set.isEmpty()) managers.delete(manager);
     else managers.set(manager, { ...vs, set });

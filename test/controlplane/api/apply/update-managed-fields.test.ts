@@ -5,6 +5,7 @@
 import test from 'ava';
 import type { JsonObject } from '../../../../src/core/index.js';
 import { updateManagedFields } from '../../../../src/controlplane/api/apply/index.js';
+import { deepFreeze } from '../../../../src/controlplane/store/values.js';
 import { containers, deployment, deploymentGvk, entries, fieldsOf, t0, t1, t2 } from './helpers.js';
 
 const update = (old: JsonObject | undefined, updated: JsonObject, manager: string, now = t1) =>
@@ -154,4 +155,31 @@ test('custom resources: the spec map a create adds is owned itself', (t) => {
     now: t0,
   });
   t.deepEqual(fieldsOf(obj, 'kubectl-create/Update'), { 'f:spec': { '.': {}, 'f:size': {}, 'f:tags': {} } });
+});
+
+test('a stored (frozen) object records the same managedFields as a mutable one, write after write', (t) => {
+  // the update path reuses what it decoded and serialised for a stored version's sets
+  const stored = () => deepFreeze(structuredClone(created()));
+  const edits = (live: JsonObject) => {
+    const next = structuredClone(live) as any;
+    next.spec.replicas = 3;
+    delete next.spec.strategy.rollingUpdate;
+    return next as JsonObject;
+  };
+  const frozen = stored();
+  const fromFrozen = update(frozen, edits(frozen), 'kubectl-edit', t2);
+  const fromMutable = update(created(), edits(created()), 'kubectl-edit', t2);
+  t.deepEqual(fromFrozen.metadata, fromMutable.metadata);
+  // again from the same stored version, and with managedFields left out of the request
+  const again = edits(frozen) as any;
+  delete again.metadata.managedFields;
+  t.deepEqual(update(frozen, again, 'kubectl-edit', t2).metadata, fromMutable.metadata);
+  // the next write, from the frozen result: the creator keeps what it had, untouched
+  const second = deepFreeze(structuredClone(fromFrozen));
+  const relabel = structuredClone(second) as any;
+  relabel.metadata.labels.tier = 'web';
+  const relabelled = update(second, relabel, 'labeller', t2);
+  t.deepEqual(entries(relabelled)['kubectl-create/Update'], entries(fromMutable)['kubectl-create/Update']);
+  t.deepEqual(fieldsOf(relabelled, 'labeller/Update'), { 'f:metadata': { 'f:labels': { 'f:tier': {} } } });
+  t.true(Object.isFrozen(second), 'the stored object is not changed');
 });

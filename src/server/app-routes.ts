@@ -21,6 +21,8 @@
  * | `GET /api/v1/repositories` | 200 `{items: RepositoryInfo[]}` (never a password or token) |
  * | `POST /api/v1/repositories` (a RepositoryRegistration) | 201 the RepositoryInfo; 409 `REPO_EXISTS` |
  * | `DELETE /api/v1/repositories?url=URL` | 200 `{deleted: RepositoryInfo[]}`; 404 `REPO_NOT_FOUND` |
+ * | `GET /api/v1/promotions`, `GET /api/v1/promotions/NAME` | 200 `{items}`, the Promotion |
+ * | `POST /api/v1/promotions/NAME/promote {from, to, dryRun?, direct?}` | 200 the PromotionOutcome; 409 when refused (`PROMOTION_SOAKING`, …) |
  */
 import { CapstanError, previousHealthyRevision, type Application } from '../core/index.js';
 import type { DaemonApi } from '../daemon/api.js';
@@ -28,6 +30,7 @@ import {
   applicationBody,
   cascadeQuery,
   clusterBody,
+  promoteBody,
   repositoryBody,
   repositoryUrlQuery,
   rollbackBody,
@@ -158,6 +161,7 @@ const collectionRoutes: Record<
     },
   },
   projects: { GET: async (api) => ok({ items: await api.listProjects() }) },
+  promotions: { GET: async (api) => ok({ items: await api.listPromotions() }) },
   clusters: {
     GET: async (api) => ok({ items: await api.listClusters() }),
     POST: async (api, { body }) => ok(await api.addCluster(clusterBody(body)), 201),
@@ -167,6 +171,21 @@ const collectionRoutes: Record<
     POST: async (api, { body }) => ok(await api.addRepository(repositoryBody(body)), 201),
     DELETE: async (api, { query }) =>
       ok({ deleted: await api.removeRepository(repositoryUrlQuery(query.get('url'))) }),
+  },
+};
+
+/** Routes on one promotion, by the path segment after its name. */
+const promotionRoutes: Record<string, Record<string, Handler>> = {
+  '': {
+    GET: async (api, name) => {
+      const promotion = await api.getPromotion(name);
+      if (!promotion)
+        throw new CapstanError('PROMOTION_NOT_FOUND', `promotion "${name}" not found`, { name });
+      return ok(promotion);
+    },
+  },
+  promote: {
+    POST: async (api, name, { body }) => ok(await api.promote(name, promoteBody(body))),
   },
 };
 
@@ -196,6 +215,8 @@ export async function handleAppRoute(
   if (name === undefined) return own(own(collectionRoutes, collection), request.method)?.(api, request);
   if (collection === 'applications')
     return own(own(applicationRoutes, action), request.method)?.(api, name, request);
+  if (collection === 'promotions')
+    return own(own(promotionRoutes, action), request.method)?.(api, name, request);
   if (collection === 'projects' && action === '' && request.method === 'GET') return projectRoute(api, name);
   return undefined;
 }

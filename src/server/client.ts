@@ -7,7 +7,7 @@
  * daemon nor the server (.dependency-cruiser.cjs enforces it).
  */
 import { CapstanError } from '../core/errors.js';
-import type { Application, AppProject, HistoryEntry } from '../core/application.js';
+import type { Application, AppProject, HistoryEntry, Promotion } from '../core/application.js';
 
 /*
  * The answers' shapes as they cross the wire. Declared here rather than imported from
@@ -73,6 +73,33 @@ export interface PodLogs {
   pod: string;
   container: string;
   lines: string[];
+}
+
+/** A promotion asked for (`POST /api/v1/promotions/NAME/promote`). */
+export interface PromoteRequest {
+  from: string;
+  to: string;
+  dryRun?: boolean;
+  direct?: boolean;
+}
+
+/** What a promotion changed, or would change (a dry run). */
+export interface PromotionOutcome {
+  promotion: string;
+  from: string;
+  to: string;
+  /** the source stage's commit */
+  revision: string;
+  /** one line per change (`image ghcr.io/acme/shop: 1.4.0 → 1.5.0`); empty: nothing to promote */
+  changes: string[];
+  /** the target's kustomization file, relative to the repository root */
+  file: string;
+  /** the target's rendered objects that differ, each a unified diff (Secret values masked) */
+  diff: Array<{ object: string; change: 'added' | 'removed' | 'changed'; diff: string }>;
+  dryRun: boolean;
+  commit?: string;
+  branch?: string;
+  pullRequest?: { number: number; url: string };
 }
 
 export type ClientErrorKind = 'unreachable' | 'unauthorized' | 'not-found' | 'invalid' | 'server';
@@ -233,6 +260,19 @@ export class CapstanClient {
   async removeRepository(url: string): Promise<RepositoryInfo[]> {
     return (await this.json<{ deleted: RepositoryInfo[] }>('DELETE', `/api/v1/repositories?url=${enc(url)}`))
       .deleted;
+  }
+
+  listPromotions(): Promise<Promotion[]> {
+    return this.items('GET', '/api/v1/promotions');
+  }
+
+  getPromotion(name: string): Promise<Promotion> {
+    return this.json('GET', `/api/v1/promotions/${enc(name)}`);
+  }
+
+  /** Promotes stage `from` into `to`; refusals are `invalid` errors with `PROMOTION_*` codes. */
+  promote(name: string, request: PromoteRequest): Promise<PromotionOutcome> {
+    return this.json('POST', `/api/v1/promotions/${enc(name)}/promote`, request);
   }
 
   private async items<T>(method: string, path: string): Promise<T[]> {

@@ -25,6 +25,21 @@ const STATUS_OF_CODE: Readonly<Record<string, number>> = {
   APP_EXISTS: 409,
   // another Secret (applied with kubectl) registers the URL
   REPO_EXISTS: 409,
+  PROMOTION_NOT_FOUND: 404,
+  PROMOTION_INVALID: 422,
+  // a promotion refused by the state of things: try again later (src/daemon/promotion/promoter.ts)
+  PROMOTION_SOURCE_UNHEALTHY: 409,
+  PROMOTION_SOAKING: 409,
+  PROMOTION_WINDOW_CLOSED: 409,
+  PROMOTION_STALE: 409,
+  // a promotion's push lost a race with another push to the branch
+  GIT_PUSH_REJECTED: 409,
+  // the Git hosting provider failed (src/providers/errors.ts)
+  PROVIDER_UNREACHABLE: 502,
+  PROVIDER_UNAVAILABLE: 502,
+  PROVIDER_BAD_RESPONSE: 502,
+  PROVIDER_REQUEST_FAILED: 502,
+  PROVIDER_RATE_LIMITED: 503,
   // a rollback without a revision when the history holds no earlier healthy one
   APP_NO_ROLLBACK_TARGET: 409,
   // webhooks (src/daemon/webhooks/errors.ts)

@@ -80,6 +80,22 @@ export function rollbackBody(body: unknown): { revision?: string } {
   return { revision: b.revision || undefined };
 }
 
+/** `{from, to, dryRun?, direct?}` of a promotion. */
+export function promoteBody(body: unknown): { from: string; to: string; dryRun?: boolean; direct?: boolean } {
+  const b = objectBody(body);
+  for (const key of ['from', 'to'] as const)
+    if (typeof b[key] !== 'string' || !b[key])
+      throw badRequest(`${key} must name a stage of the promotion (a string)`);
+  for (const key of ['dryRun', 'direct'] as const)
+    if (b[key] !== undefined && typeof b[key] !== 'boolean') throw badRequest(`${key} must be true or false`);
+  return {
+    from: b.from as string,
+    to: b.to as string,
+    ...(b.dryRun === undefined ? {} : { dryRun: b.dryRun as boolean }),
+    ...(b.direct === undefined ? {} : { direct: b.direct as boolean }),
+  };
+}
+
 /** A cluster to register: server and token (and CA), or a kubeconfig's text (and context). */
 export function clusterBody(body: unknown): ClusterRegistration {
   const b = objectBody(body);

@@ -10,6 +10,8 @@ import {
   type ClusterInfo,
   type ClusterRegistration,
   type PodLogs,
+  type PromoteRequest,
+  type PromotionOutcome,
   type RepositoryInfo,
   type RepositoryRegistration,
 } from '../../src/server/client.js';
@@ -30,6 +32,8 @@ export const wireShapesFit = {
   repositories: (v: Answer<'listRepositories'>): RepositoryInfo[] => v,
   removedRepositories: (v: Answer<'removeRepository'>): RepositoryInfo[] => v,
   repository: (v: RepositoryRegistration): Parameters<DaemonApi['addRepository']>[0] => v,
+  promotion: (v: Answer<'promote'>): PromotionOutcome => v,
+  promoteRequest: (v: PromoteRequest): Parameters<DaemonApi['promote']>[1] => v,
 };
 
 async function setup(t: { teardown: (fn: () => Promise<void>) => void }) {

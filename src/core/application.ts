@@ -285,8 +285,11 @@ export interface PromotionStage {
   autoPromote?: boolean;
 }
 
-/** Where promotion pull requests open, and the Secret holding the API token. */
-export interface PromotionProvider {
+/**
+ * A repository on a Git hosting provider's API, and the Secret holding the API token: where
+ * promotion and revert pull requests open, commit statuses and preview comments go.
+ */
+export interface GitProviderRef {
   name: GitApiProviderName;
   /** the API's base URL: https://api.github.com, https://gitlab.com/api/v4, … */
   apiUrl: string;
@@ -304,7 +307,7 @@ export interface PromotionSpec {
   /** besides images: the `replicas:` counts, and the literals of these configMapGenerators */
   include?: { replicas?: boolean; configMapLiterals?: string[] };
   /** needed for `mode: pr` */
-  provider?: PromotionProvider;
+  provider?: GitProviderRef;
 }
 
 /** One promotion Capstan made (or found nothing to make). */

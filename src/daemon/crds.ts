@@ -26,7 +26,7 @@ import {
   type OperationState,
   type ProjectDestination,
   type Promotion,
-  type PromotionProvider,
+  type GitProviderRef,
   type PromotionRecord,
   type PromotionSpec,
   type PromotionStage,
@@ -340,12 +340,12 @@ const promotionSpecSchema = objectOf<PromotionSpec>(
       replicas: boolean(),
       configMapLiterals: stringList(),
     }),
-    provider: objectOf<PromotionProvider>(
+    provider: objectOf<GitProviderRef>(
       {
         name: oneOf([...GIT_API_PROVIDERS]),
         apiUrl: string({ minLength: 1 }),
         repository: string({ minLength: 1 }),
-        tokenSecretRef: objectOf<PromotionProvider['tokenSecretRef']>(
+        tokenSecretRef: objectOf<GitProviderRef['tokenSecretRef']>(
           { name: string({ minLength: 1 }), key: string() },
           ['name'],
         ),

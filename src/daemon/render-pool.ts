@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Piscina } from 'piscina';
 import { CapstanError } from '../core/index.js';
 import type { RenderLimits, RenderOptions, RenderResult } from '../render/index.js';
-import type { ClonedCapstanError, RenderReply, RenderTask } from './render-worker.js';
+import type { ClonedCapstanError, RenderReply, RenderTask, WarmTask } from './render-worker.js';
 
 /** A render, with its inputs' hashes (render-input-hash.ts) when it was given a `repoRoot`. */
 export interface HashedRender extends RenderResult {
@@ -27,6 +27,11 @@ export interface RenderPoolOptions {
   idleMs?: number;
   /** the configuration's `render:` limits, under what each render asks for */
   limits?: Partial<RenderLimits>;
+  /**
+   * start a worker at once (default true): loading the renderer into a new thread takes a
+   * good part of a second, which the daemon's first render would otherwise wait for
+   */
+  warm?: boolean;
 }
 
 // the worker's file beside this one: render-worker.ts under tsx (tests), .js from dist/
@@ -40,19 +45,23 @@ export class RenderPool {
   readonly threads: number;
   private readonly idleMs: number;
   private readonly limits: Partial<RenderLimits>;
-  private pool?: Piscina<RenderTask, RenderReply>;
+  private pool?: Piscina<RenderTask | WarmTask, RenderReply | undefined>;
   private closed = false;
 
   constructor(options: RenderPoolOptions = {}) {
     this.threads = options.threads ?? Math.min(2, Math.max(1, os.availableParallelism() - 1));
     this.idleMs = options.idleMs ?? 30_000;
     this.limits = options.limits ?? {};
+    if (options.warm ?? true)
+      this.started()
+        .run({ warm: true })
+        .catch(() => undefined);
   }
 
   /** Renders `dir` in a worker; an aborted `signal` ends the worker running it. */
   readonly render: Renderer = async (dir, options, signal) => {
     if (this.closed) throw new CapstanError('RENDER_POOL_CLOSED', 'the daemon is stopping: no new renders');
-    const reply = await this.started().run({ dir, options: { ...this.limits, ...options } }, { signal });
+    const reply = (await this.started().run({ dir, options: { ...this.limits, ...options } }, { signal }))!;
     if (!reply.ok) throw rebuild(reply.error);
     return reply.hashes ? { ...reply.result, hashes: reply.hashes } : reply.result;
   };
@@ -65,8 +74,8 @@ export class RenderPool {
     await pool?.destroy();
   }
 
-  private started(): Piscina<RenderTask, RenderReply> {
-    this.pool ??= new Piscina<RenderTask, RenderReply>({
+  private started(): Piscina<RenderTask | WarmTask, RenderReply | undefined> {
+    this.pool ??= new Piscina<RenderTask | WarmTask, RenderReply | undefined>({
       filename: WORKER_FILE.href,
       minThreads: 0,
       maxThreads: this.threads,

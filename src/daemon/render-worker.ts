@@ -13,6 +13,11 @@ export interface RenderTask {
   options: RenderOptions;
 }
 
+/** Asks a new worker for nothing: it has loaded the renderer once it answers. */
+export interface WarmTask {
+  warm: true;
+}
+
 /** The fields of a CapstanError, in a shape that survives structured clone. */
 export interface ClonedCapstanError {
   code: string;
@@ -25,7 +30,8 @@ export type RenderReply =
   { ok: true; result: RenderResult; hashes?: string[] } | { ok: false; error: ClonedCapstanError };
 
 /** Any other throw (a bug, out of memory) is left to the pool, which rejects with it as a plain Error. */
-export default function renderTask(task: RenderTask): RenderReply {
+export default function renderTask(task: RenderTask | WarmTask): RenderReply | undefined {
+  if ('warm' in task) return undefined;
   try {
     const result = render(task.dir, task.options);
     // the render cache's hashes of what was just read, here rather than on the event loop

@@ -15,7 +15,7 @@ import {
   type Application,
   type KubeObject,
   type Promotion,
-  type PromotionProvider,
+  type GitProviderRef,
   type PromotionRecord,
 } from '../../core/index.js';
 import { renderedDiff, type RenderedObjectDiff } from '../../diff/index.js';
@@ -150,7 +150,7 @@ export class Promoter {
       sourceFiles: PromotionFiles;
       targetFiles: PromotionFiles;
       direct: boolean;
-      provider?: PromotionProvider;
+      provider?: GitProviderRef;
     },
   ): Promise<PromotionOutcome> {
     const sourcePath = c.sourceApp.spec.source.path || '.';
@@ -312,7 +312,7 @@ export class Promoter {
     }
   }
 
-  private providerOf(name: string, spec: PromotionProvider): GitProvider {
+  private providerOf(name: string, spec: GitProviderRef): GitProvider {
     const key = spec.tokenSecretRef.key ?? 'token';
     let token: string;
     try {

@@ -8,7 +8,7 @@ import {
   Fields,
   durationMs,
   type Promotion,
-  type PromotionProvider,
+  type GitProviderRef,
   type PromotionStage,
 } from '../../core/index.js';
 import { checkSchedule, type ParsedWindow } from './windows.js';
@@ -26,7 +26,7 @@ export interface PromotionSettings {
   stages: StageSettings[];
   mode: 'pr' | 'direct';
   include: { replicas: boolean; configMapLiterals: string[] };
-  provider?: PromotionProvider;
+  provider?: GitProviderRef;
 }
 
 class PromotionFields extends Fields {

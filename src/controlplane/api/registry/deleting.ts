@@ -44,7 +44,31 @@ function gracePeriod(type: ResourceType, obj: JsonObject, options: DeleteOptions
   return Math.max(0, grace);
 }
 
+/**
+ * Deletes one object. Like kube-apiserver's delete, a write that lands between the read and
+ * this delete (a controller's status write) makes it read again and retry, unless the
+ * caller pinned a resourceVersion: a precondition must fail, a race should not.
+ */
 export async function deleteObject(
+  hooks: DeleteHooks,
+  type: ResourceType,
+  namespace: string | undefined,
+  name: string,
+  options: DeleteOptions,
+): Promise<JsonObject> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await deleteOnce(hooks, type, namespace, name, options);
+    } catch (e) {
+      const raced =
+        e instanceof ApiError && e.reason === 'Conflict' && !options.preconditions?.resourceVersion;
+      if (raced && attempt < 5) continue;
+      throw e;
+    }
+  }
+}
+
+async function deleteOnce(
   hooks: DeleteHooks,
   type: ResourceType,
   namespace: string | undefined,

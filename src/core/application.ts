@@ -105,6 +105,20 @@ export interface ApplicationSpec {
   triggerPaths?: string[];
   /** how often the source is polled for new commits, a duration (default: the daemon's, 3m) */
   pollInterval?: string;
+  /**
+   * The repository on its Git hosting provider's API: a commit status for each commit
+   * synced (pending, success, failure), and where revert pull requests open.
+   */
+  provider?: GitProviderRef;
+  /** what Git is told after an automatic rollback */
+  rollback?: {
+    /**
+     * `pr`: open a pull request reverting the failed commits under the application's path;
+     * `commit`: push that revert to the tracked branch; `off` (default): stay pinned at the
+     * last healthy revision until a newer commit arrives, and say so.
+     */
+    gitRevert?: 'pr' | 'commit' | 'off';
+  };
 }
 
 /** What a sync request asks for. */

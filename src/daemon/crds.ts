@@ -109,6 +109,20 @@ const ignoreDifferenceSchema = objectOf<IgnoreDifferenceSpec>(
   ['kind'],
 );
 
+/** A repository on a Git hosting provider's API, and the Secret of its token. */
+const providerSchema = objectOf<GitProviderRef>(
+  {
+    name: oneOf([...GIT_API_PROVIDERS]),
+    apiUrl: string({ minLength: 1 }),
+    repository: string({ minLength: 1 }),
+    tokenSecretRef: objectOf<GitProviderRef['tokenSecretRef']>(
+      { name: string({ minLength: 1 }), key: string() },
+      ['name'],
+    ),
+  },
+  ['name', 'apiUrl', 'repository', 'tokenSecretRef'],
+);
+
 const applicationSpecSchema = objectOf<ApplicationSpec>(
   {
     project: string({ default: 'default' }),
@@ -119,6 +133,10 @@ const applicationSpecSchema = objectOf<ApplicationSpec>(
     ignoreDifferences: arrayOf(ignoreDifferenceSchema),
     triggerPaths: stringList(),
     pollInterval: duration(),
+    provider: providerSchema,
+    rollback: objectOf<NonNullable<ApplicationSpec['rollback']>>({
+      gitRevert: oneOf(['pr', 'commit', 'off']),
+    }),
   },
   ['source'],
 );
@@ -340,18 +358,7 @@ const promotionSpecSchema = objectOf<PromotionSpec>(
       replicas: boolean(),
       configMapLiterals: stringList(),
     }),
-    provider: objectOf<GitProviderRef>(
-      {
-        name: oneOf([...GIT_API_PROVIDERS]),
-        apiUrl: string({ minLength: 1 }),
-        repository: string({ minLength: 1 }),
-        tokenSecretRef: objectOf<GitProviderRef['tokenSecretRef']>(
-          { name: string({ minLength: 1 }), key: string() },
-          ['name'],
-        ),
-      },
-      ['name', 'apiUrl', 'repository', 'tokenSecretRef'],
-    ),
+    provider: providerSchema,
   },
   ['stages'],
 );

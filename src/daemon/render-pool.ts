@@ -2,7 +2,8 @@
  * Renders off the daemon's event loop. A kustomization of a few kilobytes can take seconds
  * of CPU (a "doubling diamond" of 13 levels builds 8,192 objects); run on the main thread
  * it froze the daemon's API and the embedded Kubernetes API for as long (issue 10). Each
- * render runs in a worker thread of a small piscina pool instead, created on first use.
+ * render runs in a worker thread of a small piscina pool instead; the first worker starts
+ * with the pool, so the first render does not wait for it to load the renderer.
  */
 import os from 'node:os';
 import path from 'node:path';

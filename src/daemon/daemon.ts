@@ -41,7 +41,7 @@ import { readSecret } from './secrets.js';
 import { SourceHub } from './sources.js';
 import { Promoter } from './promotion/promoter.js';
 import { PromotionStore } from './promotion/promotion-store.js';
-import { createProvider } from '../providers/index.js';
+import { ProviderClients } from './provider-clients.js';
 import { StateStore } from './state/state-store.js';
 import { MemoryReplayGuard, RedisReplayGuard, WebhookReceiver, normalizeRepoUrl } from './webhooks/index.js';
 
@@ -182,6 +182,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   }
   reconciler.start();
 
+  const providers = new ProviderClients(controlPlane.api);
   const promotions = new PromotionStore(controlPlane.api);
   const promoter = new Promoter({
     promotion: (name) => promotions.get(name),
@@ -207,8 +208,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     refresh: (app) => sources.checkNow(app),
     render: async (root, dir) =>
       (await renders.render(path.join(root, dir), { repoRoot: root, displayRoot: root })).objects,
-    secret: (name, key) => promotions.secretValue(name, key),
-    provider: (options) => createProvider(options),
+    provider: (ref) => providers.for(ref),
     record: (name, record) => promotions.record(name, record),
     author: { name: 'Capstan', email: 'capstan@localhost' },
     now: () => new Date(),

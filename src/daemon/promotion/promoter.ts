@@ -20,7 +20,7 @@ import {
 } from '../../core/index.js';
 import { renderedDiff, type RenderedObjectDiff } from '../../diff/index.js';
 import { commitFiles, type GitIdentity, type WriteTarget } from '../../git/index.js';
-import type { GitProvider, ProviderOptions } from '../../providers/index.js';
+import type { GitProvider } from '../../providers/index.js';
 import { describeChange, editKustomization, promotionChanges } from '../../render/index.js';
 import { promotionSettings, stagePair, type StageSettings } from './promotion-settings.js';
 import { windowVerdict } from './windows.js';
@@ -44,9 +44,8 @@ export interface PromoterDeps {
   /** the newest commit of the application's branch, after a push moved it */
   refresh(app: string): Promise<void>;
   render(root: string, dir: string): Promise<KubeObject[]>;
-  /** the value of a key of a Secret in `capstan-system` */
-  secret(name: string, key: string): string;
-  provider(options: ProviderOptions): GitProvider;
+  /** the client of the provider `ref` names (its token read from its Secret) */
+  provider(ref: GitProviderRef): GitProvider;
   /** records a promotion made in the Promotion's status */
   record(name: string, record: PromotionRecord): Promise<void>;
   author: GitIdentity;
@@ -313,22 +312,13 @@ export class Promoter {
   }
 
   private providerOf(name: string, spec: GitProviderRef): GitProvider {
-    const key = spec.tokenSecretRef.key ?? 'token';
-    let token: string;
     try {
-      token = this.deps.secret(spec.tokenSecretRef.name, key);
+      return this.deps.provider(spec);
     } catch (e) {
-      throw refused(
-        'PROMOTION_INVALID',
-        `promotion ${name}: spec.provider.tokenSecretRef: ${isCapstanError(e) ? e.message : String(e)}`,
-      );
+      if (isCapstanError(e) && e.code === 'PROVIDER_TOKEN_MISSING')
+        throw refused('PROMOTION_INVALID', `promotion ${name}: spec.provider.tokenSecretRef: ${e.message}`);
+      throw e;
     }
-    return this.deps.provider({
-      provider: spec.name,
-      apiUrl: spec.apiUrl,
-      repository: spec.repository,
-      token,
-    });
   }
 }
 

@@ -40,3 +40,4 @@ export {
 } from './write-back.js';
 export { ZERO_OID } from './receive-pack.js';
 export { revertCommits, revertMessage, type RevertOptions, type RevertResult } from './revert.js';
+export { commitsTouching, type CommitsTouchingOptions, type TouchingCommit } from './commits-touching.js';

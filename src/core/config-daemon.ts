@@ -111,7 +111,11 @@ export interface DaemonConfig {
   cluster?: ClusterConfig;
   /** named destination clusters */
   clusters?: DestinationClusterConfig[];
-  server: { host?: string; port?: number };
+  /**
+   * `publicUrl`: the daemon's API as its users reach it (`https://capstan.example.com`), for
+   * the links in commit statuses and pull requests; none when unset.
+   */
+  server: { host?: string; port?: number; publicUrl?: string };
   queue: { redisUrl?: string; concurrency?: number };
   pollIntervalMs?: number;
   webhooks: { secrets: Partial<Record<WebhookProviderName, SecretRef>>; maxBodyBytes?: number };
@@ -421,7 +425,7 @@ function readRenderLimits(f: Fields, v: JsonValue | undefined): RenderLimitsConf
 export function readDaemonConfig(f: Fields, top: Record<string, JsonValue>): DaemonConfig {
   const cluster = readCluster(f, top.cluster);
   const clusters = readDestinationClusters(f, top.clusters, cluster);
-  const server = f.object(top.server, 'server', ['host', 'port']);
+  const server = f.object(top.server, 'server', ['host', 'port', 'publicUrl']);
   const queue = f.object(top.queue, 'queue', ['redisUrl', 'concurrency']);
   const redisUrl = f.string(queue.redisUrl, 'queue.redisUrl');
   if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl))
@@ -459,10 +463,20 @@ export function readDaemonConfig(f: Fields, top: Record<string, JsonValue>): Dae
   if (pollIntervalMs === 0) f.fail('pollInterval', 'must be more than zero');
   const host = f.string(server.host, 'server.host');
   const port = f.port(server.port, 'server.port');
+  const publicUrl = f.string(server.publicUrl, 'server.publicUrl');
+  if (publicUrl !== undefined && !/^https?:\/\/[^/]/.test(publicUrl))
+    f.fail(
+      'server.publicUrl',
+      `must be an http(s) URL such as https://capstan.example.com, got ${show(publicUrl)}`,
+    );
   return {
     ...(cluster ? { cluster } : {}),
     ...(clusters ? { clusters } : {}),
-    server: { ...(host !== undefined ? { host } : {}), ...(port !== undefined ? { port } : {}) },
+    server: {
+      ...(host !== undefined ? { host } : {}),
+      ...(port !== undefined ? { port } : {}),
+      ...(publicUrl !== undefined ? { publicUrl: publicUrl.replace(/\/+$/, '') } : {}),
+    },
     queue: {
       ...(redisUrl !== undefined ? { redisUrl } : {}),
       ...(concurrency !== undefined ? { concurrency: concurrency as number } : {}),

@@ -1,0 +1,120 @@
+/**
+ * Commit statuses end to end: the daemon (simulated runtime) syncs commits pushed with
+ * native git to a real Git server, and posts statuses to a GitHub API stand-in.
+ */
+import test from 'ava';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { EMPTY_DAEMON_CONFIG, startCapstan, type Capstan } from '../../../src/boot/index.js';
+import type { Application, JsonObject } from '../../../src/core/index.js';
+import { eventually } from '../../helpers/eventually.js';
+import { createBareRepo, GitServer, WorkTree } from '../../helpers/git-server.js';
+import { GitHubStandin } from '../../helpers/providers/github-standin.js';
+
+let root: string;
+let gitServer: GitServer;
+let github: GitHubStandin;
+let capstan: Capstan;
+
+const APPS = { group: 'capstan.dev', version: 'v1alpha1', resource: 'applications' };
+const SECRETS = { group: '', version: 'v1', resource: 'secrets' };
+const NAMESPACES = { group: '', version: 'v1', resource: 'namespaces' };
+
+test.before(async () => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'capstan-statuses-'));
+  gitServer = new GitServer({ root: path.join(root, 'repos') });
+  await gitServer.start();
+  github = new GitHubStandin();
+  await github.start();
+  capstan = await startCapstan({
+    dataDir: path.join(root, 'data'),
+    port: 0,
+    token: 't',
+    runtime: 'simulated',
+    server: false,
+    config: { ...EMPTY_DAEMON_CONFIG, server: { publicUrl: 'https://capstan.example.com/' } },
+  });
+  const api = capstan.controlPlane.api;
+  await api
+    .create(NAMESPACES, undefined, {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'capstan-system' },
+    })
+    .catch(() => undefined);
+  await api.create(SECRETS, 'capstan-system', {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'github', namespace: 'capstan-system' },
+    stringData: { token: github.token },
+  });
+});
+
+test.after.always(async () => {
+  await capstan?.close();
+  await github?.close();
+  await gitServer?.stop();
+  if (root) fs.rmSync(root, { recursive: true, force: true });
+});
+
+const deployment = (version: string, failReadiness = false) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata:
+      labels: {app: web}
+      annotations: {${failReadiness ? '"capstan.dev/simulate-fail": readiness, ' : ''}version: "${version}"}
+    spec:
+      containers: [{name: web, image: "example/web:${version}"}]
+`;
+
+const statusesOf = (sha: string) =>
+  github.statuses
+    .filter((s) => s.repository === 'acme/shop' && s.sha === sha)
+    .map((s) => [s.state, s.context]);
+const appOf = (name: string) => capstan.controlPlane.api.get(APPS, undefined, name) as unknown as Application;
+
+test('pending then success on each synced commit; failure with the reason on one that rolls back', async (t) => {
+  const work = new WorkTree(createBareRepo(gitServer.root, 'shop.git'));
+  const first = work.commit({ 'deployment.yaml': deployment('1') }, 'v1');
+  work.push();
+  await capstan.controlPlane.api.create(APPS, undefined, {
+    apiVersion: 'capstan.dev/v1alpha1',
+    kind: 'Application',
+    metadata: { name: 'shop' },
+    spec: {
+      source: { repoURL: gitServer.repoUrl('shop.git'), targetRevision: 'main' },
+      destination: { namespace: 'shop' },
+      syncPolicy: { syncOptions: ['CreateNamespace=true'] },
+      pollInterval: '300ms',
+      healthTimeout: '20s',
+      provider: {
+        name: 'github',
+        apiUrl: github.url,
+        repository: 'acme/shop',
+        tokenSecretRef: { name: 'github' },
+      },
+    },
+  } as unknown as JsonObject);
+  await eventually(() => statusesOf(first).some(([state]) => state === 'success'), 90_000, 100);
+  t.deepEqual(statusesOf(first)[0], ['pending', 'capstan/shop']);
+  t.deepEqual(statusesOf(first).at(-1), ['success', 'capstan/shop']);
+  const success = github.statuses.find((s) => s.sha === first && s.state === 'success')!;
+  t.is(success.target_url, 'https://capstan.example.com/api/v1/applications/shop');
+  t.is(success.description, 'shop is Healthy');
+
+  const broken = work.commit({ 'deployment.yaml': deployment('2', true) }, 'v2 (never ready)');
+  work.push();
+  await eventually(() => statusesOf(broken).some(([state]) => state === 'failure'), 90_000, 100);
+  const failure = github.statuses.filter((s) => s.sha === broken).at(-1)!;
+  t.is(failure.state, 'failure');
+  t.regex(failure.description ?? '', /^Deployment shop\/web: /);
+  t.is(statusesOf(broken)[0][0], 'pending');
+  // the rollback re-applied v1, which keeps its success and gets nothing new
+  await eventually(() => appOf('shop').status?.operationState?.rolledBackTo === first, 90_000, 100);
+  t.deepEqual(statusesOf(first).at(-1), ['success', 'capstan/shop']);
+});

@@ -59,6 +59,11 @@ export interface PromoteRequest {
   dryRun?: boolean;
   /** commit on the target's branch instead of opening a pull request (overrides `spec.mode`) */
   direct?: boolean;
+  /**
+   * Made by auto-promotion: the branch is `capstan/promote/<name>/<to>` for every commit,
+   * so its one pull request is updated rather than another opened.
+   */
+  auto?: boolean;
 }
 
 export interface PromotionOutcome {
@@ -194,7 +199,9 @@ export class Promoter {
       `Capstan promoted what ${c.source.application} runs at ${c.sourceFiles.revision}.`,
     ].join('\n');
     const baseBranch = branchOf(c.targetFiles, c.targetApp);
-    const branch = c.direct ? baseBranch : `capstan/promote/${name}/${c.target.name}/${short}`;
+    const branch = c.direct
+      ? baseBranch
+      : `capstan/promote/${name}/${c.target.name}${request.auto ? '' : `/${short}`}`;
     const writeTarget = await this.deps.writeTarget(c.target.application);
     const written = await commitFiles({
       ...writeTarget,

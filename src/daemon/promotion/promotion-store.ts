@@ -26,6 +26,10 @@ export class PromotionStore {
     }
   }
 
+  watch(onEvent: () => void): { stop(): void } {
+    return this.api.watch(PROMOTIONS, undefined, {}, () => onEvent());
+  }
+
   /** Appends `record` to the Promotion's status (keeping the newest ten). */
   async record(name: string, record: PromotionRecord): Promise<void> {
     const current = this.get(name);

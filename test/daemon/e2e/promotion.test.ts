@@ -351,3 +351,53 @@ test('refused while the source is Degraded', async (t) => {
   t.regex(refused!.message, /^promotion broken: staging \(broken-staging\) is Degraded/);
   t.is(github.pulls.filter((p) => p.repository === 'acme/broken').length, 0);
 });
+
+test('auto-promotion: once staging is Healthy at a new commit for its soak time, one pull request into prod, updated by the next commit', async (t) => {
+  const work = await started(
+    'auto',
+    { staging: '1', prod: '1' },
+    {
+      stages: [
+        { name: 'staging', application: 'auto-staging', soakTime: '1s' },
+        { name: 'prod', application: 'auto-prod', autoPromote: true },
+      ],
+    },
+  );
+  t.is(github.pulls.filter((p) => p.repository === 'acme/auto').length, 0, 'nothing to promote at first');
+  const two = work.commit(
+    { 'overlays/staging/kustomization.yaml': overlay('auto-staging', '2') },
+    'staging: web 2',
+  );
+  work.push();
+  await ready('auto-staging', two);
+  const pull = await eventually(() => github.pulls.find((p) => p.repository === 'acme/auto'), 90_000, 100);
+  t.is(pull.head, 'capstan/promote/auto/prod');
+  t.true(pull.body.includes('image example/web: 1 → 2'));
+
+  const three = work.commit(
+    { 'overlays/staging/kustomization.yaml': overlay('auto-staging', '3') },
+    'staging: web 3',
+  );
+  work.push();
+  await ready('auto-staging', three);
+  await eventually(
+    () => github.pulls.find((p) => p.repository === 'acme/auto')?.body.includes('image example/web: 1 → 3'),
+    90_000,
+    100,
+  );
+  t.is(
+    github.pulls.filter((p) => p.repository === 'acme/auto').length,
+    1,
+    'the one pull request was updated',
+  );
+  git(work.dir, ['fetch', '--quiet', 'origin']);
+  t.regex(
+    git(work.dir, ['show', 'origin/capstan/promote/auto/prod:overlays/prod/kustomization.yaml']),
+    /newTag: "3"/,
+  );
+  const records = (api().get(PROMOTIONS, undefined, 'auto') as unknown as Promotion).status?.promotions ?? [];
+  t.deepEqual(
+    records.map((r) => r.revision),
+    [two, three],
+  );
+});

@@ -42,6 +42,7 @@ import { SourceHub } from './sources.js';
 import { Promoter } from './promotion/promoter.js';
 import { PromotionStore } from './promotion/promotion-store.js';
 import { ProviderClients } from './provider-clients.js';
+import { RollbackFeedback, rollbackFeedbackOptionsFrom } from './rollback-feedback/index.js';
 import { StateStore } from './state/state-store.js';
 import { MemoryReplayGuard, RedisReplayGuard, WebhookReceiver, normalizeRepoUrl } from './webhooks/index.js';
 
@@ -214,6 +215,46 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     now: () => new Date(),
   });
 
+  // after an automatic rollback, Git is told (spec.rollback.gitRevert): a revert PR or commit
+  const rollbackFeedback = new RollbackFeedback(
+    {
+      applications: () => store.list(),
+      watch: (onChange) => store.watch((type, app) => type !== 'DELETED' && onChange(app)),
+      records: state,
+      application: (name) => store.get(name),
+      branchHead: async (app) => {
+        await sources.checkNow(app); // the branch's newest commit, not the last poll's
+        const newest = await sources.fetch(app);
+        await newest.release();
+        const wanted = store.get(app)?.spec.source.targetRevision;
+        const branch = newest.ref?.startsWith('refs/heads/')
+          ? newest.ref.slice('refs/heads/'.length)
+          : wanted && wanted !== 'HEAD' && !/^[0-9a-f]{7,40}$/.test(wanted)
+            ? wanted
+            : undefined;
+        if (!branch)
+          throw new CapstanError(
+            'REVERT_INVALID',
+            `${app} does not follow a branch: a revert commits to one`,
+          );
+        return { head: newest.revision, branch };
+      },
+      writeTarget: async (app) => {
+        const target = await sources.writeTarget(app);
+        if (!target)
+          throw new CapstanError('REVERT_INVALID', `${app} reads a local directory: a revert commits to Git`);
+        return target;
+      },
+      refresh: (app) => sources.checkNow(app),
+      provider: (ref) => providers.for(ref),
+      author: { name: 'Capstan', email: 'capstan@localhost' },
+      now: () => new Date(),
+      log,
+    },
+    rollbackFeedbackOptionsFrom(env),
+  );
+  rollbackFeedback.start();
+
   const known = (name: string): Application => {
     const app = store.get(name);
     if (!app) throw new CapstanError('APP_NOT_FOUND', `application "${name}" not found`);
@@ -346,6 +387,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       return webhooks.receive(provider, headers, body);
     },
     async close() {
+      await rollbackFeedback.close();
       await reconciler.stop();
       await sources.close();
       await renders.close();

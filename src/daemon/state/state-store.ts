@@ -54,6 +54,14 @@ const SCHEMA = `
     failed_reason TEXT,
     failed_at INTEGER
   );
+  CREATE TABLE IF NOT EXISTS git_reverts (
+    repo TEXT NOT NULL,
+    branch TEXT NOT NULL,
+    failed_revision TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    record TEXT NOT NULL,
+    PRIMARY KEY (repo, branch, failed_revision, mode)
+  );
 `;
 
 /** Columns added to existing tables since the first schema (ALTER TABLE … ADD COLUMN is idempotent here). */
@@ -128,6 +136,33 @@ export interface RevisionRecord {
 export interface FailedRevision {
   revision: string;
   reason: string;
+  at: number;
+}
+
+/**
+ * What Capstan told Git after an automatic rollback (`spec.rollback.gitRevert`): one record
+ * per failed revision of a tracked branch and mode, covering every application it reverted
+ * for. Its existence is what makes the revert happen once, across restarts.
+ */
+export interface GitRevertRecord {
+  /** the normalized repository URL */
+  repo: string;
+  /** the tracked branch */
+  branch: string;
+  failedRevision: string;
+  mode: 'pr' | 'commit';
+  /** the applications the revert covers */
+  apps: string[];
+  /** `failed`: given up (a conflict, no provider, retries spent); `message` says why */
+  state: 'done' | 'failed';
+  message: string;
+  /** where the revert was pushed: `capstan/revert/…` (pr) or the tracked branch (commit) */
+  revertBranch?: string;
+  commit?: string;
+  /** the commits reverted, newest first */
+  reverted?: string[];
+  pullRequest?: { number: number; url: string };
+  attempts: number;
   at: number;
 }
 
@@ -321,6 +356,41 @@ export class StateStore {
       this.failed.set(app, failed);
     }
     return failed === null ? undefined : { ...failed };
+  }
+
+  /** Records (replacing) the revert of a failed revision. */
+  recordGitRevert(r: GitRevertRecord): void {
+    this.statement(
+      `INSERT INTO git_reverts (repo, branch, failed_revision, mode, record)
+         VALUES (@repo, @branch, @failedRevision, @mode, @record)
+         ON CONFLICT (repo, branch, failed_revision, mode) DO UPDATE SET record = excluded.record`,
+    ).run({
+      repo: r.repo,
+      branch: r.branch,
+      failedRevision: r.failedRevision,
+      mode: r.mode,
+      record: JSON.stringify(r),
+    });
+  }
+
+  gitRevert(
+    key: Pick<GitRevertRecord, 'repo' | 'branch' | 'failedRevision' | 'mode'>,
+  ): GitRevertRecord | undefined {
+    const r = this.statement(
+      `SELECT record FROM git_reverts
+         WHERE repo = @repo AND branch = @branch AND failed_revision = @failedRevision AND mode = @mode`,
+    ).get({ repo: key.repo, branch: key.branch, failedRevision: key.failedRevision, mode: key.mode }) as
+      Row | undefined;
+    return r ? (JSON.parse(String(r.record)) as GitRevertRecord) : undefined;
+  }
+
+  /** Every revert recorded (those covering `app` when given), the newest first. */
+  gitReverts(app?: string): GitRevertRecord[] {
+    const rows = this.statement(`SELECT record FROM git_reverts`).all() as Row[];
+    return rows
+      .map((r) => JSON.parse(String(r.record)) as GitRevertRecord)
+      .filter((r) => app === undefined || r.apps.includes(app))
+      .sort((a, b) => b.at - a.at);
   }
 
   /** The newest syncs first. */

@@ -1063,7 +1063,11 @@ export class AppReconciler {
       failed &&
       (wanted === failed.revision || pinnedRevision === failed.revision || !syncedRevision)
     ) {
-      const m = `revision ${short(failed.revision)} failed: ${failed.reason}${syncedRevision && syncedRevision !== failed.revision ? `; running ${short(syncedRevision)}` : ''}; waiting for a new commit`;
+      // rolled back while Git still says the failed revision: pinned until a newer commit (issue 12)
+      const pinnedBehind = syncedRevision && syncedRevision !== failed.revision && wanted === failed.revision;
+      const m = pinnedBehind
+        ? `pinned at ${short(syncedRevision)}: Git is ahead at ${short(failed.revision)}, which failed: ${failed.reason}; waiting for a newer commit`
+        : `revision ${short(failed.revision)} failed: ${failed.reason}${syncedRevision && syncedRevision !== failed.revision ? `; running ${short(syncedRevision)}` : ''}; waiting for a new commit`;
       const reason = facts.failedReason ?? (operationState?.rolledBackTo ? 'RolledBack' : 'RevisionFailed');
       set('Ready', 'False', reason, m);
       set('Reconciling', 'False', reason, m);

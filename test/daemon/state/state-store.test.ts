@@ -146,3 +146,55 @@ test('the failed revision is kept in memory as written, and in the file for the 
   store.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('git reverts: one record per failed revision of a branch and mode, replaced, kept across a reopen', (t) => {
+  const dir = tempDir();
+  let store = new StateStore(dir);
+  const id = { repo: 'git.example.com/acme/shop', branch: 'main', failedRevision: 'f'.repeat(40) };
+  store.recordGitRevert({
+    ...id,
+    mode: 'pr',
+    apps: ['a'],
+    state: 'failed',
+    message: 'down',
+    attempts: 4,
+    at: 1,
+  });
+  store.recordGitRevert({
+    ...id,
+    mode: 'pr',
+    apps: ['a', 'b'],
+    state: 'done',
+    message: 'opened',
+    revertBranch: 'capstan/revert/fffffff',
+    pullRequest: { number: 3, url: 'https://example/pr/3' },
+    attempts: 1,
+    at: 2,
+  });
+  store.recordGitRevert({
+    ...id,
+    mode: 'commit',
+    apps: ['c'],
+    state: 'done',
+    message: 'pushed',
+    attempts: 1,
+    at: 3,
+  });
+  store.close();
+  store = new StateStore(dir);
+  t.like(store.gitRevert({ ...id, mode: 'pr' }), {
+    apps: ['a', 'b'],
+    state: 'done',
+    pullRequest: { number: 3 },
+  });
+  t.is(store.gitRevert({ ...id, failedRevision: 'e'.repeat(40), mode: 'pr' }), undefined);
+  t.deepEqual(
+    store.gitReverts().map((r) => r.mode),
+    ['commit', 'pr'],
+  );
+  t.deepEqual(
+    store.gitReverts('b').map((r) => r.message),
+    ['opened'],
+  );
+  store.close();
+});

@@ -352,3 +352,84 @@ export interface Promotion {
   spec: PromotionSpec;
   status?: PromotionStatus;
 }
+
+/** On a preview's Application (and its namespace): the PreviewSet that made it. */
+export const PREVIEW_SET_LABEL = 'capstan.dev/preview-set';
+/** On a preview's Application (and its namespace): the number of its pull request. */
+export const PULL_REQUEST_LABEL = 'capstan.dev/pull-request';
+
+/** What each preview's Application takes from its PreviewSet besides the source. */
+export interface PreviewTemplate {
+  /** the AppProject of the previews (default `default`) */
+  project?: string;
+  /** the cluster the previews go to; each preview's namespace is `<previewset>-pr-<number>` */
+  destination?: { cluster?: string };
+  /** `CreateNamespace=true` is always added */
+  syncPolicy?: SyncPolicy;
+  healthTimeout?: string;
+}
+
+/**
+ * Preview environments: each open pull request into `baseBranch` deployed at its head
+ * commit, rendered from `path`, into a namespace of its own, as an Application named
+ * `<previewset>-pr-<number>`.
+ */
+export interface PreviewSetSpec {
+  /** the repository the pull requests are made in (HTTP(S)) */
+  repoURL: string;
+  /** previews are made for pull requests into this branch; the diff is against it */
+  baseBranch: string;
+  /** the overlay to render (default: the root) */
+  path?: string;
+  /** where the pull requests are listed and their preview comments go */
+  provider: GitProviderRef;
+  /** a preview is removed this long after its pull request's last push, a duration (default 72h) */
+  ttl?: string;
+  /** at most this many previews at once; the one idle longest goes first (default 10) */
+  maxPreviews?: number;
+  /** how often the open pull requests are listed, repairing lost webhooks, a duration (default 5m) */
+  pollInterval?: string;
+  template?: PreviewTemplate;
+}
+
+/** One pull request a PreviewSet knows. */
+export interface PreviewRecord {
+  number: number;
+  headSha: string;
+  headBranch?: string;
+  title?: string;
+  /** the pull request's web page */
+  url?: string;
+  /** when Capstan first saw `headSha`: the TTL counts from here */
+  pushedAt: string;
+  /**
+   * `Active`: deployed; `Expired`: its TTL ran out (a push brings it back); `Evicted`: removed
+   * for the cap (likewise); `Closed`: closed or merged, kept until its comment says so.
+   */
+  state: 'Active' | 'Expired' | 'Evicted' | 'Closed';
+  /** the preview's Application while Active */
+  application?: string;
+  /** the preview's URL, once known */
+  previewURL?: string;
+  /** a digest of the comment last written, so an unchanged one is not written again */
+  commentDigest?: string;
+}
+
+export interface PreviewSetStatus {
+  /** by pull request number */
+  previews?: PreviewRecord[];
+  /** the number of Active previews (the PREVIEWS column) */
+  active?: number;
+  /** when the open pull requests were last listed */
+  lastPollAt?: string;
+  /** Ready; ProviderAvailable (False with the last provider failure) */
+  conditions?: Condition[];
+}
+
+export interface PreviewSet {
+  apiVersion: typeof CAPSTAN_API_VERSION;
+  kind: 'PreviewSet';
+  metadata: ObjectMeta & { name: string };
+  spec: PreviewSetSpec;
+  status?: PreviewSetStatus;
+}

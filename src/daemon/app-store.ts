@@ -13,11 +13,12 @@ import {
   type AppProject,
   type JsonObject,
 } from '../core/index.js';
-import { APPLICATION_CRD, APPPROJECT_CRD, PROMOTION_CRD } from './crds.js';
+import { APPLICATION_CRD, APPPROJECT_CRD, PREVIEWSET_CRD, PROMOTION_CRD } from './crds.js';
 
-const APPLICATIONS: Gvr = { group: 'capstan.dev', version: 'v1alpha1', resource: 'applications' };
+export const APPLICATIONS: Gvr = { group: 'capstan.dev', version: 'v1alpha1', resource: 'applications' };
 const PROJECTS: Gvr = { group: 'capstan.dev', version: 'v1alpha1', resource: 'appprojects' };
 export const PROMOTIONS: Gvr = { group: 'capstan.dev', version: 'v1alpha1', resource: 'promotions' };
+export const PREVIEWSETS: Gvr = { group: 'capstan.dev', version: 'v1alpha1', resource: 'previewsets' };
 const CRDS: Gvr = { group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions' };
 
 const isNotFound = (e: unknown) => e instanceof ApiError && e.reason === 'NotFound';
@@ -27,7 +28,7 @@ export class AppStore {
 
   /** Creates or updates Capstan's CRDs and waits until their kinds are served. */
   async installCrds(): Promise<void> {
-    for (const crd of [APPLICATION_CRD, APPPROJECT_CRD, PROMOTION_CRD]) {
+    for (const crd of [APPLICATION_CRD, APPPROJECT_CRD, PROMOTION_CRD, PREVIEWSET_CRD]) {
       await this.api.patch(
         CRDS,
         undefined,
@@ -40,11 +41,11 @@ export class AppStore {
         },
       );
     }
-    for (let i = 0; ![APPLICATIONS, PROJECTS, PROMOTIONS].every((gvr) => this.api.lookup(gvr)); i++) {
+    for (let i = 0; ![APPLICATIONS, PROJECTS, PROMOTIONS, PREVIEWSETS].every((gvr) => this.api.lookup(gvr)); i++) {
       if (i >= 400)
         throw new CapstanError(
           'APP_CRD_NOT_SERVED',
-          'the Application, AppProject and Promotion kinds were not served in 20 s',
+          'the Application, AppProject, Promotion and PreviewSet kinds were not served in 20 s',
         );
       await sleep(50);
     }

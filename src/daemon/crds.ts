@@ -1,6 +1,6 @@
 /**
  * The CustomResourceDefinitions of Capstan's own kinds, `capstan.dev/v1alpha1` Application,
- * AppProject and Promotion, as the daemon installs them in its embedded control plane and as
+ * AppProject, Promotion and PreviewSet, as the daemon installs them in its embedded control plane and as
  * manifests/crds/ publishes them (`npm run crds` writes those files from these values).
  *
  * The schemas are built with `objectOf<T>()`, whose properties must name every field of the
@@ -32,6 +32,11 @@ import {
   type PromotionStage,
   type PromotionStatus,
   type PromotionWindow,
+  type PreviewRecord,
+  type PreviewSet,
+  type PreviewSetSpec,
+  type PreviewSetStatus,
+  type PreviewTemplate,
   GIT_API_PROVIDERS,
   type ResourceStatus,
   type RetryPolicy,
@@ -402,6 +407,69 @@ export const PROMOTION_CRD: CrdObject = crd(
   ],
 );
 
+const previewTemplateSchema = objectOf<PreviewTemplate>({
+  project: string(),
+  destination: objectOf<NonNullable<PreviewTemplate['destination']>>({ cluster: string() }),
+  syncPolicy: syncPolicySchema,
+  healthTimeout: duration(),
+});
+
+const previewSetSpecSchema = objectOf<PreviewSetSpec>(
+  {
+    repoURL: string({ minLength: 1 }),
+    baseBranch: string({ minLength: 1 }),
+    path: string(),
+    provider: providerSchema,
+    ttl: duration(),
+    maxPreviews: integer({ minimum: 1 }),
+    pollInterval: duration(),
+    template: previewTemplateSchema,
+  },
+  ['repoURL', 'baseBranch', 'provider'],
+);
+
+const previewRecordSchema = objectOf<PreviewRecord>(
+  {
+    number: integer(),
+    headSha: string(),
+    headBranch: string(),
+    title: string(),
+    url: string(),
+    pushedAt: time(),
+    state: oneOf(['Active', 'Expired', 'Evicted', 'Closed']),
+    application: string(),
+    previewURL: string(),
+    commentDigest: string(),
+  },
+  ['number', 'headSha', 'pushedAt', 'state'],
+);
+
+const previewSetStatusSchema = objectOf<PreviewSetStatus>({
+  previews: arrayOf(previewRecordSchema),
+  active: integer(),
+  lastPollAt: time(),
+  conditions: conditionsSchema,
+});
+
+/** `kubectl get previewsets`: NAME, BASE, PATH, PREVIEWS (active), AGE. */
+export const PREVIEWSET_CRD: CrdObject = crd(
+  {
+    plural: 'previewsets',
+    singular: 'previewset',
+    kind: 'PreviewSet',
+    listKind: 'PreviewSetList',
+    shortNames: ['preview', 'previews'],
+    categories: ['capstan'],
+  },
+  objectOf<PreviewSet>({ ...typeMeta, spec: previewSetSpecSchema, status: previewSetStatusSchema }, ['spec']),
+  [
+    column('Base', '.spec.baseBranch', 'Pull requests into this branch are previewed'),
+    column('Path', '.spec.path', 'The overlay each preview renders'),
+    column('Previews', '.status.active', 'Previews deployed now', 'integer'),
+    column('Age', '.metadata.creationTimestamp', undefined, 'date'),
+  ],
+);
+
 /** The published manifests: file name under manifests/crds/ and its text. */
 export function crdManifests(): { file: string; text: string }[] {
   const header = '# Generated from src/daemon/crds.ts by `npm run crds`: edit that file, not this one.\n';
@@ -409,5 +477,6 @@ export function crdManifests(): { file: string; text: string }[] {
     { file: 'application.yaml', text: header + stringifyYaml(APPLICATION_CRD) },
     { file: 'appproject.yaml', text: header + stringifyYaml(APPPROJECT_CRD) },
     { file: 'promotion.yaml', text: header + stringifyYaml(PROMOTION_CRD) },
+    { file: 'previewset.yaml', text: header + stringifyYaml(PREVIEWSET_CRD) },
   ];
 }

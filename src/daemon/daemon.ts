@@ -41,6 +41,8 @@ import { readSecret } from './secrets.js';
 import { SourceHub } from './sources.js';
 import { Promoter } from './promotion/promoter.js';
 import { PromotionStore } from './promotion/promotion-store.js';
+import { PreviewController } from './previews/index.js';
+import { createAppSource, type AppSourceContext } from './app-source.js';
 import { ProviderClients } from './provider-clients.js';
 import { RollbackFeedback, rollbackFeedbackOptionsFrom } from './rollback-feedback/index.js';
 import { StateStore } from './state/state-store.js';
@@ -97,14 +99,15 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const redis = config.queue.redisUrl
     ? new Redis(config.queue.redisUrl, { maxRetriesPerRequest: 3 })
     : undefined;
+  const sourceContext: Omit<AppSourceContext, 'credentials'> = {
+    cacheDir: path.join(dataDir, 'git', 'repos'),
+    snapshots: new SnapshotStore({ dir: path.join(dataDir, 'git', 'snapshots') }),
+    pollIntervalMs: config.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+    gitLimits: config.git,
+    env,
+  };
   const sources = new SourceHub({
-    context: {
-      cacheDir: path.join(dataDir, 'git', 'repos'),
-      snapshots: new SnapshotStore({ dir: path.join(dataDir, 'git', 'snapshots') }),
-      pollIntervalMs: config.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
-      gitLimits: config.git,
-      env,
-    },
+    context: sourceContext,
     credentialsFor: (repoURL) => repositories.credentialsFor(repoURL),
     // the reconciler below exists before any source reports: sources start with its first reconcile
     onRevision: (app) => reconciler.poke(app),
@@ -156,8 +159,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       // answered at once: a burst of webhooks is one refs check per source, made after the answer
       void sources.checkNow(req.app);
     },
-    onPullRequest: (pr, provider) =>
-      state.recordPullRequest({
+    onPullRequest: (pr, provider) => {
+      previews.onPullRequest(pr);
+      return state.recordPullRequest({
         repo: normalizeRepoUrl(pr.repoUrls[0] ?? ''),
         number: pr.number,
         provider,
@@ -169,7 +173,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         baseBranch: pr.baseBranch,
         url: pr.url,
         updatedAt: Date.now(),
-      }),
+      });
+    },
     replay: redis ? new RedisReplayGuard(redis) : new MemoryReplayGuard(),
   });
   // the configuration file is one more writer of Applications
@@ -214,6 +219,23 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     author: { name: 'Capstan', email: 'capstan@localhost' },
     now: () => new Date(),
   });
+
+  // preview environments: one Application per open pull request of each PreviewSet
+  const previews = new PreviewController({
+    api: controlPlane.api,
+    provider: (ref) => providers.for(ref),
+    cluster: (name) => clusters.get(name ?? clusters.defaultName),
+    // one commit's or branch's files, outside any application's source (a PR head, its base)
+    files: (repoURL, revision) =>
+      createAppSource(
+        { repoURL, targetRevision: revision },
+        { ...sourceContext, credentials: repositories.credentialsFor(repoURL) },
+      ).fetch(),
+    render: async (root, dir) =>
+      (await renders.render(path.join(root, dir), { repoRoot: root, displayRoot: root })).objects,
+    log,
+  });
+  previews.start();
 
   // after an automatic rollback, Git is told (spec.rollback.gitRevert): a revert PR or commit
   const rollbackFeedback = new RollbackFeedback(
@@ -387,6 +409,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       return webhooks.receive(provider, headers, body);
     },
     async close() {
+      await previews.stop();
       await rollbackFeedback.close();
       await reconciler.stop();
       await sources.close();

@@ -8,7 +8,13 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { APPLICATION_CRD, APPPROJECT_CRD, crdManifests, PROMOTION_CRD } from '../../src/daemon/crds.js';
+import {
+  APPLICATION_CRD,
+  APPPROJECT_CRD,
+  crdManifests,
+  PREVIEWSET_CRD,
+  PROMOTION_CRD,
+} from '../../src/daemon/crds.js';
 import { parseYamlDocument, type JsonObject } from '../../src/core/index.js';
 import {
   eventually,
@@ -97,6 +103,7 @@ test('manifests/crds/ holds exactly the CRDs in src/daemon/crds.ts (`npm run crd
           'application.yaml': APPLICATION_CRD,
           'appproject.yaml': APPPROJECT_CRD,
           'promotion.yaml': PROMOTION_CRD,
+          'previewset.yaml': PREVIEWSET_CRD,
         } as const
       )[file],
       `${file} differs from src/daemon/crds.ts: run npm run crds`,
@@ -106,7 +113,7 @@ test('manifests/crds/ holds exactly the CRDs in src/daemon/crds.ts (`npm run crd
 });
 
 test('every kind is cluster-scoped, with short names, the capstan category and a status subresource', (t) => {
-  for (const crd of [APPLICATION_CRD, APPPROJECT_CRD, PROMOTION_CRD]) {
+  for (const crd of [APPLICATION_CRD, APPPROJECT_CRD, PROMOTION_CRD, PREVIEWSET_CRD]) {
     const spec = crd.spec as any;
     t.is(spec.group, 'capstan.dev');
     t.is(spec.scope, 'Cluster');
@@ -116,6 +123,7 @@ test('every kind is cluster-scoped, with short names, the capstan category and a
   t.deepEqual((APPLICATION_CRD.spec as any).names.shortNames, ['app', 'apps']);
   t.deepEqual((APPPROJECT_CRD.spec as any).names.shortNames, ['appproj', 'appprojs']);
   t.deepEqual((PROMOTION_CRD.spec as any).names.shortNames, ['promo']);
+  t.deepEqual((PREVIEWSET_CRD.spec as any).names.shortNames, ['preview', 'previews']);
 });
 
 test.serial(

@@ -50,13 +50,15 @@ export interface RollbackFeedbackDeps extends RevertWriterDeps {
   records: Pick<StateStore, 'gitRevert' | 'recordGitRevert'>;
   log: LogFn;
   clock?: Clock;
+  /** what writes the reverts (default: a `RevertWriter` over these deps; tests pass their own) */
+  writer?: Pick<RevertWriter, 'write'>;
 }
 
 const short = (oid: string) => oid.slice(0, 7);
 
 export class RollbackFeedback {
   private readonly queue: WorkQueue;
-  private readonly writer: RevertWriter;
+  private readonly writer: Pick<RevertWriter, 'write'>;
   private readonly clock: Clock;
   private readonly graceMs: number;
   private readonly maxAttempts: number;
@@ -73,7 +75,7 @@ export class RollbackFeedback {
   ) {
     this.clock = deps.clock ?? realClock;
     this.queue = new WorkQueue({ clock: this.clock });
-    this.writer = new RevertWriter(deps);
+    this.writer = deps.writer ?? new RevertWriter(deps);
     this.graceMs = options.graceMs ?? DEFAULT_REVERT_GRACE_MS;
     this.maxAttempts = Math.max(1, options.attempts ?? 4);
     this.backoffMs = options.backoffMs ?? 5_000;

@@ -138,6 +138,8 @@ export function previewApplication(settings: PreviewSettings, pr: OpenPullReques
       syncPolicy: { ...template.syncPolicy, syncOptions },
       ...(template.healthTimeout ? { healthTimeout: template.healthTimeout } : {}),
       pollInterval: PINNED_SOURCE_POLL,
+      // the preview's head gets a commit status, as every synced commit does
+      provider: settings.provider,
     },
   };
 }

@@ -243,6 +243,14 @@ test('PR opened → a Ready preview in <set>-pr-<n> and one comment with URL and
   t.true(healthy.body.includes('```diff'));
   t.regex(healthy.body, /-.*example\/web:1\n\+.*example\/web:2/);
   t.true(healthy.body.includes(first.slice(0, 7)));
+  // the head commit has its status, as every synced commit of an application with a provider
+  await eventually(
+    () =>
+      github.statuses.some(
+        (s) => s.sha === first && s.context === 'capstan/shop-pr-1' && s.state === 'success',
+      ),
+    30_000,
+  );
 
   // a new push to the pull request
   const second = pushBranch(work, 'feature', '3');

@@ -41,10 +41,12 @@ import { readSecret } from './secrets.js';
 import { SourceHub } from './sources.js';
 import { Promoter } from './promotion/promoter.js';
 import { PromotionStore } from './promotion/promotion-store.js';
+import { AutoPromoter } from './promotion/auto-promoter.js';
 import { PreviewController } from './previews/index.js';
 import { createAppSource, type AppSourceContext } from './app-source.js';
 import { ProviderClients } from './provider-clients.js';
 import { RollbackFeedback, rollbackFeedbackOptionsFrom } from './rollback-feedback/index.js';
+import { CommitStatusReporter } from './feedback/commit-statuses.js';
 import { StateStore } from './state/state-store.js';
 import { MemoryReplayGuard, RedisReplayGuard, WebhookReceiver, normalizeRepoUrl } from './webhooks/index.js';
 
@@ -219,6 +221,18 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     author: { name: 'Capstan', email: 'capstan@localhost' },
     now: () => new Date(),
   });
+  // stages with autoPromote: promoted into once the stage before is Healthy for its soak time
+  const autoPromoter = new AutoPromoter({
+    promotions: () => promotions.list(),
+    application: (name) => store.get(name),
+    promote: (name, request) => promoter.promote(name, request),
+    log,
+    now: () => new Date(),
+  });
+  const promotionWatches = [
+    promotions.watch(() => autoPromoter.evaluate()),
+    store.watch(() => autoPromoter.evaluate()),
+  ];
 
   // preview environments: one Application per open pull request of each PreviewSet
   const previews = new PreviewController({
@@ -236,6 +250,16 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     log,
   });
   previews.start();
+
+  // commit statuses follow what the reconciler records, never in its way
+  const statuses = new CommitStatusReporter({
+    provider: (ref) => providers.for(ref),
+    publicUrl: config.server.publicUrl,
+    log,
+  });
+  const statusWatch = store.watch((type, app) =>
+    type === 'DELETED' ? statuses.forget(app.metadata.name) : statuses.observe(app),
+  );
 
   // after an automatic rollback, Git is told (spec.rollback.gitRevert): a revert PR or commit
   const rollbackFeedback = new RollbackFeedback(
@@ -409,8 +433,11 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       return webhooks.receive(provider, headers, body);
     },
     async close() {
-      await previews.stop();
+      autoPromoter.stop();
+      for (const w of promotionWatches) w.stop();
       await rollbackFeedback.close();
+      await previews.stop();
+      statusWatch.stop();
       await reconciler.stop();
       await sources.close();
       await renders.close();

@@ -92,7 +92,9 @@ function timeline(m: RolledBack): string[] {
       at: m.operation.startedAt,
       what: `automatic rollback to ${code(short(m.healthy))} started`,
     });
-  events.push({ at: m.rolledBackAt, what: `automatic rollback to ${code(short(m.healthy))} finished` });
+  // the history's rollback entry says the same, once it has one
+  if (!m.history.some((e) => e.rollback && e.revision === m.healthy && e.deployedAt >= m.failedAt))
+    events.push({ at: m.rolledBackAt, what: `automatic rollback to ${code(short(m.healthy))} finished` });
   return events
     .filter((e) => e.at)
     .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))

@@ -213,7 +213,7 @@ test('pr: a failing commit is rolled back, and a branch with exactly its revert 
   t.regex(body, /pod web-[a-z0-9-]+/);
   t.regex(body, /readiness/);
   t.regex(body, /### Health timeline of revpr/);
-  t.regex(body, /rolled back to `[0-9a-f]{7}`: Healthy/);
+  t.regex(body, /rolled back to `[0-9a-f]{7}` "first": Healthy/);
   // the application stays rolled back until the pull request is merged
   t.is(appOf('revpr').status?.sync?.revision, first);
 

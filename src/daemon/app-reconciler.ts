@@ -80,6 +80,11 @@ export interface AppReconcilerOptions {
   localSourceAllowed?: (app: string, url: string) => boolean;
   /** an application is gone: drop what is kept for it (its cached render) */
   forget?: (app: string) => void;
+  /**
+   * The last failure telling its Git hosting provider about the application (a commit
+   * status not posted), shown as the condition ProviderAvailable=False until one succeeds.
+   */
+  providerProblem?: (app: string) => string | undefined;
   /** replicas sharing a Redis hold a lock per application while syncing it (default: alone) */
   lock?: AppLock;
   /** reports what happens, for the daemon's log */
@@ -1099,6 +1104,11 @@ export class AppReconciler {
       set('Reconciling', 'False', 'Succeeded', m);
       set('Stalled', 'False', 'Succeeded', m);
     }
+    // only for applications that talk to a provider: the others never carry the condition
+    const providerProblem = this.options.providerProblem?.(name);
+    if (providerProblem) set('ProviderAvailable', 'False', 'ProviderFailed', providerProblem);
+    else if (app.spec?.provider && conditions.some((c) => c.type === 'ProviderAvailable'))
+      set('ProviderAvailable', 'True', 'Succeeded', 'the provider took the last commit status');
     const resources = (run.resources ?? previous.resources ?? []).map((r): ResourceStatus => {
       const { drift: _drift, ...rest } = r;
       const drift = run.drift.get(`${r.group ?? ''}/${r.kind}/${r.namespace ?? ''}/${r.name}`);

@@ -118,6 +118,14 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       reconciler.poke(app);
     },
   });
+  const providers = new ProviderClients(controlPlane.api);
+  // commit statuses follow what the reconciler records, never in its way
+  const statuses = new CommitStatusReporter({
+    provider: (ref) => providers.for(ref),
+    publicUrl: config.server.publicUrl,
+    log,
+    onFailureChange: (app) => reconciler.poke(app),
+  });
   const reconciler = new AppReconciler({
     store,
     sources,
@@ -127,6 +135,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     cluster: (name) => clusters.get(name),
     defaultCluster: clusters.defaultName,
     forget: (app) => renderCache.delete(app),
+    providerProblem: (app) => statuses.failure(app),
     localSourceAllowed: (app, url) => configuredURLs.get(app) === url,
     repoURL: (app, specURL) => {
       const configured = configuredURLs.get(app);
@@ -190,7 +199,6 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   }
   reconciler.start();
 
-  const providers = new ProviderClients(controlPlane.api);
   const promotions = new PromotionStore(controlPlane.api);
   const promoter = new Promoter({
     promotion: (name) => promotions.get(name),
@@ -251,12 +259,6 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   });
   previews.start();
 
-  // commit statuses follow what the reconciler records, never in its way
-  const statuses = new CommitStatusReporter({
-    provider: (ref) => providers.for(ref),
-    publicUrl: config.server.publicUrl,
-    log,
-  });
   const statusWatch = store.watch((type, app) =>
     type === 'DELETED' ? statuses.forget(app.metadata.name) : statuses.observe(app),
   );

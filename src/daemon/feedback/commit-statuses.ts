@@ -74,6 +74,8 @@ export interface CommitStatusReporterOptions {
   /** the daemon's public URL: statuses link to the application in its API */
   publicUrl?: string;
   log(level: 'info' | 'warn', fields: Record<string, unknown>, msg: string): void;
+  /** the application's failure() changed (the reconciler shows it in a condition) */
+  onFailureChange?: (app: string) => void;
 }
 
 export class CommitStatusReporter {
@@ -134,10 +136,12 @@ export class CommitStatusReporter {
           ? { targetUrl: `${this.publicUrl}/api/v1/applications/${encodeURIComponent(app)}` }
           : {}),
       });
-      this.failures.delete(app);
+      if (this.failures.delete(app)) this.options.onFailureChange?.(app);
     } catch (e) {
       const message = `commit status ${wanted.state} on ${wanted.sha.slice(0, 7)} not posted to ${ref.name} ${ref.repository}: ${(e as Error).message}`;
+      const changed = this.failures.get(app) !== message;
       this.failures.set(app, message);
+      if (changed) this.options.onFailureChange?.(app);
       // the next change posts again; this one is not retried beyond the client's own retries
       this.posted.delete(`${app}\0${wanted.sha}`);
       this.options.log('warn', { app }, message);

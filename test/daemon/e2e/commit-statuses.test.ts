@@ -118,3 +118,61 @@ test('pending then success on each synced commit; failure with the reason on one
   await eventually(() => appOf('shop').status?.operationState?.rolledBackTo === first, 90_000, 100);
   t.deepEqual(statusesOf(first).at(-1), ['success', 'capstan/shop']);
 });
+
+test('a status that cannot be posted shows as ProviderAvailable=False on the application, until one is', async (t) => {
+  const work = new WorkTree(createBareRepo(gitServer.root, 'tokenless.git'));
+  work.commit({ 'deployment.yaml': deployment('1') }, 'v1');
+  work.push();
+  await capstan.controlPlane.api.create(APPS, undefined, {
+    apiVersion: 'capstan.dev/v1alpha1',
+    kind: 'Application',
+    metadata: { name: 'tokenless' },
+    spec: {
+      source: { repoURL: gitServer.repoUrl('tokenless.git'), targetRevision: 'main' },
+      destination: { namespace: 'tokenless' },
+      syncPolicy: { syncOptions: ['CreateNamespace=true'] },
+      pollInterval: '300ms',
+      provider: {
+        name: 'github',
+        apiUrl: github.url,
+        repository: 'acme/tokenless',
+        tokenSecretRef: { name: 'tokenless-github' },
+      },
+    },
+  } as unknown as JsonObject);
+  const condition = () => appOf('tokenless').status?.conditions?.find((c) => c.type === 'ProviderAvailable');
+  const failed = await eventually(
+    () => (condition()?.status === 'False' ? condition() : undefined),
+    90_000,
+    100,
+  );
+  t.is(failed.reason, 'ProviderFailed');
+  t.regex(failed.message, /Secret capstan-system\/tokenless-github, which holds the github token, not found/);
+  // the sync itself is not held up
+  await eventually(
+    () =>
+      appOf('tokenless').status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True' &&
+      condition()?.status === 'False',
+    90_000,
+    100,
+  );
+
+  await capstan.controlPlane.api.create(SECRETS, 'capstan-system', {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'tokenless-github', namespace: 'capstan-system' },
+    stringData: { token: github.token },
+  });
+  const next = work.commit({ 'deployment.yaml': deployment('2') }, 'v2');
+  work.push();
+  await eventually(() => condition()?.status === 'True', 90_000, 100);
+  await eventually(
+    () =>
+      github.statuses.some(
+        (s) => s.sha === next && s.repository === 'acme/tokenless' && s.state === 'success',
+      ),
+    90_000,
+    100,
+  );
+  t.is(condition()?.status, 'True');
+});

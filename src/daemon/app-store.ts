@@ -41,7 +41,11 @@ export class AppStore {
         },
       );
     }
-    for (let i = 0; ![APPLICATIONS, PROJECTS, PROMOTIONS, PREVIEWSETS].every((gvr) => this.api.lookup(gvr)); i++) {
+    for (
+      let i = 0;
+      ![APPLICATIONS, PROJECTS, PROMOTIONS, PREVIEWSETS].every((gvr) => this.api.lookup(gvr));
+      i++
+    ) {
       if (i >= 400)
         throw new CapstanError(
           'APP_CRD_NOT_SERVED',

@@ -16,7 +16,7 @@ import type {
 } from '../core/index.js';
 import type { ObjectPreview } from '../sync/index.js';
 import type { PromoteRequest, PromotionOutcome } from './promotion/promoter.js';
-import type { PullRequestRecord } from './state/state-store.js';
+import type { GitRevertRecord, PullRequestRecord } from './state/state-store.js';
 
 export type { PromoteRequest, PromotionOutcome } from './promotion/promoter.js';
 
@@ -104,6 +104,8 @@ export interface DaemonApi {
   diff(name: string, options?: { color?: boolean }): Promise<{ revision: string; objects: ObjectPreview[] }>;
   /** the application's kept revisions, newest last */
   history(name: string): Promise<HistoryEntry[]>;
+  /** what Git was told after its automatic rollbacks (`spec.rollback.gitRevert`), newest first */
+  reverts(name: string): Promise<GitRevertRecord[]>;
   listPromotions(): Promise<Promotion[]>;
   /** undefined when there is none */
   getPromotion(name: string): Promise<Promotion | undefined>;

@@ -375,6 +375,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     async history(name): Promise<HistoryEntry[]> {
       return known(name).status?.history ?? [];
     },
+    async reverts(name) {
+      known(name);
+      return state.gitReverts(name);
+    },
     async listPromotions() {
       return promotions.list();
     },

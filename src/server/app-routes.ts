@@ -16,6 +16,7 @@
  * | `GET …/NAME/diff?color=true&format=text` | 200 `{revision, objects}`, or the diff as text |
  * | `GET …/NAME/history` | 200 `{items: HistoryEntry[]}` (newest last) |
  * | `GET …/NAME/logs?tail=N` | 200 `{items: [{pod, container, lines}]}` |
+ * | `GET …/NAME/reverts` | 200 `{items: GitRevertRecord[]}`: reverts after automatic rollbacks, newest first |
  * | `GET /api/v1/projects`, `GET /api/v1/projects/NAME` | 200 `{items}`, the AppProject |
  * | `GET /api/v1/clusters`, `POST /api/v1/clusters` | 200 `{items}`, 201 the ClusterInfo |
  * | `GET /api/v1/repositories` | 200 `{items: RepositoryInfo[]}` (never a password or token) |
@@ -129,6 +130,12 @@ const applicationRoutes: Record<string, Record<string, Handler>> = {
     GET: async (api, name) => {
       await existingApplication(api, name);
       return ok({ items: await api.history(name) });
+    },
+  },
+  reverts: {
+    GET: async (api, name) => {
+      await existingApplication(api, name);
+      return ok({ items: await api.reverts(name) });
     },
   },
   logs: {

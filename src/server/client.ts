@@ -102,6 +102,25 @@ export interface PromotionOutcome {
   pullRequest?: { number: number; url: string };
 }
 
+/** What Git was told after an automatic rollback (`GET …/reverts`). */
+export interface GitRevert {
+  repo: string;
+  branch: string;
+  failedRevision: string;
+  mode: 'pr' | 'commit';
+  apps: string[];
+  /** `failed`: given up; `message` says why */
+  state: 'done' | 'failed';
+  message: string;
+  revertBranch?: string;
+  commit?: string;
+  reverted?: string[];
+  pullRequest?: { number: number; url: string };
+  attempts: number;
+  /** ms since the epoch */
+  at: number;
+}
+
 export type ClientErrorKind = 'unreachable' | 'unauthorized' | 'not-found' | 'invalid' | 'server';
 
 /**
@@ -224,6 +243,10 @@ export class CapstanClient {
 
   history(name: string): Promise<HistoryEntry[]> {
     return this.items('GET', `/api/v1/applications/${enc(name)}/history`);
+  }
+
+  reverts(name: string): Promise<GitRevert[]> {
+    return this.items('GET', `/api/v1/applications/${enc(name)}/reverts`);
   }
 
   logs(name: string, options: { tail?: number } = {}): Promise<PodLogs[]> {

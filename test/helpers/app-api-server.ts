@@ -31,6 +31,7 @@ import type {
 import { handleAppRoute } from '../../src/server/app-routes.js';
 import { statusOf } from '../../src/server/errors.js';
 import type { ObjectPreview } from '../../src/sync/index.js';
+import type { GitRevertRecord } from '../../src/daemon/state/state-store.js';
 
 export function application(name: string, status: ApplicationStatusBody = {}): Application {
   return {
@@ -136,6 +137,14 @@ export class FakeDaemon implements DaemonApi {
   async history(name: string): Promise<HistoryEntry[]> {
     this.record('history', name);
     return this.histories.get(name) ?? [];
+  }
+
+  /** what `reverts` answers, by application */
+  readonly revertRecords = new Map<string, GitRevertRecord[]>();
+
+  async reverts(name: string): Promise<GitRevertRecord[]> {
+    this.record('reverts', name);
+    return this.revertRecords.get(name) ?? [];
   }
 
   async listProjects(): Promise<AppProject[]> {

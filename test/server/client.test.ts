@@ -9,6 +9,7 @@ import {
   type ApplicationDiff,
   type ClusterInfo,
   type ClusterRegistration,
+  type GitRevert,
   type PodLogs,
   type PromoteRequest,
   type PromotionOutcome,
@@ -33,6 +34,7 @@ export const wireShapesFit = {
   removedRepositories: (v: Answer<'removeRepository'>): RepositoryInfo[] => v,
   repository: (v: RepositoryRegistration): Parameters<DaemonApi['addRepository']>[0] => v,
   promotion: (v: Answer<'promote'>): PromotionOutcome => v,
+  reverts: (v: Answer<'reverts'>): GitRevert[] => v,
   promoteRequest: (v: PromoteRequest): Parameters<DaemonApi['promote']>[1] => v,
 };
 
@@ -68,6 +70,22 @@ test('each method reaches its route and returns its typed value', async (t) => {
   t.deepEqual(await client.history('cart'), []);
   t.is((await client.diff('cart', { color: true })).objects.length, 0);
   t.is((await client.logs('cart', { tail: 2 }))[0].container, 'web');
+  const revert = {
+    repo: 'https://git.example/cart',
+    branch: 'main',
+    failedRevision: 'f'.repeat(40),
+    mode: 'pr' as const,
+    apps: ['cart'],
+    state: 'done' as const,
+    message: 'pull request #3 opened',
+    revertBranch: 'capstan/revert/cart/fffffff',
+    pullRequest: { number: 3, url: 'https://git.example/cart/pull/3' },
+    attempts: 1,
+    at: 1_700_000_000_000,
+  };
+  daemon.revertRecords.set('cart', [revert]);
+  t.deepEqual(await client.reverts('cart'), [revert]);
+  await t.throwsAsync(client.reverts('nope'), { code: 'APP_NOT_FOUND' });
   t.deepEqual(
     (await client.listClusters()).map((c) => c.name),
     ['in-process'],

@@ -50,6 +50,7 @@ function describe(o: PromotionOutcome): string {
       `pull request #${o.pullRequest.number}: ${o.pullRequest.url}`,
     );
   else lines.push(`pushed ${short(o.commit)} to ${o.branch}`);
+  for (const w of o.warnings ?? []) lines.push(`warning: ${w}`);
   return lines.join('\n') + '\n';
 }
 

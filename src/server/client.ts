@@ -100,6 +100,8 @@ export interface PromotionOutcome {
   commit?: string;
   branch?: string;
   pullRequest?: { number: number; url: string };
+  /** what went wrong after the promotion was made (a comment not posted) */
+  warnings?: string[];
 }
 
 /** What Git was told after an automatic rollback (`GET …/reverts`). */

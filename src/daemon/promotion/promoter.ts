@@ -83,6 +83,8 @@ export interface PromotionOutcome {
   commit?: string;
   branch?: string;
   pullRequest?: { number: number; url: string };
+  /** what went wrong after the promotion was made (a comment not posted) */
+  warnings?: string[];
 }
 
 const refused = (code: string, message: string, data: Record<string, unknown> = {}) =>
@@ -226,6 +228,14 @@ export class Promoter {
         body: pullRequestBody(name, c.source, c.target, outcome),
       });
       outcome.pullRequest = { number: pr.number, url: pr.url };
+      // one comment per promotion pull request, edited by each promotion into it
+      const marker = `<!-- capstan:promotion-status:${name}:${c.target.name} -->`;
+      try {
+        await provider.upsertComment(pr.number, marker, statusComment(marker, c, outcome, this.deps.now()));
+      } catch (e) {
+        // the pull request is open: a comment that did not land is no reason to fail the promotion
+        outcome.warnings = [`the status comment was not posted: ${(e as Error).message}`];
+      }
     }
     await this.deps.record(name, {
       from: outcome.from,
@@ -338,6 +348,38 @@ function branchOf(files: PromotionFiles, app: Application): string {
     'PROMOTION_INVALID',
     `${app.metadata.name} does not follow a branch (targetRevision ${JSON.stringify(wanted ?? 'HEAD')}): a promotion commits to a branch`,
   );
+}
+
+/** The comment kept on a promotion pull request: where each stage stands. */
+function statusComment(
+  marker: string,
+  c: { source: StageSettings; target: StageSettings; sourceApp: Application; targetApp: Application },
+  outcome: PromotionOutcome,
+  now: Date,
+): string {
+  const stand = (app: Application) => {
+    const status = app.status ?? {};
+    const health = status.health?.status ?? 'Unknown';
+    const at = status.sync?.revision ? ` at \`${status.sync.revision.slice(0, 7)}\`` : '';
+    const fault = [status.health?.object, status.health?.pod, status.health?.probe]
+      .filter(Boolean)
+      .join(', ');
+    return `${health}${at}${fault ? ` (${fault})` : ''}`;
+  };
+  const ready = c.sourceApp.status?.conditions?.find((x) => x.type === 'Ready');
+  return [
+    marker,
+    `**Capstan promotion ${outcome.promotion}: ${c.source.name} → ${c.target.name}**`,
+    '',
+    '| stage | application | state |',
+    '|---|---|---|',
+    `| ${c.source.name} (source) | \`${c.source.application}\` | ${stand(c.sourceApp)}${ready ? `, Ready since ${ready.lastTransitionTime}` : ''} |`,
+    `| ${c.target.name} (target) | \`${c.target.application}\` | ${stand(c.targetApp)} |`,
+    '',
+    `Promoting \`${outcome.revision.slice(0, 7)}\`: ${outcome.changes.join('; ')}. Merging deploys it to ${c.target.name}.`,
+    '',
+    `_Updated ${now.toISOString()}._`,
+  ].join('\n');
 }
 
 /** At most this many characters of rendered diff in a pull request's body (GitHub allows 65,536). */

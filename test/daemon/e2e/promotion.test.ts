@@ -236,6 +236,15 @@ test('promote staging → prod: a branch with exactly the one-line change, comme
   t.true(pulls[0].body.includes('image example/web: 1 → 2'));
   t.true(pulls[0].body.includes('```diff'));
   t.true(pulls[0].body.includes('example/web:2'));
+  // one comment on it, saying where each stage stands
+  const comments = github.comments.filter((c) => c.repository === 'acme/shop' && c.issue === pulls[0].number);
+  t.is(comments.length, 1);
+  t.true(comments[0].body.startsWith('<!-- capstan:promotion-status:shop:prod -->'));
+  t.regex(
+    comments[0].body,
+    /\| staging \(source\) \| `shop-staging` \| Healthy at `[0-9a-f]{7}`, Ready since /,
+  );
+  t.regex(comments[0].body, /\| prod \(target\) \| `shop-prod` \| Healthy at `[0-9a-f]{7}` \|/);
 
   // recorded in the Promotion's status
   const recorded =
@@ -390,6 +399,12 @@ test('auto-promotion: once staging is Healthy at a new commit for its soak time,
     1,
     'the one pull request was updated',
   );
+  const autoPull = github.pulls.find((p) => p.repository === 'acme/auto')!;
+  const autoComments = github.comments.filter(
+    (c) => c.repository === 'acme/auto' && c.issue === autoPull.number,
+  );
+  t.is(autoComments.length, 1, 'its comment was edited, not posted again');
+  t.true(autoComments[0].body.includes(three.slice(0, 7)));
   git(work.dir, ['fetch', '--quiet', 'origin']);
   t.regex(
     git(work.dir, ['show', 'origin/capstan/promote/auto/prod:overlays/prod/kustomization.yaml']),

@@ -234,6 +234,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     promotions: () => promotions.list(),
     application: (name) => store.get(name),
     promote: (name, request) => promoter.promote(name, request),
+    report: (name, target, problem) => promotions.setAutoPromoted(name, target, problem),
     log,
     now: () => new Date(),
   });

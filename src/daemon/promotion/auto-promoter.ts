@@ -17,6 +17,8 @@ export interface AutoPromoterDeps {
   promote(name: string, request: PromoteRequest): Promise<PromotionOutcome>;
   log(level: 'info' | 'warn', fields: Record<string, unknown>, msg: string): void;
   now(): Date;
+  /** says in the Promotion's status why an auto-promotion into `target` waits (undefined: it went through) */
+  report?: (promotion: string, target: string, problem: string | undefined) => Promise<void>;
   /** how long to wait before looking again after a refusal that time may lift (default 60 s) */
   retryMs?: number;
 }
@@ -38,6 +40,8 @@ export class AutoPromoter {
   private readonly settled = new Map<string, string>();
   /** what was last said about a pending auto-promotion, so a refusal is logged once */
   private readonly said = new Map<string, string>();
+  /** after a refusal, a target is not tried again before this time (ms), whatever changes */
+  private readonly blockedUntil = new Map<string, number>();
   private timer?: NodeJS.Timeout;
   private wakeAt = Infinity;
   private stopped = false;
@@ -64,6 +68,8 @@ export class AutoPromoter {
           (r) => r.from === source.name && r.to === target.name && r.revision === healthy.revision,
         );
         if (done || this.settled.get(key) === healthy.revision || this.running.has(key)) return;
+        const blocked = this.blockedUntil.get(key) ?? 0;
+        if (blocked > this.deps.now().getTime()) return this.wake(blocked);
         const soakEnds = healthy.since + source.soakMs;
         if (soakEnds > this.deps.now().getTime()) return this.wake(soakEnds);
         void this.run(key, settings.name, source.name, target.name, healthy.revision);
@@ -81,7 +87,8 @@ export class AutoPromoter {
     try {
       const outcome = await this.deps.promote(name, { from, to, auto: true });
       this.settled.set(key, revision);
-      this.said.delete(key);
+      this.blockedUntil.delete(key);
+      if (this.said.delete(key)) await this.deps.report?.(name, to, undefined).catch(() => undefined);
       this.deps.log(
         'info',
         { promotion: name, from, to, revision: revision.slice(0, 7) },
@@ -91,11 +98,15 @@ export class AutoPromoter {
       );
     } catch (e) {
       const message = isCapstanError(e) ? e.message : String(e);
-      if (this.said.get(key) !== message)
+      if (this.said.get(key) !== message) {
         this.deps.log('warn', { promotion: name, from, to }, `auto-promotion waits: ${message}`);
-      this.said.set(key, message);
+        this.said.set(key, message);
+        await this.deps.report?.(name, to, message).catch(() => undefined);
+      }
       // a closed window, a stale branch or a provider failure may pass: look again later
-      this.wake(this.deps.now().getTime() + (this.deps.retryMs ?? 60_000));
+      const retryAt = this.deps.now().getTime() + (this.deps.retryMs ?? 60_000);
+      this.blockedUntil.set(key, retryAt);
+      this.wake(retryAt);
     } finally {
       this.running.delete(key);
     }

@@ -4,6 +4,7 @@
  */
 import { ApiError, type Api } from '../../controlplane/index.js';
 import { type JsonObject, type Promotion, type PromotionRecord } from '../../core/index.js';
+import { setCondition } from '../../runtime/index.js';
 import { PROMOTIONS } from '../app-store.js';
 
 const KEPT_RECORDS = 10;
@@ -28,6 +29,33 @@ export class PromotionStore {
 
   watch(onEvent: () => void): { stop(): void } {
     return this.api.watch(PROMOTIONS, undefined, {}, () => onEvent());
+  }
+
+  /**
+   * The condition `AutoPromoted` of the Promotion: False with why an auto-promotion into
+   * `target` waits (`problem`), True once it went through.
+   */
+  async setAutoPromoted(name: string, target: string, problem: string | undefined): Promise<void> {
+    const current = this.get(name);
+    if (!current) return;
+    const conditions = setCondition(
+      current.status?.conditions ?? [],
+      problem
+        ? { type: 'AutoPromoted', status: 'False', reason: 'Waiting', message: `${target}: ${problem}` }
+        : { type: 'AutoPromoted', status: 'True', reason: 'Promoted', message: `${target}: promoted` },
+      new Date(),
+    );
+    if (conditions === current.status?.conditions) return;
+    await this.api.patch(
+      PROMOTIONS,
+      undefined,
+      name,
+      'merge',
+      { status: { conditions } } as unknown as JsonObject,
+      {
+        subresource: 'status',
+      },
+    );
   }
 
   /** Appends `record` to the Promotion's status (keeping the newest ten). */

@@ -416,3 +416,38 @@ test('auto-promotion: once staging is Healthy at a new commit for its soak time,
     [two, three],
   );
 });
+
+test("auto-promotion into a closed window waits, and the Promotion's AutoPromoted condition says why", async (t) => {
+  const work = await started(
+    'frozen',
+    { staging: '1', prod: '1' },
+    {
+      stages: [
+        { name: 'staging', application: 'frozen-staging' },
+        {
+          name: 'prod',
+          application: 'frozen-prod',
+          autoPromote: true,
+          windows: [{ kind: 'deny', schedule: '* * * * *', duration: '2m' }],
+        },
+      ],
+    },
+  );
+  const two = work.commit(
+    { 'overlays/staging/kustomization.yaml': overlay('frozen-staging', '2') },
+    'staging: web 2',
+  );
+  work.push();
+  await ready('frozen-staging', two);
+  const waiting = await eventually(
+    () =>
+      (api().get(PROMOTIONS, undefined, 'frozen') as unknown as Promotion).status?.conditions?.find(
+        (c) => c.type === 'AutoPromoted' && c.status === 'False',
+      ),
+    90_000,
+    100,
+  );
+  t.is(waiting.reason, 'Waiting');
+  t.regex(waiting.message, /^prod: promotion frozen: prod takes no promotion now: a deny window/);
+  t.is(github.pulls.filter((p) => p.repository === 'acme/frozen').length, 0);
+});

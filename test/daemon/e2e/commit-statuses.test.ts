@@ -3,60 +3,31 @@
  * native git to a real Git server, and posts statuses to a GitHub API stand-in.
  */
 import test from 'ava';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { EMPTY_DAEMON_CONFIG, startCapstan, type Capstan } from '../../../src/boot/index.js';
+import { EMPTY_DAEMON_CONFIG, type Capstan } from '../../../src/boot/index.js';
 import type { Application, JsonObject } from '../../../src/core/index.js';
 import { eventually } from '../../helpers/eventually.js';
 import { createBareRepo, GitServer, WorkTree } from '../../helpers/git-server.js';
-import { GitHubStandin } from '../../helpers/providers/github-standin.js';
+import type { GitHubStandin } from '../../helpers/providers/github-standin.js';
+import { startProviderFixture, type ProviderFixture } from '../../helpers/provider-fixture.js';
 
-let root: string;
 let gitServer: GitServer;
 let github: GitHubStandin;
 let capstan: Capstan;
 
 const APPS = { group: 'capstan.dev', version: 'v1alpha1', resource: 'applications' };
 const SECRETS = { group: '', version: 'v1', resource: 'secrets' };
-const NAMESPACES = { group: '', version: 'v1', resource: 'namespaces' };
+
+let fixture: ProviderFixture;
 
 test.before(async () => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'capstan-statuses-'));
-  gitServer = new GitServer({ root: path.join(root, 'repos') });
-  await gitServer.start();
-  github = new GitHubStandin();
-  await github.start();
-  capstan = await startCapstan({
-    dataDir: path.join(root, 'data'),
-    port: 0,
-    token: 't',
-    runtime: 'simulated',
-    server: false,
+  fixture = await startProviderFixture('statuses', {
     config: { ...EMPTY_DAEMON_CONFIG, server: { publicUrl: 'https://capstan.example.com/' } },
+    tokenSecret: 'github',
   });
-  const api = capstan.controlPlane.api;
-  await api
-    .create(NAMESPACES, undefined, {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: 'capstan-system' },
-    })
-    .catch(() => undefined);
-  await api.create(SECRETS, 'capstan-system', {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: { name: 'github', namespace: 'capstan-system' },
-    stringData: { token: github.token },
-  });
+  ({ gitServer, github, capstan } = fixture);
 });
 
-test.after.always(async () => {
-  await capstan?.close();
-  await github?.close();
-  await gitServer?.stop();
-  if (root) fs.rmSync(root, { recursive: true, force: true });
-});
+test.after.always(() => fixture?.close());
 
 const deployment = (version: string, failReadiness = false) => `apiVersion: apps/v1
 kind: Deployment

@@ -7,65 +7,30 @@
  * run at once.
  */
 import test from 'ava';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { startCapstan, type Capstan } from '../../../src/boot/index.js';
+import type { Capstan } from '../../../src/boot/index.js';
 import type { Application, JsonObject } from '../../../src/core/index.js';
 import { eventually } from '../../helpers/eventually.js';
 import { createBareRepo, git, GitServer, WorkTree } from '../../helpers/git-server.js';
-import { GitHubStandin } from '../../helpers/providers/github-standin.js';
+import type { GitHubStandin } from '../../helpers/providers/github-standin.js';
+import { startProviderFixture, type ProviderFixture } from '../../helpers/provider-fixture.js';
 
-let root: string;
 let gitServer: GitServer;
 let github: GitHubStandin;
 let capstan: Capstan;
 
 const APPS = { group: 'capstan.dev', version: 'v1alpha1', resource: 'applications' };
-const SECRETS = { group: '', version: 'v1', resource: 'secrets' };
-const NAMESPACES = { group: '', version: 'v1', resource: 'namespaces' };
 const WAIT_MS = 90_000;
 
+let fixture: ProviderFixture;
+
 test.before(async () => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'capstan-git-revert-'));
-  gitServer = new GitServer({ root: path.join(root, 'repos') });
-  await gitServer.start();
-  github = new GitHubStandin();
-  await github.start();
-  capstan = await startCapstan({
-    dataDir: path.join(root, 'data'),
-    port: 0,
-    token: 't',
-    runtime: 'simulated',
-    server: false,
-    // applications broken by one commit roll back within a second or two of each other
+  fixture = await startProviderFixture('git-revert', {
     env: { ...process.env, CAPSTAN_GIT_REVERT_GRACE: '3s' },
-    ...(process.env.CAPSTAN_TEST_LOG
-      ? { log: (level, fields, msg) => console.error(level, JSON.stringify(fields), msg) }
-      : {}),
   });
-  const api = capstan.controlPlane.api;
-  await api
-    .create(NAMESPACES, undefined, {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: 'capstan-system' },
-    })
-    .catch(() => undefined);
-  await api.create(SECRETS, 'capstan-system', {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: { name: 'github-token', namespace: 'capstan-system' },
-    stringData: { token: github.token },
-  });
+  ({ gitServer, github, capstan } = fixture);
 });
 
-test.after.always(async () => {
-  await capstan?.close();
-  await github?.close();
-  await gitServer?.stop();
-  if (root) fs.rmSync(root, { recursive: true, force: true });
-});
+test.after.always(() => fixture?.close());
 
 /** One application's directory: a Deployment (and a ConfigMap), broken when `fail` is set. */
 function appFiles(dir: string, opts: { version: string; fail?: boolean; extra?: boolean }) {

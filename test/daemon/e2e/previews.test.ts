@@ -7,39 +7,27 @@
  */
 import test from 'ava';
 import { createHmac, randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { startCapstan, type Capstan } from '../../../src/boot/index.js';
+import type { Capstan } from '../../../src/boot/index.js';
 import type { Application, JsonObject, PreviewSet } from '../../../src/core/index.js';
 import { eventually } from '../../helpers/eventually.js';
 import { createBareRepo, git, GitServer, WorkTree } from '../../helpers/git-server.js';
-import { GitHubStandin, type GitHubPull } from '../../helpers/providers/github-standin.js';
+import type { GitHubPull, GitHubStandin } from '../../helpers/providers/github-standin.js';
+import { startProviderFixture, type ProviderFixture } from '../../helpers/provider-fixture.js';
 
 const SECRET = 'preview-hook-secret';
 const APPS = { group: 'capstan.dev', version: 'v1alpha1', resource: 'applications' };
 const PREVIEWSETS = { group: 'capstan.dev', version: 'v1alpha1', resource: 'previewsets' };
 const DEPLOYMENTS = { group: 'apps', version: 'v1', resource: 'deployments' };
-const SECRETS = { group: '', version: 'v1', resource: 'secrets' };
 const NAMESPACES = { group: '', version: 'v1', resource: 'namespaces' };
 
-let root: string;
 let gitServer: GitServer;
 let github: GitHubStandin;
 let capstan: Capstan;
 
+let fixture: ProviderFixture;
+
 test.before(async () => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'capstan-previews-'));
-  gitServer = new GitServer({ root: path.join(root, 'repos') });
-  await gitServer.start();
-  github = new GitHubStandin();
-  await github.start();
-  capstan = await startCapstan({
-    dataDir: path.join(root, 'data'),
-    port: 0,
-    token: 't',
-    runtime: 'simulated',
-    server: false,
+  fixture = await startProviderFixture('previews', {
     config: {
       server: {},
       queue: {},
@@ -47,32 +35,11 @@ test.before(async () => {
       webhooks: { secrets: { github: { env: 'PREVIEW_HOOK' } } },
     },
     env: { ...process.env, PREVIEW_HOOK: SECRET },
-    ...(process.env.CAPSTAN_TEST_LOG
-      ? { log: (level, fields, msg) => console.error(level, JSON.stringify(fields), msg) }
-      : {}),
   });
-  const api = capstan.controlPlane.api;
-  await api
-    .create(NAMESPACES, undefined, {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: 'capstan-system' },
-    })
-    .catch(() => undefined);
-  await api.create(SECRETS, 'capstan-system', {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: { name: 'github-token', namespace: 'capstan-system' },
-    stringData: { token: github.token },
-  });
+  ({ gitServer, github, capstan } = fixture);
 });
 
-test.after.always(async () => {
-  await capstan?.close();
-  await github?.close();
-  await gitServer?.stop();
-  if (root) fs.rmSync(root, { recursive: true, force: true });
-});
+test.after.always(() => fixture?.close());
 
 const api = () => capstan.controlPlane.api;
 const deployment = (tag: string) => `apiVersion: apps/v1

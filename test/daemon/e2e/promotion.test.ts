@@ -5,16 +5,13 @@
  * repository, applications and Promotion: they run at once.
  */
 import test from 'ava';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { startCapstan, type Capstan } from '../../../src/boot/index.js';
+import type { Capstan } from '../../../src/boot/index.js';
 import type { Application, JsonObject, Promotion } from '../../../src/core/index.js';
 import { eventually } from '../../helpers/eventually.js';
 import { createBareRepo, git, GitServer, WorkTree } from '../../helpers/git-server.js';
-import { GitHubStandin } from '../../helpers/providers/github-standin.js';
+import type { GitHubStandin } from '../../helpers/providers/github-standin.js';
+import { startProviderFixture, type ProviderFixture } from '../../helpers/provider-fixture.js';
 
-let root: string;
 let gitServer: GitServer;
 let github: GitHubStandin;
 let capstan: Capstan;
@@ -22,47 +19,15 @@ let capstan: Capstan;
 const APPS = { group: 'capstan.dev', version: 'v1alpha1', resource: 'applications' };
 const PROMOTIONS = { group: 'capstan.dev', version: 'v1alpha1', resource: 'promotions' };
 const DEPLOYMENTS = { group: 'apps', version: 'v1', resource: 'deployments' };
-const SECRETS = { group: '', version: 'v1', resource: 'secrets' };
-const NAMESPACES = { group: '', version: 'v1', resource: 'namespaces' };
+
+let fixture: ProviderFixture;
 
 test.before(async () => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'capstan-promotion-'));
-  gitServer = new GitServer({ root: path.join(root, 'repos') });
-  await gitServer.start();
-  github = new GitHubStandin();
-  await github.start();
-  capstan = await startCapstan({
-    dataDir: path.join(root, 'data'),
-    port: 0,
-    token: 't',
-    runtime: 'simulated',
-    server: false,
-    ...(process.env.CAPSTAN_TEST_LOG
-      ? { log: (level, fields, msg) => console.error(level, JSON.stringify(fields), msg) }
-      : {}),
-  });
-  const api = capstan.controlPlane.api;
-  await api
-    .create(NAMESPACES, undefined, {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: 'capstan-system' },
-    })
-    .catch(() => undefined);
-  await api.create(SECRETS, 'capstan-system', {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: { name: 'github-token', namespace: 'capstan-system' },
-    stringData: { token: github.token },
-  });
+  fixture = await startProviderFixture('promotion');
+  ({ gitServer, github, capstan } = fixture);
 });
 
-test.after.always(async () => {
-  await capstan?.close();
-  await github?.close();
-  await gitServer?.stop();
-  if (root) fs.rmSync(root, { recursive: true, force: true });
-});
+test.after.always(() => fixture?.close());
 
 const BASE = {
   'base/kustomization.yaml': 'resources:\n  - deployment.yaml\n',
@@ -404,7 +369,15 @@ test('auto-promotion: once staging is Healthy at a new commit for its soak time,
     (c) => c.repository === 'acme/auto' && c.issue === autoPull.number,
   );
   t.is(autoComments.length, 1, 'its comment was edited, not posted again');
-  t.true(autoComments[0].body.includes(three.slice(0, 7)));
+  // the comment is edited just after the pull request
+  await eventually(
+    () =>
+      github.comments
+        .find((c) => c.repository === 'acme/auto' && c.issue === autoPull.number)
+        ?.body.includes(three.slice(0, 7)),
+    30_000,
+    100,
+  );
   git(work.dir, ['fetch', '--quiet', 'origin']);
   t.regex(
     git(work.dir, ['show', 'origin/capstan/promote/auto/prod:overlays/prod/kustomization.yaml']),

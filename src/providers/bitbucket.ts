@@ -16,7 +16,7 @@ import { BitbucketHttp } from './bitbucket-http.js';
 import { EtagPages, PageTally } from './etag-pages.js';
 import { providerError } from './errors.js';
 import { withRetries, type RetryPolicy } from './retry.js';
-import { oneLine, ownerAndName, withMarker } from './text.js';
+import { oneLine, requireOwnerAndName, withMarker } from './text.js';
 import type {
   CommitState,
   CommitStatus,
@@ -69,14 +69,7 @@ export class BitbucketProvider implements GitProvider {
 
   /** `policy` overrides retries and waits (tests pass a `sleep` that records). */
   constructor(options: ProviderOptions, policy: RetryPolicy = {}) {
-    const names = ownerAndName(options.repository);
-    if (!names) {
-      throw providerError(
-        'PROVIDER_INVALID_OPTION',
-        `bitbucket: repository "${options.repository}" is not workspace/slug`,
-        { provider: 'bitbucket' },
-      );
-    }
+    const names = requireOwnerAndName('bitbucket', options.repository, 'workspace/slug');
     let api: URL;
     try {
       api = new URL(options.apiUrl);

@@ -16,7 +16,7 @@ import { CapstanError } from '../core/index.js';
 import { EtagPages, PageTally } from './etag-pages.js';
 import { providerError } from './errors.js';
 import { withRetries, type RetryPolicy } from './retry.js';
-import { oneLine, ownerAndName, withMarker } from './text.js';
+import { oneLine, requireOwnerAndName, withMarker } from './text.js';
 import type {
   CommitStatus,
   GitProvider,
@@ -59,16 +59,7 @@ export class GiteaProvider implements GitProvider {
 
   /** `policy` overrides retries and waits (tests pass a `sleep` that records). */
   constructor(options: ProviderOptions, policy: RetryPolicy = {}) {
-    const names = ownerAndName(options.repository);
-    if (!names) {
-      throw providerError(
-        'PROVIDER_INVALID_OPTION',
-        `gitea: repository "${options.repository}" is not owner/name`,
-        {
-          provider: 'gitea',
-        },
-      );
-    }
+    const names = requireOwnerAndName('gitea', options.repository);
     this.#owner = names.owner;
     this.#repo = names.repo;
     this.#token = options.token;

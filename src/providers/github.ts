@@ -14,8 +14,7 @@ import { Octokit } from '@octokit/rest';
 import { CapstanError } from '../core/index.js';
 import { EtagPages, PageTally } from './etag-pages.js';
 import { withRetries, type RetryPolicy } from './retry.js';
-import { oneLine, ownerAndName, withMarker } from './text.js';
-import { providerError } from './errors.js';
+import { oneLine, requireOwnerAndName, withMarker } from './text.js';
 import type {
   CommitStatus,
   GitProvider,
@@ -54,16 +53,7 @@ export class GitHubProvider implements GitProvider {
 
   /** `policy` overrides retries and waits (tests pass a `sleep` that records). */
   constructor(options: ProviderOptions, policy: RetryPolicy = {}) {
-    const names = ownerAndName(options.repository);
-    if (!names) {
-      throw providerError(
-        'PROVIDER_INVALID_OPTION',
-        `github: repository "${options.repository}" is not owner/name`,
-        {
-          provider: 'github',
-        },
-      );
-    }
+    const names = requireOwnerAndName('github', options.repository);
     this.#owner = names.owner;
     this.#repo = names.repo;
     this.#token = options.token;

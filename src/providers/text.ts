@@ -1,4 +1,6 @@
-/** Text shaping every provider needs: one-line status descriptions and marked comments. */
+/** Text shaping every provider needs: one-line status descriptions, marked comments, repository names. */
+import { providerError } from './errors.js';
+import type { ApiProviderName } from './types.js';
 
 /** The first line of `text`, cut to `max` characters with an ellipsis. Worked example, max 10: "rolled back to abc" → "rolled ba…". */
 export function oneLine(text: string, max: number): string {
@@ -16,4 +18,22 @@ export function ownerAndName(repository: string): { owner: string; repo: string 
   const parts = repository.replace(/^\/+|\/+$/g, '').split('/');
   if (parts.length !== 2 || !parts[0] || !parts[1]) return undefined;
   return { owner: parts[0], repo: parts[1] };
+}
+
+/** `owner/name` split in two, or PROVIDER_INVALID_OPTION naming the provider and the `shape` it wants. */
+export function requireOwnerAndName(
+  provider: ApiProviderName,
+  repository: string,
+  shape = 'owner/name',
+): { owner: string; repo: string } {
+  const names = ownerAndName(repository);
+  if (!names)
+    throw providerError(
+      'PROVIDER_INVALID_OPTION',
+      `${provider}: repository "${repository}" is not ${shape}`,
+      {
+        provider,
+      },
+    );
+  return names;
 }

@@ -383,11 +383,13 @@ test('auto-promotion: once staging is Healthy at a new commit for its soak time,
     git(work.dir, ['show', 'origin/capstan/promote/auto/prod:overlays/prod/kustomization.yaml']),
     /newTag: "3"/,
   );
-  const records = (api().get(PROMOTIONS, undefined, 'auto') as unknown as Promotion).status?.promotions ?? [];
-  t.deepEqual(
-    records.map((r) => r.revision),
-    [two, three],
-  );
+  // the record is written after the comment: wait for it rather than read it once
+  const revisions = () =>
+    ((api().get(PROMOTIONS, undefined, 'auto') as unknown as Promotion).status?.promotions ?? []).map(
+      (r) => r.revision,
+    );
+  await eventually(() => revisions().length >= 2, 30_000, 100);
+  t.deepEqual(revisions(), [two, three]);
 });
 
 test("auto-promotion into a closed window waits, and the Promotion's AutoPromoted condition says why", async (t) => {

@@ -10,8 +10,29 @@ import { CapstanError } from '../core/errors.js';
 
 /** True when `child` is `parent` or below it (both absolute; compared as given). */
 export function isInside(parent: string, child: string): boolean {
+  // the common case, a child without `.` or `..` segments below its parent, needs no path.relative
+  if (
+    !child.includes('/.') &&
+    child.startsWith(parent) &&
+    (child.length === parent.length || child[parent.length] === '/' || parent === '/')
+  )
+    return true;
   const rel = path.relative(parent, child);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/** A segment that is neither empty, `.` nor `..`: joining such segments needs no normalizing. */
+const PLAIN_RELATIVE = /^(?!\.\.?(?:\/|$))[^/]+(?:\/(?!\.\.?(?:\/|$))[^/]+)*$/;
+
+/** True for `a/b.yaml`; false for `./a`, `a/../b`, `a//b`, `a/`, `/a` and ``. */
+export function isPlainRelative(relPath: string): boolean {
+  return PLAIN_RELATIVE.test(relPath);
+}
+
+/** path.resolve(dir, relPath) for an absolute, normalized `dir`, without its cost for plain paths. */
+export function resolveBelow(dir: string, relPath: string): string {
+  if (!isPlainRelative(relPath)) return path.resolve(dir, relPath);
+  return dir === '/' ? `/${relPath}` : `${dir}/${relPath}`;
 }
 
 /**

@@ -321,3 +321,21 @@ test('a kustomization outside repoRoot is refused', (t) => {
   const other = tree(t, {});
   t.throws(() => render(path.join(repo, 'app'), { repoRoot: other }), { code: 'RENDER_FILE_OUTSIDE_ROOT' });
 });
+
+test('messages name a file relative to the display root, from below it, at it and from above it', (t) => {
+  const repo = tree(t, {
+    'base/kustomization.yaml': kustomization('resources:\n- ok.yaml\n- sub/bad.yaml\n'),
+    'base/ok.yaml': cm('ok'),
+    'base/sub/bad.yaml': 'kind: ConfigMap\nmetadata: {}\n',
+    'overlays/prod/kustomization.yaml': kustomization('resources:\n- ../../base\n'),
+  });
+  const messageFrom = (displayRoot: string) =>
+    t.throws(() => render(path.join(repo, 'overlays/prod'), { repoRoot: repo, displayRoot }))!.message;
+  t.is(messageFrom(repo), 'base/sub/bad.yaml: ConfigMap has no metadata.name');
+  t.is(messageFrom(path.join(repo, 'base')), 'sub/bad.yaml: ConfigMap has no metadata.name');
+  t.is(messageFrom(path.join(repo, 'base/sub')), 'bad.yaml: ConfigMap has no metadata.name');
+  t.is(
+    messageFrom(path.join(repo, 'overlays/prod')),
+    '../../base/sub/bad.yaml: ConfigMap has no metadata.name',
+  );
+});

@@ -10,7 +10,7 @@ import { CapstanError } from '../../core/errors.js';
 import type { PatchSchemaLookup } from '../../merge/index.js';
 import type { InputRecorder } from '../inputs.js';
 import type { RenderBudget } from '../limits.js';
-import { isInside, realPathOf, requireInside } from '../root.js';
+import { isInside, isPlainRelative, realPathOf, requireInside, resolveBelow } from '../root.js';
 import type { FileLoader } from './types.js';
 
 export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
@@ -64,6 +64,19 @@ export class RootedLoader implements FileLoader {
   }
 
   display(relPath: string): string {
+    // a build names thousands of files below one directory: join the plain ones to its name
+    if (isPlainRelative(relPath)) {
+      const shownDir = (this.shownDir ??= this.displayUncached('.'));
+      if (shownDir === '.') return relPath;
+      // from above the display root, path.relative may shorten the path: `../b/x` can be `x`
+      if (!shownDir.startsWith('..')) return `${shownDir}/${relPath}`;
+    }
+    return this.displayUncached(relPath);
+  }
+
+  private shownDir: string | undefined;
+
+  private displayUncached(relPath: string): string {
     const shown = path.relative(this.ctx.displayRoot, path.resolve(this.dir, relPath));
     return shown === '' ? '.' : shown;
   }
@@ -84,19 +97,21 @@ export class RootedLoader implements FileLoader {
         { path: relPath },
       );
     }
-    const abs = path.resolve(this.dir, relPath);
+    const abs = resolveBelow(this.dir, relPath);
     const found = this.lookup(abs);
     if (!found) {
       throw new CapstanError('RENDER_FILE_NOT_FOUND', `${this.display(relPath)}: ${what} does not exist`, {
         path: this.display(relPath),
       });
     }
-    const where = {
-      root: this.dir,
-      rootName: `the kustomization root ${this.display('.')}`,
-      reason: "kustomize's root-only load restriction forbids it",
-    };
-    requireInside(where, abs, found.real, this.display(relPath), what);
+    if (!isInside(this.dir, found.real)) {
+      const where = {
+        root: this.dir,
+        rootName: `the kustomization root ${this.display('.')}`,
+        reason: "kustomize's root-only load restriction forbids it",
+      };
+      requireInside(where, abs, found.real, this.display(relPath), what);
+    }
     this.ctx.inputs?.path(abs, found.real);
     return found.real;
   }
@@ -133,17 +148,29 @@ export class RootedLoader implements FileLoader {
       return real === undefined ? undefined : { real, stat: fs.statSync(real) }; // undefined: dangling
     }
     const cache = (this.ctx.realDirs ??= new Map());
-    const dir = path.dirname(abs);
+    // `abs` is absolute and normalized: its directory and name are either side of the last /
+    const slash = abs.lastIndexOf('/');
+    const dir = slash === 0 ? '/' : abs.slice(0, slash);
     let realDir = cache.get(dir);
     if (realDir === undefined) {
       realDir = realPathOf(dir, shown);
       if (realDir === undefined) return undefined;
       cache.set(dir, realDir);
     }
-    return { real: path.join(realDir, path.basename(abs)), stat: lst };
+    return { real: resolveBelow(realDir, abs.slice(slash + 1)), stat: lst };
   }
 
   readBytes(relPath: string): Buffer {
+    return fs.readFileSync(this.checkedFile(relPath));
+  }
+
+  readFile(relPath: string): string {
+    // decoded while read: cheaper than a Buffer and its toString for thousands of files
+    return fs.readFileSync(this.checkedFile(relPath), 'utf8');
+  }
+
+  /** The real path of a file that may be read: inside the root, not a directory, within the size limits. */
+  private checkedFile(relPath: string): string {
     const real = this.resolveFile(relPath);
     const stat = this.lookup(real)!.stat;
     if (stat.isDirectory()) {
@@ -170,11 +197,7 @@ export class RootedLoader implements FileLoader {
         { path: this.display(relPath) },
       );
     }
-    return fs.readFileSync(real);
-  }
-
-  readFile(relPath: string): string {
-    return this.readBytes(relPath).toString('utf8');
+    return real;
   }
 
   /**
@@ -190,7 +213,7 @@ export class RootedLoader implements FileLoader {
         { path: relPath },
       );
     }
-    const abs = path.resolve(this.dir, relPath);
+    const abs = resolveBelow(this.dir, relPath);
     const found = this.lookup(abs);
     if (!found || !found.stat.isDirectory()) return undefined;
     const real = found.real;

@@ -147,17 +147,38 @@ export class RootedLoader implements FileLoader {
       const real = realPathOf(abs, shown);
       return real === undefined ? undefined : { real, stat: fs.statSync(real) }; // undefined: dangling
     }
-    const cache = (this.ctx.realDirs ??= new Map());
     // `abs` is absolute and normalized: its directory and name are either side of the last /
     const slash = abs.lastIndexOf('/');
-    const dir = slash === 0 ? '/' : abs.slice(0, slash);
-    let realDir = cache.get(dir);
-    if (realDir === undefined) {
-      realDir = realPathOf(dir, shown);
-      if (realDir === undefined) return undefined;
-      cache.set(dir, realDir);
-    }
+    const realDir = this.realDirectory(slash === 0 ? '/' : abs.slice(0, slash), shown);
+    if (realDir === undefined) return undefined;
     return { real: resolveBelow(realDir, abs.slice(slash + 1)), stat: lst };
+  }
+
+  /**
+   * The real path of directory `dir` (absolute, normalized), or undefined if it is not
+   * there. realpath(3) checks every component of a path; a directory whose parent is known
+   * costs one lstat instead, when it is not a symlink itself.
+   */
+  private realDirectory(dir: string, shown: () => string): string | undefined {
+    const cache = (this.ctx.realDirs ??= new Map());
+    let real = cache.get(dir);
+    if (real !== undefined) return real;
+    const slash = dir.lastIndexOf('/');
+    if (slash > 0) {
+      const parent = this.realDirectory(dir.slice(0, slash), shown);
+      if (parent === undefined) return undefined;
+      let lst: fs.Stats | undefined;
+      try {
+        lst = fs.lstatSync(dir, { throwIfNoEntry: false });
+      } catch {
+        lst = undefined; // ENOTDIR: a file on the way
+      }
+      if (lst?.isDirectory()) real = resolveBelow(parent, dir.slice(slash + 1));
+    }
+    // the root, a symlink, or nothing there: realpath says which
+    real ??= realPathOf(dir, shown);
+    if (real !== undefined) cache.set(dir, real);
+    return real;
   }
 
   readBytes(relPath: string): Buffer {

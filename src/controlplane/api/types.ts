@@ -54,6 +54,8 @@ export interface ResourceType {
   selectableFields?: (obj: JsonObject) => Record<string, string>;
   /** set for kinds defined by a CustomResourceDefinition */
   custom?: boolean;
+  /** a custom kind's openAPIV3Schema: /openapi/v3 publishes it, so `kubectl explain` knows its fields */
+  schema?: JsonObject;
   /**
    * Set for kinds whose objects are computed on request instead of stored (metrics.k8s.io,
    * as metrics-server serves them): get and list ask it, every other verb is refused with

@@ -5,7 +5,7 @@
  * unknown-field checking stays where `kubectl --validate=strict` sends it, the server
  * (fieldValidation=Strict).
  */
-import type { JsonObject } from '../../../core/index.js';
+import { isJsonObject, type JsonObject } from '../../../core/index.js';
 import type { ResourceType } from '../types.js';
 
 /**
@@ -25,16 +25,27 @@ function openObject(description: string): JsonObject {
   return { type: 'object', description, 'x-kubernetes-preserve-unknown-fields': true };
 }
 
-/** The schema of one kind and of its list kind, keyed by definition name. */
-export function kindSchemas(t: ResourceType, ref: (name: string) => string): Record<string, JsonObject> {
+/**
+ * The schema of one kind and of its list kind, keyed by definition name. With `published`
+ * (OpenAPI v3), a custom kind's own schema is served as apiextensions-apiserver serves it:
+ * its fields and descriptions, with apiVersion, kind and metadata filled in. OpenAPI v2
+ * keeps the open schema: v2 cannot say `nullable` or `anyOf`, and kubectl reads v3.
+ */
+export function kindSchemas(
+  t: ResourceType,
+  ref: (name: string) => string,
+  published = false,
+): Record<string, JsonObject> {
   const common = {
     apiVersion: { type: 'string', description: 'APIVersion defines the versioned schema of this object.' },
     kind: { type: 'string', description: 'Kind is a string value representing the REST resource.' },
   };
+  const own = published ? t.schema : undefined;
+  const properties = own && isJsonObject(own.properties) ? own.properties : {};
   return {
     [definitionName(t)]: {
-      ...openObject(`${t.kind} (${t.group || 'core'}/${t.version}).`),
-      properties: { ...common, metadata: openObject('Standard object metadata.') },
+      ...(own ?? openObject(`${t.kind} (${t.group || 'core'}/${t.version}).`)),
+      properties: { ...properties, ...common, metadata: openObject('Standard object metadata.') },
       'x-kubernetes-group-version-kind': [gvkExtension(t.group, t.version, t.kind)],
     },
     [definitionName(t, t.listKind)]: {

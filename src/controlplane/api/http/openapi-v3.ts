@@ -50,7 +50,7 @@ export function openApiV3Document(types: readonly ResourceType[], version: strin
   const paths: Record<string, JsonObject> = {};
   const schemas: Record<string, JsonObject> = {};
   for (const t of types) {
-    Object.assign(schemas, kindSchemas(t, ref));
+    Object.assign(schemas, kindSchemas(t, ref, true));
     if (t.scale) Object.assign(schemas, scaleSchema());
     for (const op of operationsOf(t)) {
       const item = (paths[op.path] ??= {

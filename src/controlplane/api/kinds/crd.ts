@@ -94,6 +94,7 @@ function typeFor(crd: JsonObject, version: JsonObject): ResourceType {
       ...columns.map((c) => columnCell(obj, c.jsonPath, c.type, now)),
     ],
   };
+  if (schema) type.schema = schema;
   if (Array.isArray(names.shortNames) && names.shortNames.length)
     type.shortNames = names.shortNames.map(String);
   if (Array.isArray(names.categories) && names.categories.length)

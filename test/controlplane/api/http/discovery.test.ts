@@ -154,5 +154,16 @@ test('a type added at run time appears in discovery and OpenAPI without restart'
   t.truthy(after.paths['apis/example.com/v1']);
   t.is(after.paths['api/v1'].serverRelativeURL, before.paths['api/v1'].serverRelativeURL);
   const doc = await (await h.fetch(after.paths['apis/example.com/v1'].serverRelativeURL)).json();
-  t.truthy(doc.components.schemas['com.example.v1.Widget']);
+  const schema = doc.components.schemas['com.example.v1.Widget'];
+  // the kind's own schema, as apiextensions-apiserver publishes a CRD's
+  t.is(schema.description, 'Widget is a thing of some size.');
+  t.is(schema.properties.spec.properties.size.type, 'integer');
+  t.deepEqual(Object.keys(schema.properties).sort(), ['apiVersion', 'kind', 'metadata', 'spec']);
+  t.deepEqual(schema['x-kubernetes-group-version-kind'], [
+    { group: 'example.com', version: 'v1', kind: 'Widget' },
+  ]);
+  // OpenAPI v2 keeps the open schema (v2 cannot hold every v3 schema)
+  const v2 = await (await h.fetch('/openapi/v2')).json();
+  t.is(v2.definitions['com.example.v1.Widget']['x-kubernetes-preserve-unknown-fields'], true);
+  t.is(v2.definitions['com.example.v1.Widget'].properties.spec, undefined);
 });

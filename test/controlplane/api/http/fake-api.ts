@@ -97,6 +97,17 @@ export const widgetType: ResourceType = {
   namespaced: true,
   verbs: all,
   custom: true,
+  schema: {
+    type: 'object',
+    description: 'Widget is a thing of some size.',
+    properties: {
+      spec: {
+        type: 'object',
+        description: 'What the widget should be.',
+        properties: { size: { type: 'integer', description: 'How big the widget is, in units.' } },
+      },
+    },
+  },
 };
 
 export interface Call {

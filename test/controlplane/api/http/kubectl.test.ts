@@ -152,6 +152,15 @@ maybe('a kind added at run time is usable by kubectl at once', async (t) => {
   t.is(api.calls.findLast((c) => c.method === 'patch')!.args[3], 'merge');
 });
 
+maybe("kubectl explain describes a custom kind's fields from its schema", async (t) => {
+  if (!api.types.includes(widgetType)) api.types.push(widgetType);
+  const spec = await kubectl('explain', 'widgets.spec');
+  t.regex(spec, /KIND:\s+Widget/);
+  t.regex(spec, /What the widget should be\./);
+  t.regex(spec, /size\s+<integer>\s+How big the widget is, in units\./);
+  t.regex(await kubectl('explain', 'widgets.spec.size'), /FIELD: size <integer>/);
+});
+
 maybe('kubectl delete removes the objects and waits for them to go', async (t) => {
   t.regex(await kubectl('delete', '-f', join(dir, 'app.yaml')), /configmap "demo" deleted/);
   t.is(await kubectl('get', 'cm'), '');

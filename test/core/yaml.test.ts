@@ -12,6 +12,7 @@ import {
   stringifyYamlDocuments,
   type JsonValue,
 } from '../../src/core/index.js';
+import { compareKeys, goNumber } from '../../src/core/yaml-emit.js';
 
 const one = (text: string): JsonValue => parseYamlDocument(text, 'test.yaml');
 const valueOf = (scalar: string): JsonValue => (one(`v: ${scalar}\n`) as Record<string, JsonValue>).v;
@@ -305,8 +306,6 @@ const trickyStrings = [
   '#x',
   'a: b',
   'a #b',
-  '<<',
-  '=',
   '*x',
   '&x',
   '!x',
@@ -382,17 +381,141 @@ test('shared objects are written out in full, without anchors', (t) => {
   t.deepEqual(one(out), { a: { k: 'v' }, b: { k: 'v' } });
 });
 
-test('long strings are not folded', (t) => {
-  const long = 'word '.repeat(60).trim();
-  const out = stringifyYaml({ v: long });
-  t.is(out.split('\n').length, 2);
-  t.deepEqual(one(out), { v: long });
+test('long strings fold at a space past column 80, as go-yaml folds them, and read back whole', (t) => {
+  const long = 'word '.repeat(30).trim();
+  const out = stringifyYaml({ v: long, list: [long], quoted: `- ${long}` });
+  t.is(
+    out,
+    [
+      `list:`,
+      `- ${'word '.repeat(15)}word`,
+      `  ${'word '.repeat(13)}word`,
+      `quoted: '- ${'word '.repeat(14)}word`,
+      `  ${'word '.repeat(14)}word'`,
+      `v: ${'word '.repeat(15)}word`,
+      `  ${'word '.repeat(13)}word`,
+      '',
+    ].join('\n'),
+  );
+  t.deepEqual(one(out), { v: long, list: [long], quoted: `- ${long}` });
+});
+
+test('<< and = as values are plain, as go-yaml writes them; << as a key stays quoted so it never merges', (t) => {
+  const out = stringifyYaml({ a: '<<', b: '=', '<<': 'x' });
+  t.is(out, '"<<": x\na: <<\nb: =\n');
+  t.deepEqual(one(out), { a: '<<', b: '=', '<<': 'x' });
+});
+
+test('strings that read as something else are double-quoted; grammar alone asks for single quotes', (t) => {
+  const out = stringifyYaml({
+    list: [
+      '0644',
+      'yes',
+      'y',
+      '1e3',
+      '12:30',
+      '2024-01-15',
+      '',
+      '1e400',
+      '128Mi',
+      '100%',
+      '-x',
+      '- x',
+      'a: b',
+      "it's",
+    ],
+  });
+  t.is(
+    out,
+    `list:\n- "0644"\n- "yes"\n- "y"\n- "1e3"\n- "12:30"\n- "2024-01-15"\n- ""\n- 1e400\n- 128Mi\n- 100%\n- -x\n- '- x'\n- 'a: b'\n- it's\n`,
+  );
+});
+
+test("characters YAML cannot print as they are get go-yaml's escapes in double quotes", (t) => {
+  const out = stringifyYaml({ list: ['a\tb', 'a\u0001b', 'a\u{1F600}b', 'x\\y\t"z"', '\ufeffab'] });
+  t.is(
+    out,
+    'list:\n- "a\\tb"\n- "a\\x01b"\n- "a\\U0001F600b"\n- "x\\\\y\\t\\"z\\""\n- "\\uFEFF\\x61\\x62"\n',
+  );
+  t.deepEqual(one(out), { list: ['a\tb', 'a\u0001b', 'a\u{1F600}b', 'x\\y\t"z"', '\ufeffab'] });
+});
+
+test('multi-line strings: literal blocks with chomping and an indentation indicator; double quotes where a literal cannot be', (t) => {
+  const value = {
+    keep: 'a\nb\n\n',
+    clip: 'a\nb\n',
+    strip: 'a\nb',
+    indented: '  a\nb\n',
+    spaceEnd: 'a \nb\n',
+    tab: 'a\tb\nc',
+  };
+  t.is(
+    stringifyYaml(value),
+    'clip: |\n  a\n  b\nindented: |2\n    a\n  b\nkeep: |+\n  a\n  b\n\nspaceEnd: "a \\nb\\n"\nstrip: |-\n  a\n  b\ntab: "a\\tb\\nc"\n',
+  );
+  t.deepEqual(one(stringifyYaml(value)), value);
+});
+
+test("numbers print as Go prints them: integers whole, other values in %g's shortest form", (t) => {
+  const cases: [number, string][] = [
+    [1000000, '1000000'],
+    [0.00001, '1e-05'],
+    [0.0001, '0.0001'],
+    [1234567.5, '1.2345675e+06'],
+    [123456.7, '123456.7'],
+    [1e21, '1e+21'],
+    [1.5e20, '1.5e+20'],
+    [1e23, '1e+23'],
+    [1.5e300, '1.5e+300'],
+    [-2.5e-7, '-2.5e-07'],
+    [0.1, '0.1'],
+    [-0, '0'],
+    [9007199254740991, '9007199254740991'],
+  ];
+  for (const [n, text] of cases) t.is(goNumber(n), text, String(n));
+});
+
+test("keys sort in go-yaml's natural order", (t) => {
+  const keys = [
+    'x105',
+    'x17',
+    'item-10',
+    'item-2',
+    'b',
+    'A',
+    '_a',
+    '0644',
+    '1.0',
+    'aB',
+    'a_b',
+    'a.b',
+    'a-b',
+    'é',
+    'Z',
+  ];
+  t.deepEqual([...keys].sort(compareKeys), [
+    '_a',
+    '1.0',
+    '0644',
+    'A',
+    'Z',
+    'a-b',
+    'a.b',
+    'a_b',
+    'aB',
+    'b',
+    'item-2',
+    'item-10',
+    'x17',
+    'x105',
+    'é',
+  ]);
 });
 
 test('stringifyYamlDocuments separates documents with ---', (t) => {
   const docs = [{ b: 1, a: 'yes' }, { c: [1, 2] }, { d: null }];
   const out = stringifyYamlDocuments(docs);
-  t.is(out, "a: 'yes'\nb: 1\n---\nc:\n- 1\n- 2\n---\nd: null\n");
+  t.is(out, 'a: "yes"\nb: 1\n---\nc:\n- 1\n- 2\n---\nd: null\n');
   t.deepEqual(parseYamlDocuments(out, 'out.yaml'), docs);
   t.is(stringifyYamlDocuments([]), '');
 });
@@ -408,7 +531,7 @@ test('plain words, words starting with a digit and reserved words are told apart
   });
   t.is(
     out,
-    "list:\n- app-0001\n- /etc/app\n- a.b_c\n- '128Mi'\n- '1.0.0'\n- 'yes'\n- 'Off'\n- x:y\n- 'ends:'\n",
+    'list:\n- app-0001\n- /etc/app\n- a.b_c\n- 128Mi\n- 1.0.0\n- "yes"\n- "Off"\n- x:y\n- \'ends:\'\n',
   );
 });
 

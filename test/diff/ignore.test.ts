@@ -138,7 +138,7 @@ test('managedFieldsManagers: what a trusted manager owns keeps its live value an
   const diff = unifiedDiff(desired, live, { ignoreDifferences });
   t.false(diff.includes('replicas'));
   t.false(diff.includes('proxy'));
-  t.true(diff.includes("-    example.com/rev: '7'"));
+  t.true(diff.includes('-    example.com/rev: "7"'));
 });
 
 test('entries match by group and kind (globs), name and namespace; an omitted group is the core group', (t) => {

@@ -105,11 +105,11 @@ test('unifiedDiff: readable YAML from live to desired, headed by the object, lab
       '@@ -1,8 +1,8 @@',
       ' apiVersion: v1',
       ' data:',
-      "   a: '1'",
-      "-  b: '2'",
-      "-  c: '3'",
+      '   a: "1"',
+      '-  b: "2"',
+      '-  c: "3"',
       '+  b: two',
-      "+  d: '4'",
+      '+  d: "4"',
       ' kind: ConfigMap',
       ' metadata:',
       '   name: settings',
@@ -124,8 +124,8 @@ test('unifiedDiff: colours only when asked', (t) => {
   const plain = unifiedDiff(desired, live);
   t.false(plain.includes('\x1b['));
   const coloured = unifiedDiff(desired, live, { color: true });
-  t.true(coloured.includes("\x1b[31m-  a: '1'\x1b[0m"));
-  t.true(coloured.includes("\x1b[32m+  a: '2'\x1b[0m"));
+  t.true(coloured.includes('\x1b[31m-  a: "1"\x1b[0m'));
+  t.true(coloured.includes('\x1b[32m+  a: "2"\x1b[0m'));
   t.true(coloured.includes('\x1b[36m@@ '));
   t.true(coloured.includes('\x1b[1m===== v1 ConfigMap shop/settings =====\x1b[0m'));
   const strip = (s: string) =>
@@ -149,7 +149,7 @@ test('unifiedDiff: empty when in sync; a creation from nothing; a prune to nothi
 
 test('unifiedDiff: context lines are configurable', (t) => {
   const out = unifiedDiff(configMap({ a: '2' }), liveConfigMap({ a: '1' }), { context: 0 });
-  t.true(out.endsWith("@@ -3,1 +3,1 @@\n-  a: '1'\n+  a: '2'\n"));
+  t.true(out.endsWith('@@ -3,1 +3,1 @@\n-  a: "1"\n+  a: "2"\n'));
 });
 
 test('jsonPatch: RFC 6902 operations from normalized live to what live becomes', (t) => {

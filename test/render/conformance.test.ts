@@ -1,7 +1,8 @@
 /**
  * The renderer's conformance suite: every fixture under test/render/fixtures is a small kustomize
  * tree, and Capstan's `render` must give exactly what `kubectl kustomize` (kustomize v5.5) gave —
- * the same objects, in the same order — or, for error fixtures, fail with a user-facing message.
+ * the same objects, in the same order, printed byte for byte as kubectl prints them — or, for
+ * error fixtures, fail with a user-facing message.
  * Reference outputs come from test/render/generate-expected.mjs; see test/render/README.md.
  */
 import test from 'ava';
@@ -9,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
+import { emitYamlDocuments } from '../../src/core/yaml-emit.js';
 import { render } from '../../src/render/index.js';
 
 interface Fixture {
@@ -20,6 +22,8 @@ interface Fixture {
   kustomizeFails: boolean;
   /** symlinks the fixture needs: link path -> link target, both relative to the fixture */
   symlinks?: Record<string, string>;
+  /** why Capstan's printed text differs from kubectl's although the objects are equal */
+  textDiffers?: string;
 }
 
 const fixturesDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
@@ -82,6 +86,9 @@ for (const name of fixtureNames) {
       const expected = parseExpected(expectedFile);
       const { objects } = render(target, { repoRoot: dir });
       t.deepEqual(objects, expected);
+      // and printed as kubectl prints them, byte for byte
+      if (fx.textDiffers === undefined)
+        t.is(emitYamlDocuments(objects), fs.readFileSync(expectedFile, 'utf8'));
       return;
     }
 

@@ -39,6 +39,9 @@ export interface BuildContext {
   inputs?: InputRecorder;
 }
 
+/** `..`, `../..`, …: a display path naming a directory above the display root. */
+const ONLY_PARENTS = /^\.\.(?:\/\.\.)*$/;
+
 export function isRemoteReference(ref: string): boolean {
   return (
     /^[a-z][a-z0-9+.-]*:\/\//i.test(ref) || // https://, ssh://, file://
@@ -68,8 +71,9 @@ export class RootedLoader implements FileLoader {
     if (isPlainRelative(relPath)) {
       const shownDir = (this.shownDir ??= this.displayUncached('.'));
       if (shownDir === '.') return relPath;
-      // from above the display root, path.relative may shorten the path: `../b/x` can be `x`
-      if (!shownDir.startsWith('..')) return `${shownDir}/${relPath}`;
+      // from a directory above the display root, path.relative may shorten the path
+      // (`../b/x` can be `x`); from anywhere else, joining is what it would give
+      if (!ONLY_PARENTS.test(shownDir)) return `${shownDir}/${relPath}`;
     }
     return this.displayUncached(relPath);
   }

@@ -1,6 +1,7 @@
 /**
- * How a plain (unquoted) scalar reads, shared by the YAML reader (yaml.ts, over js-yaml)
- * and the writer (yaml-emit.ts, which quotes what would read back as something else):
+ * How a plain (unquoted) scalar reads, shared by the YAML readers (js-yaml in yaml.ts and
+ * the block-style fast path in yaml-block.ts) and the writer (yaml-emit.ts, which quotes
+ * what would read back as something else):
  * YAML 1.2 core nulls and booleans as go-yaml v3 reads them, Go-style numbers and
  * timestamps. One list of implicit types, so reading and writing cannot disagree.
  */
@@ -99,7 +100,19 @@ const implicitTypes = [builtin.null, builtin.bool, goInt, goFloat, goTimestamp, 
 export const loadSchema = jsYaml.FAILSAFE_SCHEMA.extend({ implicit: implicitTypes });
 
 /** The `<<` merge key: a string wherever it is not a key. */
-const mergeKeyType = builtin.merge;
+export const mergeKeyType = builtin.merge;
+
+/**
+ * What a plain (unquoted) scalar reads as: the first implicit type that claims it makes
+ * the value, else it stays a string (js-yaml's order, so both readers agree).
+ */
+export function resolvePlainScalar(data: string): unknown {
+  for (let i = 0; i < implicitTypes.length; i++) {
+    const type = implicitTypes[i];
+    if (type.resolve(data)) return type.construct(data);
+  }
+  return data;
+}
 
 /**
  * True when a plain scalar `data` reads back as this very string: no implicit type but the

@@ -9,6 +9,7 @@
 import jsYaml from 'js-yaml';
 import { CapstanError } from './errors.js';
 import { emitYaml, emitYamlDocuments } from './yaml-emit.js';
+import { parseBlockYaml } from './yaml-block.js';
 import { loadSchema } from './yaml-schema.js';
 import type { JsonValue } from './object.js';
 
@@ -40,15 +41,20 @@ export function parseYamlDocuments(
       { file },
     );
   }
-  let docs: unknown[];
-  try {
-    docs = jsYaml.loadAll(text, undefined, { schema: loadSchema, filename: file });
-  } catch (e) {
-    throw yamlError(e, file);
+  // the block-style fast path reads most manifests; js-yaml the rest, and reports every error
+  let docs: unknown[] | undefined = parseBlockYaml(text);
+  const viaJsYaml = docs === undefined;
+  if (docs === undefined) {
+    try {
+      docs = jsYaml.loadAll(text, undefined, { schema: loadSchema, filename: file });
+    } catch (e) {
+      throw yamlError(e, file);
+    }
   }
   // Aliases come back as shared references; give every document a tree of its own so that
-  // later in-place edits never leak between places (and bound alias-bomb expansion).
-  const mayHaveAliases = text.includes('&');
+  // later in-place edits never leak between places (and bound alias-bomb expansion). The
+  // fast path never reads an alias.
+  const mayHaveAliases = viaJsYaml && text.includes('&');
   const out: JsonValue[] = [];
   for (const doc of docs) {
     if (doc === null || doc === undefined) continue;

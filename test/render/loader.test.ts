@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CapstanError } from '../../src/core/index.js';
 import { render } from '../../src/render/index.js';
+import { kustomize } from '../../src/render/kustomize/build.js';
 
 const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
 const kustomization = (body: string) =>
@@ -338,4 +339,38 @@ test('messages name a file relative to the display root, from below it, at it an
     messageFrom(path.join(repo, 'overlays/prod')),
     '../../base/sub/bad.yaml: ConfigMap has no metadata.name',
   );
+});
+
+test('a resource file past maxFileBytes, or a build past maxTotalBytes, is refused naming the file', (t) => {
+  const repo = tree(t, {
+    'app/kustomization.yaml': kustomization('resources:\n- a.yaml\n- sub/b.yaml\n'),
+    'app/a.yaml': `${cm('a')}data:\n  big: ${'x'.repeat(500)}\n`,
+    'app/sub/b.yaml': cm('b'),
+  });
+  const size = fs.statSync(path.join(repo, 'app/a.yaml')).size;
+  const app = path.join(repo, 'app');
+  const big = t.throws(() => kustomize(app, { repoRoot: repo, maxFileBytes: size - 1 }))!;
+  t.is((big as CapstanError).code, 'RENDER_LIMIT_EXCEEDED');
+  t.regex(
+    big.message,
+    new RegExp(`^app/a\\.yaml: file is ${size} bytes, more than the limit of ${size - 1}$`),
+  );
+  const total = t.throws(() => kustomize(app, { repoRoot: repo, maxTotalBytes: size + 100 }))!;
+  t.regex(total.message, /^app\/sub\/b\.yaml: the build has read more than \d+ bytes in all$/);
+  t.deepEqual(
+    kustomize(app, { repoRoot: repo, maxFileBytes: size }).map((o) => o.metadata.name),
+    ['a', 'b'],
+  );
+});
+
+test('a resource that is a symlink to a file in the root is read; to a directory, it is a base', (t) => {
+  const repo = tree(t, {
+    'app/kustomization.yaml': kustomization('resources:\n- link.yaml\n- base-link\n'),
+    'app/real.yaml': cm('via-link'),
+    'base/kustomization.yaml': kustomization('resources:\n- cm.yaml\n'),
+    'base/cm.yaml': cm('from-base'),
+  });
+  fs.symlinkSync('real.yaml', path.join(repo, 'app/link.yaml'));
+  fs.symlinkSync('../base', path.join(repo, 'app/base-link'));
+  t.deepEqual(names(path.join(repo, 'app'), repo), ['ConfigMap/from-base', 'ConfigMap/via-link']);
 });

@@ -111,9 +111,9 @@ export function loadChild(t: Target, realDir: string, entry: string): Target {
 /** Files and bases of `resources:` (kustomize's accumulateResources). */
 export function accumulateResources(t: Target, acc: Accumulator, entries: readonly string[]): void {
   for (const entry of entries) {
-    const dir = t.loader.resolveDirectory(entry, 'resource');
-    if (dir) {
-      const sub = loadChild(t, dir, entry);
+    const found = t.loader.readResource(entry);
+    if ('dir' in found) {
+      const sub = loadChild(t, found.dir, entry);
       if (sub.k.kind === 'Component') {
         throw new CapstanError(
           'RENDER_KUSTOMIZATION_INVALID',
@@ -124,14 +124,14 @@ export function accumulateResources(t: Target, acc: Accumulator, entries: readon
       acc.absorb(accumulateTarget(sub), t.file);
     } else {
       const shown = t.loader.display(entry);
-      const found = resourcesFromText(t.loader.readFile(entry), shown);
+      const read = resourcesFromText(found.text, shown);
       t.loader.ctx.budget.countObjects(
-        found.map((r) => r.obj),
+        read.map((r) => r.obj),
         shown,
       );
       if (t.loader.ctx.trackOrigins)
-        for (const r of found) r.origin = { path: joinOrigin(t.originPath, entry) };
-      acc.append(found, t.file);
+        for (const r of read) r.origin = { path: joinOrigin(t.originPath, entry) };
+      acc.append(read, t.file);
     }
   }
 }

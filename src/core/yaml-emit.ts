@@ -116,19 +116,36 @@ function styleOf(s: string, quoted: boolean): Style {
   return 'plain';
 }
 
-/** A word of letters, digits and `-./_` that starts with a letter or `/`: plain unless it reads as other. */
 const isLetter = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
 
+/** The words starting with a letter that read as null or a boolean (in YAML 1.2, or 1.1 for go-yaml). */
+const LETTER_WORDS_READ_AS_OTHER = new Set([
+  ...OLD_BOOLS,
+  ...['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE'],
+]);
+
+/**
+ * The common case decided in one pass: a string without spaces that starts with a letter,
+ * `/` or a digit and holds only letters, digits and `-./_:=@+` (names, images, paths,
+ * quantities, URLs) is written plain, unless it ends with `:`, is one of the words above,
+ * or starts with a digit without a letter that rules out a number or a date.
+ */
 function isPlainWord(s: string): boolean {
   const first = s.charCodeAt(0);
-  if (!isLetter(first) && first !== 47 /* / */) return false;
+  const digitFirst = first >= 48 && first <= 57;
+  if (!isLetter(first) && first !== 47 /* / */ && !digitFirst) return false;
   for (let i = 1; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    // 45 -, 46 ., 47 /, 95 _
-    if (!(isLetter(c) || (c >= 45 && c <= 57) || c === 95)) return false;
+    // 43 +, 45 -, 46 ., 47 /, 58 :, 61 =, 64 @, 95 _
+    if (!(isLetter(c) || (c >= 45 && c <= 58) || c === 95 || c === 61 || c === 64 || c === 43)) return false;
   }
-  return !OLD_BOOLS.has(s) && readsAsString(s);
+  if (s.charCodeAt(s.length - 1) === 58) return false;
+  // `128Mi`, `10m`: a letter no number or date holds (not a hex digit, x, o, t or z)
+  if (digitFirst) return NOT_IN_NUMBERS.test(s);
+  return !LETTER_WORDS_READ_AS_OTHER.has(s);
 }
+
+const NOT_IN_NUMBERS = /[g-np-suvwyG-NP-SUVWY]/;
 
 /** go-yaml's escapes in double quotes. */
 const ESCAPES: Record<number, string> = {
@@ -226,8 +243,8 @@ function writeScalar(s: string, style: Style, column: number, indent: string, fo
  * or as a key (`fold` false).
  */
 function stringScalar(s: string, column: number, indent: string, fold: boolean): string {
-  // the common case: a short word with nothing to fold or quote
-  if (isPlainWord(s) && (!fold || column + s.length <= BEST_WIDTH)) return s;
+  // a word without spaces is never folded
+  if (isPlainWord(s)) return s;
   const style = styleOf(s, readsAsOther(s));
   if (style === 'plain' && (!fold || column + s.length <= BEST_WIDTH || !s.includes(' '))) return s;
   return writeScalar(s, style, column, indent, fold);
@@ -239,19 +256,18 @@ export function scalarString(s: string): string {
 }
 
 /**
+ * What a literal block cannot hold: characters libyaml does not print as they are (astral
+ * ones included: their surrogates), line breaks other than \n, a space before a break.
+ */
+const NOT_LITERAL = /[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]| \n/;
+
+/**
  * A literal block for a multi-line string, or undefined where libyaml would not write one:
  * characters it cannot print, a space before a line break or at the very end. A first
  * line starting with a space gets an indentation indicator (`|2`).
  */
 function literalBlock(s: string, indent: string): string | undefined {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 0x0a) continue;
-    const code = s.codePointAt(i)!;
-    if (!isPrintable(code) || isBreak(code)) return undefined;
-    if (c === 0x20 && (i === s.length - 1 || s.charCodeAt(i + 1) === 0x0a)) return undefined;
-    if (code > 0xffff) i++;
-  }
+  if (NOT_LITERAL.test(s) || s.endsWith(' ')) return undefined;
   const body = s.replace(/\n+$/, '');
   if (body === '') return undefined;
   const trailing = s.length - body.length;
@@ -352,6 +368,10 @@ export function compareKeys(a: string, b: string): number {
   return a.length - b.length;
 }
 
+/** Digits, `[\\]^_\`` and `{|}~` (after `Z` or `z` in ASCII, before letters for go-yaml), non-ASCII. */
+const NATURAL_ORDER_MATTERS = /[0-9[\\\]^_`{|}~\u007f-\uffff]/;
+const needsNaturalOrder = (key: string) => NATURAL_ORDER_MATTERS.test(key);
+
 const isDigitAt = (s: string, i: number) => {
   const c = s.charCodeAt(i);
   return c >= 48 && c <= 57;
@@ -409,7 +429,9 @@ class Writer {
 
   /** Entries in key order; the first written one starts with `firstPrefix` (`- ` of a list item). */
   map(map: Record<string, unknown>, keys: string[], indent: string, firstPrefix: string): void {
-    keys.sort(compareKeys);
+    // go-yaml's order is the plain code-unit order unless a key holds a digit or a character
+    // that sorts apart from letters: sort natively then (comparing in JavaScript costs more)
+    keys.sort(keys.some(needsNaturalOrder) ? compareKeys : undefined);
     let prefix = firstPrefix;
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i];

@@ -91,8 +91,10 @@ function visitContainerLists(node: JsonValue, fn: (container: { [k: string]: Jso
     return;
   }
   if (!isJsonObject(node)) return;
-  for (const key of Object.keys(node)) {
+  for (const key in node) {
     const value = node[key];
+    // only objects and lists can hold containers: skip the scalars without a call
+    if (typeof value !== 'object' || value === null) continue;
     visitContainerLists(value, fn);
     if ((key === 'containers' || key === 'initContainers') && Array.isArray(value)) {
       for (const c of value) if (isJsonObject(c)) fn(c);

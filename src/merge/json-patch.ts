@@ -9,7 +9,7 @@
 import fastJsonPatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
 import { CapstanError, isCapstanError } from '../core/errors.js';
-import { isJsonObject, type JsonValue } from '../core/object.js';
+import { cloneJson, isJsonObject, type JsonValue } from '../core/object.js';
 import { isSecret, SecretMasker } from '../core/secret-mask.js';
 import { parseYamlDocument } from '../core/yaml.js';
 
@@ -156,10 +156,10 @@ export function applyJsonPatch<T extends JsonValue>(
           return; // nothing to apply once checked
         }
       }
+      // add and replace insert their value: a copy of it, as one patch applies to many objects
+      // (a value shared between them would take every later change made to any of them)
       const withValue =
-        'value' in op || op.op === 'remove' || op.op === 'move' || op.op === 'copy'
-          ? op
-          : { ...op, value: null };
+        op.op === 'add' || op.op === 'replace' ? { ...op, value: cloneJson(op.value ?? null) } : op;
       out = applyOperation(out, withValue as Operation, false, true, true).newDocument as JsonValue;
     } catch (e) {
       const where = `${op.op} ${op.path}`;

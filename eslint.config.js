@@ -7,6 +7,7 @@ export default tseslint.config(
     ignores: [
       '.dependency-cruiser.cjs',
       '.bench-tmp/**',
+      '.dbg/**',
       'dist/**',
       'node_modules/**',
       'coverage/**',

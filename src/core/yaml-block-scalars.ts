@@ -19,14 +19,15 @@ export interface ScalarEnd {
   end: number;
 }
 
-const SPACE = 0x20;
-const LF = 0x0a;
-const HASH = 0x23;
-const DQUOTE = 0x22;
-const SQUOTE = 0x27;
+/** Character codes both readers look for. */
+export const SPACE = 0x20;
+export const LF = 0x0a;
+export const HASH = 0x23;
+export const DQUOTE = 0x22;
+export const SQUOTE = 0x27;
+export const COLON = 0x3a;
 const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
-const COLON = 0x3a;
 
 /** js-yaml's one-character escapes in double-quoted scalars (a tab after `\` cannot occur here). */
 const ESCAPES = new Map<number, string>(

@@ -15,21 +15,21 @@ import type { JsonValue } from './object.js';
 import {
   blockScalar,
   flowCollection,
+  COLON,
+  DQUOTE,
   GIVE_UP,
   giveUp,
+  HASH,
+  LF,
   quotedScalar,
+  SPACE,
+  SQUOTE,
   type ScalarEnd,
 } from './yaml-block-scalars.js';
 import { mergeKeyType, resolvePlainScalar } from './yaml-schema.js';
 
-const SPACE = 0x20;
-const LF = 0x0a;
-const HASH = 0x23;
 const DASH = 0x2d;
 const DOT = 0x2e;
-const COLON = 0x3a;
-const DQUOTE = 0x22;
-const SQUOTE = 0x27;
 
 /** Deeper than this, give up: js-yaml refuses nesting beyond 100 levels with its own error. */
 const MAX_DEPTH = 40;

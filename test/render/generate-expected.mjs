@@ -27,7 +27,15 @@ const check = args.includes('--check');
 const filters = args.filter((a) => !a.startsWith('--'));
 
 const OUTPUTS = ['expected.yaml', 'kustomize-output.yaml', 'kustomize-error.txt'];
-const KNOWN_KEYS = new Set(['target', 'covers', 'error', 'kustomizeFails', 'symlinks', 'note', 'textDiffers']);
+const KNOWN_KEYS = new Set([
+  'target',
+  'covers',
+  'error',
+  'kustomizeFails',
+  'symlinks',
+  'note',
+  'textDiffers',
+]);
 
 /** Fixture directories are named NNN-short-name; anything else (e.g. `_outside`) is support material. */
 function fixtureNames() {

@@ -5,54 +5,20 @@
  * Tables, `-o json`, the progress of `sync --wait`, and every exit code.
  */
 import test, { type ExecutionContext } from 'ava';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Application } from '../../src/core/index.js';
 import { application, FakeDaemon, startAppApiServer } from '../helpers/app-api-server.js';
+import { runCapstan } from '../helpers/capstan-cli.js';
 
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TOKEN = 'cli-test-token';
 const REV = 'c'.repeat(40);
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** At most this many CLI processes at once: the machine is small and shared. */
-const MAX_CHILDREN = 3;
-let running = 0;
-const waiting: (() => void)[] = [];
-
 /** Runs `capstan ...args` with only the environment given (and a config dir of its own). */
-async function capstan(env: Record<string, string>, ...args: string[]): Promise<Run> {
-  while (running >= MAX_CHILDREN) await new Promise<void>((resolve) => waiting.push(resolve));
-  running++;
-  try {
-    return await new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-        cwd: projectRoot,
-        env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-      child.on('error', reject);
-      child.on('close', (status) => resolve({ status, stdout, stderr }));
-    });
-  } finally {
-    running--;
-    waiting.shift()?.();
-  }
-}
+const capstan = runCapstan;
 
 function tempDir(t: ExecutionContext): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'capstan-cli-'));

@@ -4,9 +4,10 @@
  * wave waiting for a rollout holds no worker. A workload's pods and ReplicaSets are read
  * only while it is not healthy, to name the pod, container and probe at fault.
  */
-import type { KubeObject } from '../core/index.js';
+import type { JsonObject, KubeObject } from '../core/index.js';
 import type { Cluster, ObjectRef as ClusterRef } from '../cluster/types.js';
 import { assessHealth, worstHealth, type HealthStatus } from './health/index.js';
+import { carriedDeadline, withoutCarriedDeadline } from './carried-deadline.js';
 
 const WORKLOADS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job']);
 
@@ -17,9 +18,16 @@ export interface GateResult {
   object?: ClusterRef;
 }
 
-async function healthOf(cluster: Cluster, ref: ClusterRef, known?: KubeObject): Promise<HealthStatus> {
-  const obj = known ?? (await cluster.get(ref));
-  if (!obj) return assessHealth(undefined);
+async function healthOf(
+  cluster: Cluster,
+  ref: ClusterRef,
+  known: KubeObject | undefined,
+  carried: JsonObject | undefined,
+): Promise<HealthStatus> {
+  const read = known ?? (await cluster.get(ref));
+  if (!read) return assessHealth(undefined);
+  // a progress deadline passed before the apply is no verdict on what it applied
+  const obj = withoutCarriedDeadline(read, carried);
   let health = assessHealth(obj);
   if (health.status !== 'Healthy' && WORKLOADS.has(obj.kind) && obj.metadata.namespace) {
     // the pods say why: read them only now
@@ -36,6 +44,13 @@ async function healthOf(cluster: Cluster, ref: ClusterRef, known?: KubeObject): 
 export interface GateItem {
   ref: ClusterRef;
   known?: KubeObject;
+  /** a Deployment's timed-out Progressing condition from before the apply (carried-deadline.ts) */
+  carried?: JsonObject;
+}
+
+/** `items` to read afresh: what the caller held is out of date, what was carried is kept. */
+export function readAgain(items: readonly GateItem[]): GateItem[] {
+  return items.map(({ ref, carried }) => (carried ? { ref, carried } : { ref }));
 }
 
 export type HealthRound =
@@ -56,10 +71,14 @@ export async function healthRound(
   items: readonly GateItem[],
   options: { deadline: number; now: () => number },
 ): Promise<HealthRound> {
-  const results = await mapLimited(items, READ_CONCURRENCY, async ({ ref, known }) => ({
-    ref,
-    health: await healthOf(cluster, ref, known),
-  }));
+  const results = await mapLimited(items, READ_CONCURRENCY, async ({ ref, known, carried }) => {
+    const carriedNow = carried ?? carriedDeadline(known);
+    return {
+      ref,
+      ...(carriedNow ? { carried: carriedNow } : {}),
+      health: await healthOf(cluster, ref, known, carriedNow),
+    };
+  });
   const unhealthy = results.filter((r) => r.health.status !== 'Healthy' && r.health.status !== 'Suspended');
   if (unhealthy.length === 0) return { state: 'healthy' };
   const worst = worstHealth(unhealthy.map((r) => r.health));
@@ -80,7 +99,7 @@ export async function healthRound(
     };
   }
   // read again next time: what the caller held is out of date by then
-  return { state: 'waiting', pending: unhealthy.map((r) => ({ ref: r.ref })), worst: first };
+  return { state: 'waiting', pending: readAgain(unhealthy), worst: first };
 }
 
 /** Reads in flight at once while gating. */

@@ -5,7 +5,7 @@
  * (the operation moved on, or failed) or the step that waits.
  */
 import type { KubeObject } from '../core/index.js';
-import { clusterRef, healthRound, mapLimited, type HealthRound } from './gate.js';
+import { clusterRef, healthRound, mapLimited, readAgain, type HealthRound } from './gate.js';
 import { describeCause } from './health/index.js';
 import { finishHook, nameHook, startHook } from './hooks.js';
 import { awaitingServed, kindsNotServed, notServedInTime } from './kinds-served.js';
@@ -160,7 +160,7 @@ export async function gateWave(
   } catch (e) {
     // a cluster that does not answer for a moment does not end the wait before its deadline
     const why = `reading health: ${messageOf(e)}`;
-    w.gated = w.gated.map(({ ref }) => ({ ref }));
+    w.gated = readAgain(w.gated);
     if (isTransientReadError(e) && now() < w.deadline)
       return waiting(
         op,

@@ -8,6 +8,12 @@
  *   MERGE_*   — strategic merge / JSON patch
  *   YAML_*    — parsing
  */
+/**
+ * Marks a CapstanError whichever copy of this module made it: `capstan render` runs from a
+ * bundle that holds its own copy, and its errors must still read as errors of the user's.
+ */
+const BRAND = Symbol.for('capstan.CapstanError');
+
 export class CapstanError extends Error {
   readonly code: string;
   readonly data: Record<string, unknown>;
@@ -17,9 +23,13 @@ export class CapstanError extends Error {
     this.name = 'CapstanError';
     this.code = code;
     this.data = data;
+    Object.defineProperty(this, BRAND, { value: true });
   }
 }
 
 export function isCapstanError(e: unknown): e is CapstanError {
-  return e instanceof CapstanError;
+  return (
+    e instanceof CapstanError ||
+    (e instanceof Error && (e as unknown as Record<symbol, unknown>)[BRAND] === true)
+  );
 }

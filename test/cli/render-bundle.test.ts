@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { bundleRender } from '../../scripts/bundle-render.js';
 import * as sources from '../../src/cli/render-command.js';
+import { isCapstanError } from '../../src/core/errors.js';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const overlaysDir = path.join(projectRoot, 'manifests', 'example', 'overlays');
@@ -64,6 +65,8 @@ test('the bundle fails as the sources do: same code, same message', (t) => {
     t.truthy(want?.code, args.join(' '));
     t.is(got?.code, want.code);
     t.is(got?.message, want.message);
+    // the bundle's own copy of CapstanError still reads as one, so the CLI prints it as the user's error (exit 1, 2)
+    t.true(isCapstanError(got), 'a CapstanError for the CLI');
   }
 });
 

@@ -12,6 +12,7 @@ import {
   APPLICATION_CRD,
   APPPROJECT_CRD,
   crdManifests,
+  type CrdObject,
   PREVIEWSET_CRD,
   PROMOTION_CRD,
 } from '../../src/daemon/crds.js';
@@ -124,6 +125,30 @@ test('every kind is cluster-scoped, with short names, the capstan category and a
   t.deepEqual((APPPROJECT_CRD.spec as any).names.shortNames, ['appproj', 'appprojs']);
   t.deepEqual((PROMOTION_CRD.spec as any).names.shortNames, ['promo']);
   t.deepEqual((PREVIEWSET_CRD.spec as any).names.shortNames, ['preview', 'previews']);
+});
+
+/** The paths of the root and of every field under it (array items' fields included) that have no description. */
+function undescribed(schema: any, at = ''): string[] {
+  const missing = schema.description?.trim() ? [] : [at || '(root)'];
+  return [...missing, ...fieldsOf(schema, at).flatMap(([field, s]) => undescribed(s, field))];
+}
+
+/** An object's properties, or those of an array's items, by path: `spec.stages[].windows`. */
+function fieldsOf(schema: any, at: string): [string, any][] {
+  if (schema.items) return fieldsOf(schema.items, `${at}[]`);
+  return Object.entries(schema.properties ?? {}).map(([name, s]) => [at ? `${at}.${name}` : name, s]);
+}
+
+test('every kind and every field of its spec and status has a description for kubectl explain', (t) => {
+  for (const crd of [APPLICATION_CRD, APPPROJECT_CRD, PROMOTION_CRD, PREVIEWSET_CRD]) {
+    const version = (crd.spec as any).versions[0];
+    t.deepEqual(undescribed(version.schema.openAPIV3Schema), [], crd.metadata.name);
+  }
+  // a shared schema is described where it is used: the provider of each kind says what it is for
+  const spec = (crd: CrdObject) => (crd.spec as any).versions[0].schema.openAPIV3Schema.properties.spec;
+  t.regex(spec(APPLICATION_CRD).properties.provider.description, /commit status/);
+  t.regex(spec(PROMOTION_CRD).properties.provider.description, /promotion pull requests/);
+  t.regex(spec(PREVIEWSET_CRD).properties.provider.description, /preview comments/);
 });
 
 test.serial(
@@ -319,5 +344,21 @@ test.serial('a badly typed or incomplete spec is refused with 422 naming the fie
     t.regex(category.out, /application\.capstan\.dev\/web/);
     t.regex(category.out, /appproject\.capstan\.dev\/web/);
     t.regex((await kubectl('get', 'appproj', '-o', 'name')).out, /appproject\.capstan\.dev\/web/);
+  },
+);
+
+(hasKubectl ? test.serial : test.skip)(
+  "kubectl explain prints an Application field's description from the CRD's schema",
+  async (t) => {
+    await installCrds();
+    const run = await kubectl('explain', 'application.spec.source.repoURL');
+    t.is(run.code, 0, run.err);
+    t.regex(run.out, /KIND:\s+Application/);
+    t.regex(run.out, /FIELD:\s+repoURL\s+<string>/);
+    t.regex(run.out.replace(/\s+/g, ' '), /The Git repository's URL \(HTTP or HTTPS\)/);
+    const windows = await kubectl('explain', 'promotion.spec.stages.windows');
+    t.is(windows.code, 0, windows.err);
+    t.regex(windows.out.replace(/\s+/g, ' '), /When promotions into this stage may happen/);
+    t.regex(windows.out, /schedule\s+<string> -required-/);
   },
 );

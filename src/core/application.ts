@@ -221,7 +221,6 @@ export interface ApplicationStatusBody {
   sourceError?: string;
   /** Ready, Reconciling, Stalled */
   conditions?: Condition[];
-  reconciledAt?: string;
 }
 
 /** Not a `KubeObject` by type (its fields are typed, not JSON): cast at the store's edge. */

@@ -416,7 +416,6 @@ const applicationStatusSchema = objectOf<ApplicationStatusBody>({
     conditionsSchema,
     'Ready, Reconciling and Stalled, as kubectl wait --for=condition reads them; ProviderAvailable when spec.provider is set.',
   ),
-  reconciledAt: described(time(), 'Reserved for when the application was last reconciled; not written yet.'),
 });
 
 const groupKindList = (description: string) =>
